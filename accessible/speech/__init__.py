@@ -1,0 +1,1 @@
+"""Speech: text to WAV (say) and WAV plus options to a choice (listen)."""
