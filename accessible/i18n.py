@@ -5,7 +5,7 @@ Catalogs are plain ``.po`` files in ``accessible/locale/<lang>/<domain>.po``, re
 language; a third language is a new folder of catalogs, not new code.
 """
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -20,7 +20,7 @@ def languages():
     return [SOURCE_LANGUAGE, *found]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang, domain):
     path = LOCALE_DIR / lang / f"{domain}.po"
     if not path.exists():

@@ -1,0 +1,62 @@
+"""Issue, check and revoke family links: capability tokens printed as QR codes, only hashes kept."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from accessible import audit
+from accessible.errors import Invalid
+from accessible.models import FamilyLink, utcnow
+
+#: 32 random bytes: 256 bits, well over the 128 the design asks for.
+TOKEN_BYTES = 32
+DEFAULT_LIFETIME = timedelta(days=180)
+
+
+def token_hash(token):
+    """Return the hash under which a token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue(session, family, resident, topic=None, lifetime=DEFAULT_LIFETIME, actor=None):
+    """Create a link for *family* to speak about *resident*; return (link, raw token). The token is not kept."""
+    if resident not in family.residents:
+        raise Invalid({"family": f"{family.name} is not linked to {resident.name}."})
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = FamilyLink(
+        family_id=family.id, resident_id=resident.id, topic_id=topic.id if topic else None,
+        token_hash=token_hash(token), expires_at=utcnow() + lifetime,
+    )
+    session.add(link)
+    session.flush()
+    audit.record(session, actor, "create", link, resident=resident)
+    return link, token
+
+
+def find(session, token):
+    """Return (link, state) for a raw token: state is "ok", "expired", "revoked" or "unknown"."""
+    if not token or len(token) > 200:
+        return None, "unknown"
+    link = session.scalar(select(FamilyLink).where(FamilyLink.token_hash == token_hash(token)))
+    if link is None:
+        return None, "unknown"
+    if link.revoked_at is not None or not link.family.active:
+        return link, "revoked"
+    if link.expires_at <= utcnow():
+        return link, "expired"
+    return link, "ok"
+
+
+def revoke(session, link, actor=None):
+    """Revoke one link; others of the same family stay valid."""
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        audit.record(session, actor, "update", link, resident=link.resident_id, detail="revoked")
+
+
+def links_for(session, resident_id):
+    """Return every link issued for a resident, newest first."""
+    query = select(FamilyLink).where(FamilyLink.resident_id == resident_id)
+    return session.scalars(query.order_by(FamilyLink.created_at.desc())).all()

@@ -1,0 +1,387 @@
+"""Define the data: homes, people, topics, options, responses and what came of them."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+LANGUAGES = ("en", "cy")
+PERSON_KINDS = ("resident", "family", "staff")
+STAFF_ROLES = ("staff", "manager")
+TOPIC_KINDS = ("choose", "rate", "yesno")
+STAGES = ("draft", "ideas", "choosing", "decided", "reviewed")
+CHANNELS = ("touch", "voice", "switch", "paper", "family-web", "staff-entry")
+#: The three-point scale of `rate` topics and of every review ("How is it going?").
+RATINGS = ("like", "unsure", "dislike")
+YESNO = ("yes", "no")
+#: A response given while choosing, or afterwards when the topic asks how it is going.
+PHASES = ("choosing", "review")
+COMMENT_STATES = ("pending", "approved", "hidden")
+OPTION_STATES = ("pending", "accepted", "hidden")
+CONTRASTS = ("standard", "high")
+PICTURE_STYLES = ("symbols", "photos")
+INPUT_MODES = ("touch", "voice", "switch")
+
+
+def utcnow():
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Store aware UTC datetimes; SQLite would otherwise hand them back naive."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use accessible.models.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _one_of(column, values):
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=f"ck_{column}_valid")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+family_of = Table(
+    "family_of",
+    Base.metadata,
+    Column("family_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("resident_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
+
+topic_owner = Table(
+    "topic_owner",
+    Base.metadata,
+    Column("topic_id", ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Home(Base):
+    __tablename__ = "home"
+    __table_args__ = (_one_of("language", LANGUAGES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Person(Base):
+    """A resident, a family member or a member of staff of one home."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        _one_of("kind", PERSON_KINDS),
+        Index("ix_person_home_kind", "home_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("home.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    #: What the person likes to be called; family pages show only this.
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    room: Mapped[str | None] = mapped_column(String(50))
+    #: For family members: how they are related ("daughter", "friend").
+    relation: Mapped[str | None] = mapped_column(String(100))
+    username: Mapped[str | None] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    #: Bumped whenever a password changes or an account is disabled, ending every session.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    home: Mapped[Home] = relationship()
+    needs: Mapped["CommunicationNeeds | None"] = relationship(
+        back_populates="resident", uselist=False, cascade="all, delete-orphan"
+    )
+    residents: Mapped[list["Person"]] = relationship(
+        secondary=family_of,
+        primaryjoin=lambda: Person.id == family_of.c.family_id,
+        secondaryjoin=lambda: Person.id == family_of.c.resident_id,
+        back_populates="family",
+        order_by=lambda: Person.name,
+    )
+    family: Mapped[list["Person"]] = relationship(
+        secondary=family_of,
+        primaryjoin=lambda: Person.id == family_of.c.resident_id,
+        secondaryjoin=lambda: Person.id == family_of.c.family_id,
+        back_populates="residents",
+        order_by=lambda: Person.name,
+    )
+
+    @property
+    def called(self):
+        """Return the name to greet the person by."""
+        return self.preferred_name or self.name.split()[0]
+
+
+class CommunicationNeeds(Base):
+    """How one resident takes in and gives information (Accessible Information Standard)."""
+
+    __tablename__ = "communication_needs"
+    __table_args__ = (
+        _one_of("contrast", CONTRASTS),
+        _one_of("picture_style", PICTURE_STYLES),
+        CheckConstraint("options_per_screen BETWEEN 1 AND 4", name="ck_options_per_screen"),
+        CheckConstraint("text_size BETWEEN 16 AND 40", name="ck_text_size"),
+        CheckConstraint("speech_rate BETWEEN 80 AND 300", name="ck_speech_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    #: Body text size in points on paper; screens scale from the same number.
+    text_size: Mapped[int] = mapped_column(Integer, default=18)
+    contrast: Mapped[str] = mapped_column(String(10), default="standard")
+    picture_style: Mapped[str] = mapped_column(String(10), default="symbols")
+    options_per_screen: Mapped[int] = mapped_column(Integer, default=4)
+    #: Words per minute.
+    speech_rate: Mapped[int] = mapped_column(Integer, default=150)
+    voice: Mapped[str | None] = mapped_column(String(50))
+    #: None: the home's language.
+    language: Mapped[str | None] = mapped_column(String(5))
+    #: Space-separated subset of INPUT_MODES.
+    input_modes: Mapped[str] = mapped_column(String(50), default="touch voice")
+    notes: Mapped[str | None] = mapped_column(Text)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    resident: Mapped[Person] = relationship(back_populates="needs")
+
+    @property
+    def modes(self):
+        """Return the input modes as a list."""
+        return [m for m in self.input_modes.split() if m in INPUT_MODES]
+
+    def review_due(self, today=None):
+        """Return True when the needs are due for their review."""
+        return self.review_date is not None and self.review_date <= (today or date.today())
+
+
+class Topic(Base):
+    """One decision made together, from first ideas to how it is going."""
+
+    __tablename__ = "topic"
+    __table_args__ = (
+        _one_of("kind", TOPIC_KINDS),
+        _one_of("stage", STAGES),
+        Index("ix_topic_home_stage", "home_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("home.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    #: The plain-language question read aloud and printed.
+    question: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), default="choose")
+    stage: Mapped[str] = mapped_column(String(10), default="draft")
+    ask_residents: Mapped[bool] = mapped_column(Boolean, default=True)
+    ask_families: Mapped[bool] = mapped_column(Boolean, default=True)
+    ask_staff: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Set for a topic personal to one resident (a care-plan goal); None: home-wide.
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    template: Mapped[str | None] = mapped_column(String(50))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    resident: Mapped[Person | None] = relationship(foreign_keys=[resident_id])
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="topic", order_by=lambda: (Option.position, Option.id), cascade="all, delete-orphan"
+    )
+    co_owners: Mapped[list[Person]] = relationship(secondary=topic_owner, order_by=lambda: Person.name)
+    outcome: Mapped["Outcome | None"] = relationship(
+        back_populates="topic", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @property
+    def accepted_options(self):
+        """Return the options people choose between (not ideas still waiting for review)."""
+        return [o for o in self.options if o.status == "accepted"]
+
+    @property
+    def personal(self):
+        return self.resident_id is not None
+
+
+class Option(Base):
+    """One thing people can choose, with its picture and who proposed it."""
+
+    __tablename__ = "option"
+    __table_args__ = (_one_of("status", OPTION_STATES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    #: "openmoji:<hexcode>" or "photo:<id>"; None until one is chosen.
+    picture: Mapped[str | None] = mapped_column(String(100))
+    picture_alt: Mapped[str | None] = mapped_column(String(300))
+    #: What is read aloud, where it differs from the label.
+    spoken_text: Mapped[str | None] = mapped_column(String(300))
+    #: Other words a resident may say for it, one per line.
+    synonyms: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="accepted")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    #: The member of staff who wrote the idea down for the person who had it.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[Topic] = relationship(back_populates="options")
+    proposed_by: Mapped[Person | None] = relationship(foreign_keys=[proposed_by_id])
+    recorded_by: Mapped[Person | None] = relationship(foreign_keys=[recorded_by_id])
+
+    @property
+    def synonym_list(self):
+        return [s.strip() for s in (self.synonyms or "").splitlines() if s.strip()]
+
+
+class Response(Base):
+    """One answer one person gave, by one channel; the latest of a person counts."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        _one_of("channel", CHANNELS),
+        _one_of("phase", PHASES),
+        Index("ix_response_topic_person", "topic_id", "person_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    #: Who gave the answer: the resident, or for a proxy the family member guessing.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    #: For `choose` the option chosen; for `rate` the option rated.
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
+    #: For `rate` and every review: like / unsure / dislike; for `yesno`: yes / no.
+    value: Mapped[str | None] = mapped_column(String(10))
+    phase: Mapped[str] = mapped_column(String(10), default="choosing")
+    channel: Mapped[str] = mapped_column(String(12))
+    #: A family member's guess of what the resident would choose: never the resident's own voice.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[Topic] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    option: Mapped[Option | None] = relationship()
+    on_behalf_of: Mapped[Person | None] = relationship(foreign_keys=[on_behalf_of_id])
+    assisted_by: Mapped[Person | None] = relationship(foreign_keys=[assisted_by_id])
+
+
+class Comment(Base):
+    """Free text from family or staff; family comments wait for staff review."""
+
+    __tablename__ = "comment"
+    __table_args__ = (_one_of("status", COMMENT_STATES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class Outcome(Base):
+    """You said, we did: what was decided for a topic, and why."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), unique=True)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="SET NULL"))
+    decision: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[Topic] = relationship(back_populates="outcome")
+    option: Mapped[Option | None] = relationship()
+
+
+class FamilyLink(Base):
+    """A capability link printed as a QR code; only the token's hash is kept."""
+
+    __tablename__ = "family_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    family: Mapped[Person] = relationship(foreign_keys=[family_id])
+    resident: Mapped[Person] = relationship(foreign_keys=[resident_id])
+
+
+class AuditEvent(Base):
+    """Who read or changed which record, when; append-only, no personal data in `detail`."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("home.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    #: The resident whose record this is, so "who looked at Mum's record" is one query.
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+    actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
+
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Comment",
+    "CommunicationNeeds",
+    "FamilyLink",
+    "Home",
+    "Option",
+    "Outcome",
+    "Person",
+    "Response",
+    "Topic",
+    "family_of",
+    "topic_owner",
+]

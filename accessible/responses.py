@@ -1,0 +1,185 @@
+"""Record people's answers and count them by group, side by side, so no voice is drowned out."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from accessible import audit
+from accessible.errors import Invalid
+from accessible.models import CHANNELS, RATINGS, YESNO, Response
+from accessible.topics import is_asked
+
+#: The groups results are shown in, in this order, with what staff read.
+GROUPS = {
+    "resident": "Residents, in their own voice",
+    "supported": "Residents, assisted or by proxy",
+    "family": "Families",
+    "staff": "Staff",
+}
+RATING_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
+YESNO_NAMES = {"yes": "Yes", "no": "No"}
+
+
+def phase_of(topic):
+    """Return the phase answers are collected in now: while choosing, or in the review."""
+    return {"choosing": "choosing", "reviewed": "review"}.get(topic.stage)
+
+
+def record(session, topic, person, channel, option=None, value=None, on_behalf_of=None, assisted_by=None,
+           confidence=None):
+    """Record one answer of *person* to *topic*; the person's latest answer is the one that counts.
+
+    A family member's guess of what a resident would choose is given with *on_behalf_of* and counts as a
+    proxy, never as the resident's own voice. Staff helping a resident answer are *assisted_by*.
+    """
+    phase = phase_of(topic)
+    problems = {}
+    if phase is None:
+        raise Invalid({"topic": "This topic is not asking for answers at the moment."})
+    if channel not in CHANNELS:
+        problems["channel"] = f"Unknown channel {channel}."
+    if on_behalf_of is not None:
+        if person.kind != "family" or on_behalf_of not in person.residents:
+            problems["on_behalf_of"] = "Only a resident's own family can say what they think the resident would choose."
+        elif not is_asked(on_behalf_of, topic):
+            problems["on_behalf_of"] = "Residents are not asked about this topic."
+    elif not is_asked(person, topic):
+        problems["person"] = f"{person.name} is not asked about this topic."
+    if assisted_by is not None and (assisted_by.kind != "staff" or assisted_by.home_id != topic.home_id):
+        problems["assisted_by"] = "Only staff of this home can help a resident answer."
+    if confidence is not None and not 0.0 <= confidence <= 1.0:
+        problems["confidence"] = "Confidence is between 0 and 1."
+    if option is not None and (option.topic_id != topic.id or option.status != "accepted"):
+        problems["option"] = "That is not one of this topic's options."
+    if phase == "review":
+        # "How is it going?" is asked once for the whole decision, on the three-point scale.
+        if value not in RATINGS:
+            problems["value"] = "Say how it is going: like, not sure or don't like."
+        option = None
+    elif topic.kind == "choose":
+        if option is None:
+            problems.setdefault("option", "Choose one of the options.")
+        value = None
+    elif topic.kind == "rate":
+        if option is None:
+            problems.setdefault("option", "Say which option this rating is for.")
+        if value not in RATINGS:
+            problems["value"] = "Rate it like, not sure or don't like."
+    elif topic.kind == "yesno":
+        if value not in YESNO:
+            problems["value"] = "Answer yes or no."
+        option = None
+    if problems:
+        raise Invalid(problems)
+    response = Response(
+        topic_id=topic.id, person_id=person.id, option_id=option.id if option else None, value=value,
+        phase=phase, channel=channel, on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        assisted_by_id=assisted_by.id if assisted_by else None, confidence=confidence,
+    )
+    session.add(response)
+    session.flush()
+    resident = on_behalf_of or (person if person.kind == "resident" else None)
+    audit.record(session, assisted_by or person, "create", response, resident=resident, detail=channel)
+    return response
+
+
+def group_of(response):
+    """Return the results group a response counts in."""
+    if response.on_behalf_of_id is not None:
+        return "supported"
+    kind = response.person.kind
+    if kind == "resident":
+        return "supported" if response.assisted_by_id is not None else "resident"
+    return kind
+
+
+def latest(session, topic, phase="choosing"):
+    """Return the answers that count: each person's latest (per option, for `rate` topics)."""
+    query = (
+        select(Response)
+        .where(Response.topic_id == topic.id, Response.phase == phase)
+        .order_by(Response.created_at, Response.id)
+    )
+    counted = {}
+    for response in session.scalars(query):
+        per_option = response.option_id if topic.kind == "rate" and phase == "choosing" else None
+        counted[(response.person_id, response.on_behalf_of_id, per_option)] = response
+    return list(counted.values())
+
+
+@dataclass
+class GroupTally:
+    key: str
+    name: str
+    #: (label, count) rows in a fixed order; for `rate`: label → {like, unsure, dislike}.
+    rows: list = field(default_factory=list)
+    people: int = 0
+
+
+@dataclass
+class Tally:
+    topic_id: int
+    phase: str
+    groups: list
+    channels: Counter
+    total_people: int
+
+    def group(self, key):
+        return next(g for g in self.groups if g.key == key)
+
+    def as_dict(self):
+        """Return the tally as plain data (for JSON and templates)."""
+        return {
+            "topic": self.topic_id,
+            "phase": self.phase,
+            "groups": [{"group": g.key, "name": g.name, "people": g.people, "rows": g.rows} for g in self.groups],
+            "channels": dict(self.channels),
+            "people": self.total_people,
+        }
+
+
+def tally(session, topic, phase=None):
+    """Count the latest answers of a topic by group, side by side."""
+    phase = phase or ("review" if topic.stage == "reviewed" else "choosing")
+    answers = latest(session, topic, phase)
+    if phase == "review":
+        keys = [(r, RATING_NAMES[r]) for r in RATINGS]
+    elif topic.kind == "yesno":
+        keys = [(v, YESNO_NAMES[v]) for v in YESNO]
+    else:
+        keys = [(o.id, o.label) for o in topic.accepted_options]
+    groups = []
+    for key, name in GROUPS.items():
+        mine = [r for r in answers if group_of(r) == key]
+        people = {(r.person_id, r.on_behalf_of_id) for r in mine}
+        if phase == "review":
+            counts = Counter(r.value for r in mine)
+            rows = [(label, counts[k]) for k, label in keys]
+        elif topic.kind == "rate":
+            per = {k: Counter() for k, _ in keys}
+            for r in mine:
+                if r.option_id in per:
+                    per[r.option_id][r.value] += 1
+            rows = [(label, {v: per[k][v] for v in RATINGS}) for k, label in keys]
+        elif topic.kind == "yesno":
+            counts = Counter(r.value for r in mine)
+            rows = [(label, counts[k]) for k, label in keys]
+        else:
+            counts = Counter(r.option_id for r in mine)
+            rows = [(label, counts[k]) for k, label in keys]
+        groups.append(GroupTally(key=key, name=name, rows=rows, people=len(people)))
+    return Tally(
+        topic_id=topic.id,
+        phase=phase,
+        groups=groups,
+        channels=Counter(r.channel for r in answers),
+        total_people=len({(r.person_id, r.on_behalf_of_id) for r in answers}),
+    )
+
+
+def not_yet_heard(session, topic, residents):
+    """Return the residents asked who have not had a say yet (in their own voice or assisted)."""
+    phase = phase_of(topic) or "choosing"
+    heard = {r.person_id for r in latest(session, topic, phase) if r.on_behalf_of_id is None}
+    return [r for r in residents if r.id not in heard]

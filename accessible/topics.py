@@ -1,0 +1,247 @@
+"""Run a topic from first ideas to the review: options, who proposed them, stages and the outcome."""
+
+from sqlalchemy import or_, select
+
+from accessible import audit
+from accessible.errors import Invalid, NotFound
+from accessible.models import LANGUAGES, STAGES, TOPIC_KINDS, Option, Outcome, Person, Topic, utcnow
+from accessible.topic_templates import template
+
+#: Where a topic may go from each stage. Choosing can go back to ideas when people want more options.
+NEXT_STAGES = {
+    "draft": ("ideas", "choosing"),
+    "ideas": ("choosing",),
+    "choosing": ("ideas", "decided"),
+    "decided": ("reviewed",),
+    "reviewed": (),
+}
+STAGE_NAMES = {
+    "draft": "Draft",
+    "ideas": "Collecting ideas",
+    "choosing": "Choosing",
+    "decided": "Decided",
+    "reviewed": "How is it going?",
+}
+
+
+def get_topic(session, home_id, topic_id):
+    """Return one topic of a home, or raise NotFound."""
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.home_id != home_id:
+        raise NotFound("topic", topic_id)
+    return topic
+
+
+def topics(session, home_id, viewer=None):
+    """Return the topics of a home that *viewer* may see, newest first.
+
+    A personal topic (a care-plan goal) is seen only by that resident, their linked family and staff.
+    """
+    query = select(Topic).where(Topic.home_id == home_id)
+    if viewer is not None and viewer.kind != "staff":
+        allowed = [viewer.id] if viewer.kind == "resident" else [r.id for r in viewer.residents]
+        query = query.where(or_(Topic.resident_id.is_(None), Topic.resident_id.in_(allowed)))
+    return session.scalars(query.order_by(Topic.created_at.desc(), Topic.id.desc())).all()
+
+
+def can_see(person, topic):
+    """Return True when *person* may see *topic*."""
+    if person.home_id != topic.home_id:
+        return False
+    if topic.resident_id is None or person.kind == "staff":
+        return True
+    if person.kind == "resident":
+        return person.id == topic.resident_id
+    return any(r.id == topic.resident_id for r in person.residents)
+
+
+def is_asked(person, topic):
+    """Return True when *person*'s group is asked this topic."""
+    if not can_see(person, topic):
+        return False
+    return {"resident": topic.ask_residents, "family": topic.ask_families, "staff": topic.ask_staff}[person.kind]
+
+
+def create_topic(session, home, title, question, kind="choose", options=(), resident=None,
+                 ask_residents=True, ask_families=True, ask_staff=True, language=None, actor=None,
+                 template_key=None):
+    """Create a topic in the draft stage, with options given as labels or (label, picture, alt) tuples."""
+    problems = {}
+    title = " ".join((title or "").split())
+    question = " ".join((question or "").split())
+    if not title:
+        problems["title"] = "Give the topic a short title."
+    elif len(title) > 200:
+        problems["title"] = "The title is too long (200 characters at most)."
+    if not question:
+        problems["question"] = "Write the question people will be asked, in plain words."
+    if kind not in TOPIC_KINDS:
+        problems["kind"] = "A topic is choose one, rate each, or yes/no."
+    if not (ask_residents or ask_families or ask_staff):
+        problems["ask"] = "Ask at least one group: residents, families or staff."
+    language = language or home.language
+    if language not in LANGUAGES:
+        problems["language"] = "Language must be English (en) or Welsh (cy)."
+    if resident is not None and (resident.kind != "resident" or resident.home_id != home.id):
+        problems["resident"] = "A personal topic belongs to a resident of this home."
+    if problems:
+        raise Invalid(problems)
+    topic = Topic(
+        home_id=home.id, title=title, question=question, kind=kind, stage="draft",
+        ask_residents=ask_residents, ask_families=ask_families, ask_staff=ask_staff,
+        resident_id=resident.id if resident else None, language=language,
+        created_by_id=getattr(actor, "id", None), template=template_key,
+    )
+    session.add(topic)
+    session.flush()
+    for item in options:
+        label, picture, alt = (item, None, None) if isinstance(item, str) else item
+        add_option(session, topic, label, picture=picture, picture_alt=alt, proposed_by=actor)
+    audit.record(session, actor, "create", topic, resident=resident)
+    return topic
+
+
+def create_from_template(session, home, key, resident=None, language=None, actor=None):
+    """Create a topic from a ready-made template, in the home's language, and move it to its first stage."""
+    tpl = template(key)
+    if tpl is None:
+        raise Invalid({"template": f"There is no template called {key}."})
+    if tpl.personal and resident is None:
+        raise Invalid({"resident": "Choose the resident whose care plan this is."})
+    lang = language or home.language
+    options = [(*o.text(lang)[:1], f"openmoji:{o.symbol}", o.text(lang)[1]) for o in tpl.options]
+    topic = create_topic(
+        session, home, tpl.title.get(lang, tpl.title["en"]), tpl.question.get(lang, tpl.question["en"]),
+        kind=tpl.kind, options=options, resident=resident if tpl.personal else None,
+        ask_residents=tpl.ask_residents, ask_families=tpl.ask_families, ask_staff=tpl.ask_staff,
+        language=lang, actor=actor, template_key=key,
+    )
+    return topic
+
+
+def _clean_label(label):
+    label = " ".join((label or "").split())
+    if not label:
+        raise Invalid({"label": "Write the option's words."})
+    if len(label) > 200:
+        raise Invalid({"label": "That option is too long (200 characters at most)."})
+    return label
+
+
+def add_option(session, topic, label, picture=None, picture_alt=None, spoken_text=None, synonyms=None,
+               proposed_by=None, recorded_by=None, status="accepted"):
+    """Add an option to a topic, keeping who proposed it (and who wrote it down for them)."""
+    label = _clean_label(label)
+    if topic.kind == "yesno":
+        raise Invalid({"label": "A yes/no topic has no options to add: people answer yes or no."})
+    if topic.stage in ("decided", "reviewed"):
+        raise Invalid({"label": "This topic has been decided; options can no longer change."})
+    if any(o.label.casefold() == label.casefold() and o.status != "hidden" for o in topic.options):
+        raise Invalid({"label": f"{label} is an option already."})
+    if picture and not picture_alt:
+        picture_alt = label
+    option = Option(
+        label=label, picture=picture or None, picture_alt=(picture_alt or "").strip() or None,
+        spoken_text=(spoken_text or "").strip() or None, synonyms=(synonyms or "").strip() or None,
+        position=len(topic.options), status=status,
+        proposed_by_id=getattr(proposed_by, "id", None), recorded_by_id=getattr(recorded_by, "id", None),
+    )
+    topic.options.append(option)
+    session.flush()
+    audit.record(session, recorded_by or proposed_by, "create", option)
+    return option
+
+
+def update_option(session, option, label, picture=None, picture_alt=None, spoken_text=None, synonyms=None,
+                  actor=None):
+    """Change an option's words, picture and speech."""
+    label = _clean_label(label)
+    if any(o.id != option.id and o.label.casefold() == label.casefold() for o in option.topic.options):
+        raise Invalid({"label": f"{label} is an option already."})
+    option.label = label
+    option.picture = picture or None
+    option.picture_alt = (picture_alt or "").strip() or (label if picture else None)
+    option.spoken_text = (spoken_text or "").strip() or None
+    option.synonyms = (synonyms or "").strip() or None
+    audit.record(session, actor, "update", option)
+    return option
+
+
+def propose_idea(session, topic, label, proposer, recorded_by=None):
+    """Propose an option while the topic collects ideas.
+
+    Staff may record a resident's idea on their behalf (*recorded_by*). A family member's idea waits for
+    staff review before people choose between it.
+    """
+    if topic.stage != "ideas":
+        raise Invalid({"label": "Ideas are collected before choosing starts; this topic is not collecting ideas."})
+    if not is_asked(proposer, topic):
+        raise Invalid({"proposer": f"{proposer.name} is not asked about this topic."})
+    status = "pending" if proposer.kind == "family" and recorded_by is None else "accepted"
+    return add_option(session, topic, label, proposed_by=proposer, recorded_by=recorded_by, status=status)
+
+
+def review_option(session, option, accept, actor=None):
+    """Accept or hide an idea that waits for review."""
+    option.status = "accepted" if accept else "hidden"
+    audit.record(session, actor, "update", option, detail="accepted" if accept else "hidden")
+
+
+def set_co_owners(session, topic, owners, actor=None):
+    """Name the people on the topic's committee: residents, family members and staff."""
+    for person in owners:
+        if person.home_id != topic.home_id:
+            raise Invalid({"co_owners": "Co-owners must belong to this home."})
+    topic.co_owners = list(owners)
+    audit.record(session, actor, "update", topic, detail="co-owners")
+
+
+def move_to(session, topic, stage, actor=None):
+    """Move a topic to its next stage, checking it is ready."""
+    if stage not in STAGES:
+        raise Invalid({"stage": f"There is no stage called {stage}."})
+    if stage not in NEXT_STAGES[topic.stage]:
+        raise Invalid({"stage": f"A topic that is {STAGE_NAMES[topic.stage].lower()} cannot move to "
+                                f"{STAGE_NAMES[stage].lower()}."})
+    if stage == "choosing":
+        needed = {"choose": 2, "rate": 1, "yesno": 0}[topic.kind]
+        if len(topic.accepted_options) < needed:
+            raise Invalid({"stage": f"Add at least {needed} option{'s' if needed > 1 else ''} before choosing starts."})
+    if stage == "decided" and topic.outcome is None:
+        raise Invalid({"stage": "Write down what was decided first."})
+    topic.stage = stage
+    topic.stage_changed_at = utcnow()
+    audit.record(session, actor, "update", topic, detail=f"stage {stage}")
+    return topic
+
+
+def decide(session, topic, decision, reason=None, option=None, actor=None):
+    """Record what was decided and why ("You said, we did"), and mark the topic decided."""
+    decision = " ".join((decision or "").split())
+    if not decision:
+        raise Invalid({"decision": "Write what will happen, in plain words."})
+    if topic.stage not in ("choosing", "decided"):
+        raise Invalid({"decision": "A topic is decided after people have had their say."})
+    if option is not None and option.topic_id != topic.id:
+        raise Invalid({"option": "That option belongs to another topic."})
+    if topic.outcome is None:
+        topic.outcome = Outcome(decision=decision)
+    topic.outcome.decision = decision
+    topic.outcome.reason = " ".join((reason or "").split()) or None
+    topic.outcome.option_id = option.id if option else None
+    topic.outcome.decided_by_id = getattr(actor, "id", None)
+    topic.outcome.decided_at = utcnow()
+    if topic.stage == "choosing":
+        move_to(session, topic, "decided", actor=actor)
+    audit.record(session, actor, "update", topic.outcome)
+    return topic.outcome
+
+
+def asked_people(session, topic):
+    """Return the people asked about *topic*, by kind: {"resident": [...], "family": [...], "staff": [...]}."""
+    result = {"resident": [], "family": [], "staff": []}
+    query = select(Person).where(Person.home_id == topic.home_id, Person.active).order_by(Person.name)
+    for person in session.scalars(query):
+        if is_asked(person, topic):
+            result[person.kind].append(person)
+    return result
