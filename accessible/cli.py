@@ -1,0 +1,141 @@
+"""The ``accessible`` command: each command parses its options, makes one library call and prints."""
+
+import json
+import sys
+from functools import wraps
+
+import click
+from sqlalchemy import select
+
+from accessible import people, topics
+from accessible.datadir import data_dir
+from accessible.db import Database
+from accessible.errors import Invalid
+from accessible.models import Home
+
+
+def with_data(command):
+    """Give *command* a ``--data DIR`` option and pass it the data folder and its database."""
+
+    @click.option("--data", "data", type=click.Path(file_okay=False), envvar="ACCESSIBLE_DATA",
+                  help="The home's data folder (default: $ACCESSIBLE_DATA, else the instance folder).")
+    @wraps(command)
+    def wrapped(*args, data=None, **kwargs):
+        folder = data_dir(data)
+        db = Database.for_data_dir(folder)
+        try:
+            return command(*args, folder=folder, db=db, **kwargs)
+        except Invalid as e:
+            raise click.ClickException(str(e)) from None
+        finally:
+            db.dispose()
+
+    return wrapped
+
+
+@click.group()
+@click.version_option(package_name="accessible")
+def main():
+    """Co-production in care homes: residents, families and staff decide together, offline."""
+
+
+@main.command("init-db")
+@with_data
+def init_db(folder, db):
+    """Create the database or bring it up to date (runs every migration).
+
+    Example: accessible init-db --data /srv/tyglas
+    """
+    before = db.current_revision()
+    db.upgrade()
+    click.echo(f"Database in {folder} is at revision {db.current_revision()} (was {before or 'empty'}).")
+
+
+@main.command()
+@with_data
+def demo(folder, db):
+    """Fill the data folder with a demo home and print the demo staff sign-in.
+
+    Example: accessible demo --data /tmp/demo-home
+    """
+    from accessible import demo as demo_home
+
+    db.upgrade()
+    with db.write() as s:
+        if demo_home.has_data(s):
+            click.echo(f"{folder} already holds a home; the demo was not added again.")
+        else:
+            home = demo_home.create_demo(s)
+            click.echo(f"Demo home \u201c{home.name}\u201d created in {folder}.")
+    click.echo(f"Staff sign-in: username {demo_home.DEMO_USERNAME}, password {demo_home.DEMO_PASSWORD}")
+
+
+@main.command("create-staff")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters.")
+@click.option("--name", help="Full name (defaults to the username).")
+@click.option("--role", type=click.Choice(["staff", "manager"]), default="staff", show_default=True)
+@click.option("--home-name", default="Our care home", show_default=True,
+              help="Name of the home to create when the database has none yet.")
+@with_data
+def create_staff(username, password, name, role, home_name, folder, db):
+    """Create a staff account (and the home itself, the first time).
+
+    Example: accessible create-staff priya --name "Priya Shah" --password 'a long password'
+    """
+    db.upgrade()
+    with db.write() as s:
+        home = s.scalar(select(Home).order_by(Home.id))
+        if home is None:
+            home = people.create_home(s, home_name)
+        staff = people.add_staff(s, home, username, password, name=name, role=role)
+        click.echo(f"Staff account {staff.username} created for {home.name}.")
+
+
+@main.command("topics")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@with_data
+def list_topics(as_json, folder, db):
+    """List every topic with its id, title, kind, stage and options.
+
+    Example: accessible topics --json
+    """
+    db.upgrade()
+    with db.read() as s:
+        rows = [
+            {
+                "id": t.id, "home": t.home_id, "title": t.title, "question": t.question, "kind": t.kind,
+                "status": t.stage, "resident": t.resident_id,
+                "options": [{"id": o.id, "label": o.label} for o in t.accepted_options],
+            }
+            for home_id in s.scalars(select(Home.id))
+            for t in topics.topics(s, home_id)
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        options = ", ".join(o["label"] for o in row["options"]) or "no options"
+        click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 lets tablets on the home's network reach it.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_data
+def serve(host, port, threads, folder, db):
+    """Run the server with waitress, a production WSGI server.
+
+    Example: accessible serve --host 0.0.0.0 --port 5000
+    """
+    import waitress
+
+    from web import create_app  # the only place the command line reaches the web layer
+
+    app = create_app({"DATA_DIR": str(folder)})
+    click.echo(f"Serving {folder} at http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/")
+    sys.stdout.flush()
+    waitress.serve(app, host=host, port=port, threads=threads, ident="accessible")

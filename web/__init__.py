@@ -1,0 +1,91 @@
+"""Create the Flask application: staff pages now, and the routes other parts link to."""
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from accessible.datadir import data_dir
+from accessible.db import Database
+from accessible.errors import NotFound
+
+csrf = CSRFProtect()
+
+
+def _secret_key(folder):
+    """Return the home's session key, made once and kept in its data folder."""
+    path = Path(folder) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config=None):
+    """Create and configure an instance of the Flask application."""
+    test_config = dict(test_config or {})
+    folder = data_dir(test_config.pop("DATA_DIR", None))
+    app = Flask(__name__, instance_path=str(folder))
+    app.config.from_mapping(
+        SECRET_KEY=_secret_key(folder),
+        DATABASE_URL=None,
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=2),
+        #: A staff session ends after this long, however busy.
+        SESSION_ABSOLUTE_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
+        MIGRATE_ON_START=True,
+    )
+    app.config.update(test_config)
+    # Personal data stays out of logs: no request lines with query strings from the library's loggers.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    db = Database.for_data_dir(folder, app.config["DATABASE_URL"])
+    if app.config["MIGRATE_ON_START"]:
+        db.upgrade()
+    app.extensions["db"] = db
+    csrf.init_app(app)
+
+    from web import auth, staff
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(staff.bp)
+    app.add_url_rule("/", endpoint="index", view_func=auth.index)
+
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'; "
+            "base-uri 'none'; form-action 'self'",
+        )
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+        if response.mimetype == "text/html":
+            h.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/not_found.html", error=error), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("errors/too_large.html"), 413
+
+    return app

@@ -1,0 +1,302 @@
+"""Staff pages: residents and their needs, families, topics from ideas to outcome, results by group."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from accessible import audit, people, responses, topics
+from accessible.errors import Invalid
+from accessible.models import CHANNELS, RATINGS, Home
+from accessible.topic_templates import TEMPLATES
+from web.auth import db, staff_required
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+NEEDS_FIELDS = ("text_size", "contrast", "picture_style", "options_per_screen", "speech_rate", "voice",
+                "language", "notes", "review_date")
+
+
+@bp.before_request
+@staff_required
+def _signed_in():
+    """Every staff page needs a signed-in member of staff (the decorator redirects otherwise)."""
+
+
+def _home(s):
+    return s.get(Home, g.staff.home_id)
+
+
+def _checked(name):
+    return request.form.get(name) in ("on", "1", "yes", "true")
+
+
+@bp.get("/")
+def dashboard():
+    """Show what is going on: topics by stage and residents whose needs are due for review."""
+    with db().read() as s:
+        home = _home(s)
+        all_topics = topics.topics(s, home.id)
+        residents = people.people(s, home.id, "resident")
+        due = [r for r in residents if r.needs and r.needs.review_due()]
+        return render_template("staff/dashboard.html", home=home, topics=all_topics, residents=residents,
+                               due=due, stage_names=topics.STAGE_NAMES)
+
+
+# Residents and families -------------------------------------------------------------------------------
+
+@bp.get("/residents")
+def residents():
+    """List residents with their communication needs flagged."""
+    with db().read() as s:
+        home = _home(s)
+        return render_template("staff/residents.html", home=home,
+                               residents=people.people(s, home.id, "resident"),
+                               families=people.people(s, home.id, "family"))
+
+
+def _needs_from_form():
+    values = {f: request.form.get(f, "") for f in NEEDS_FIELDS}
+    values["input_modes"] = request.form.getlist("input_modes")
+    return values
+
+
+@bp.route("/residents/new", methods=["GET", "POST"])
+def new_resident():
+    """Add a resident and their communication needs."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            with db().write() as s:
+                resident = people.add_resident(
+                    s, _home(s), request.form.get("name"), room=request.form.get("room"),
+                    preferred_name=request.form.get("preferred_name"), actor=s.merge(g.staff),
+                    **_needs_from_form(),
+                )
+                flash(f"{resident.name} has been added.")
+                return redirect(url_for("staff.resident", resident_id=resident.id))
+        except Invalid as e:
+            errors = e.problems
+    with db().read() as s:
+        return render_template("staff/resident_form.html", resident=None, form=request.form, errors=errors,
+                               home=_home(s)), 400 if errors else 200
+
+
+@bp.route("/residents/<int:resident_id>", methods=["GET", "POST"])
+def resident(resident_id):
+    """Show and change one resident's details and communication needs."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            with db().write() as s:
+                person = people.get_person(s, g.staff.home_id, resident_id, "resident")
+                people.update_resident(
+                    s, person, request.form.get("name"), room=request.form.get("room"),
+                    preferred_name=request.form.get("preferred_name"), actor=s.merge(g.staff),
+                    **_needs_from_form(),
+                )
+                flash(f"{person.name}'s details have been saved.")
+                return redirect(url_for("staff.resident", resident_id=resident_id))
+        except Invalid as e:
+            errors = e.problems
+    with db().write() as s:
+        person = people.get_person(s, g.staff.home_id, resident_id, "resident")
+        audit.record(s, s.merge(g.staff), "view", person, resident=person)
+        return render_template("staff/resident_form.html", resident=person, home=_home(s),
+                               form=request.form if errors else None, errors=errors), 400 if errors else 200
+
+
+@bp.route("/family/new", methods=["GET", "POST"])
+def new_family():
+    """Add a family member and link them to residents."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            with db().write() as s:
+                home = _home(s)
+                chosen = [people.get_person(s, home.id, int(i), "resident")
+                          for i in request.form.getlist("residents") if i.isdigit()]
+                if not chosen:
+                    raise Invalid({"residents": "Choose the resident (or residents) this person is family to."})
+                person = people.add_family(s, home, request.form.get("name"), relation=request.form.get("relation"),
+                                           residents=chosen, actor=s.merge(g.staff))
+                flash(f"{person.name} has been added.")
+                return redirect(url_for("staff.residents"))
+        except Invalid as e:
+            errors = e.problems
+    with db().read() as s:
+        home = _home(s)
+        return render_template("staff/family_form.html", home=home, form=request.form, errors=errors,
+                               residents=people.people(s, home.id, "resident")), 400 if errors else 200
+
+
+# Topics -----------------------------------------------------------------------------------------------
+
+@bp.get("/topics")
+def topic_list():
+    """List every topic with its stage."""
+    with db().read() as s:
+        home = _home(s)
+        return render_template("staff/topics.html", home=home, topics=topics.topics(s, home.id),
+                               stage_names=topics.STAGE_NAMES)
+
+
+@bp.route("/topics/new", methods=["GET", "POST"])
+def new_topic():
+    """Start a topic from a template, or from a blank page."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            with db().write() as s:
+                home = _home(s)
+                actor = s.merge(g.staff)
+                resident_id = request.form.get("resident", "")
+                resident = people.get_person(s, home.id, int(resident_id), "resident") if resident_id.isdigit() else None
+                key = request.form.get("template", "")
+                if key:
+                    topic = topics.create_from_template(s, home, key, resident=resident, actor=actor)
+                else:
+                    labels = [line for line in request.form.get("options", "").splitlines() if line.strip()]
+                    topic = topics.create_topic(
+                        s, home, request.form.get("title"), request.form.get("question"),
+                        kind=request.form.get("kind", "choose"), options=labels, resident=resident,
+                        ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
+                        ask_staff=_checked("ask_staff"), actor=actor,
+                    )
+                flash(f"The topic \u201c{topic.title}\u201d has been created. Check its options, then open it.")
+                return redirect(url_for("staff.topic", topic_id=topic.id))
+        except Invalid as e:
+            errors = e.problems
+    with db().read() as s:
+        home = _home(s)
+        return render_template("staff/topic_new.html", home=home, templates=TEMPLATES, form=request.form,
+                               errors=errors, residents=people.people(s, home.id, "resident")), \
+            400 if errors else 200
+
+
+def _topic_page(s, topic_id, errors=None, status=200):
+    home = _home(s)
+    topic = topics.get_topic(s, home.id, topic_id)
+    asked = topics.asked_people(s, topic)
+    return render_template(
+        "staff/topic.html", home=home, topic=topic, asked=asked, errors=errors or {}, form=request.form,
+        next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
+        phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
+        tally=responses.tally(s, topic), channels=CHANNELS,
+    ), status
+
+
+@bp.get("/topics/<int:topic_id>")
+def topic(topic_id):
+    """Show a topic: its options, stage, answers so far and what to do next."""
+    with db().read() as s:
+        return _topic_page(s, topic_id)
+
+
+def _topic_action(topic_id, action, done_message):
+    """Run *action(session, topic, actor)* in one write; show the topic page with errors if it fails."""
+    try:
+        with db().write() as s:
+            topic = topics.get_topic(s, g.staff.home_id, topic_id)
+            message = action(s, topic, s.merge(g.staff)) or done_message
+        flash(message)
+        return redirect(url_for("staff.topic", topic_id=topic_id) + request.form.get("anchor", ""))
+    except Invalid as e:
+        with db().read() as s:
+            return _topic_page(s, topic_id, errors=e.problems, status=400)
+
+
+@bp.post("/topics/<int:topic_id>/options")
+def add_option(topic_id):
+    """Add an option (staff's own, or a resident's idea written down for them)."""
+
+    def action(s, topic, actor):
+        proposer_id = request.form.get("proposed_by", "")
+        proposer = people.get_person(s, topic.home_id, int(proposer_id)) if proposer_id.isdigit() else actor
+        if topic.stage == "ideas" and proposer is not actor:
+            option = topics.propose_idea(s, topic, request.form.get("label"), proposer, recorded_by=actor)
+        else:
+            option = topics.add_option(s, topic, request.form.get("label"), spoken_text=request.form.get("spoken_text"),
+                                       synonyms=request.form.get("synonyms"), proposed_by=proposer,
+                                       recorded_by=actor if proposer is not actor else None)
+        return f"{option.label} has been added."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>/review")
+def review_option(topic_id, option_id):
+    """Accept or hide an idea that is waiting for review."""
+
+    def action(s, topic, actor):
+        option = next((o for o in topic.options if o.id == option_id), None)
+        if option is None:
+            raise Invalid({"option": "That option is not part of this topic."})
+        accept = request.form.get("decision") == "accept"
+        topics.review_option(s, option, accept, actor=actor)
+        return f"{option.label} has been {'accepted' if accept else 'hidden'}."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/stage")
+def move_stage(topic_id):
+    """Move a topic on to its next stage."""
+
+    def action(s, topic, actor):
+        topics.move_to(s, topic, request.form.get("stage", ""), actor=actor)
+        return f"\u201c{topic.title}\u201d is now: {topics.STAGE_NAMES[topic.stage]}."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/responses")
+def record_response(topic_id):
+    """Record a resident's answer given with a member of staff's help (marked assisted)."""
+
+    def action(s, topic, actor):
+        resident_id = request.form.get("resident", "")
+        if not resident_id.isdigit():
+            raise Invalid({"resident": "Choose the resident who is answering."})
+        resident = people.get_person(s, topic.home_id, int(resident_id), "resident")
+        option_id = request.form.get("option", "")
+        option = next((o for o in topic.accepted_options if str(o.id) == option_id), None)
+        value = request.form.get("value") or None
+        if topic.kind == "rate" and topic.stage == "choosing":
+            # One form rates every option at once: one response per option rated.
+            rated = [(o, request.form.get(f"rating-{o.id}")) for o in topic.accepted_options]
+            rated = [(o, v) for o, v in rated if v]
+            if not rated:
+                raise Invalid({"value": "Rate at least one option: like, not sure or don't like."})
+            for o, v in rated:
+                responses.record(s, topic, resident, "staff-entry", option=o, value=v, assisted_by=actor)
+        else:
+            responses.record(s, topic, resident, "staff-entry", option=option, value=value, assisted_by=actor)
+        return f"{resident.name}'s answer has been recorded (assisted by {actor.name})."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/decide")
+def decide(topic_id):
+    """Write down what was decided and why."""
+
+    def action(s, topic, actor):
+        option_id = request.form.get("option", "")
+        option = next((o for o in topic.options if str(o.id) == option_id), None)
+        topics.decide(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
+                      actor=actor)
+        return "The decision has been recorded. Tell everyone: you said, we did."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.get("/topics/<int:topic_id>/results")
+def results(topic_id):
+    """Show a topic's answers by group, side by side, and who has not had a say yet."""
+    with db().read() as s:
+        home = _home(s)
+        topic = topics.get_topic(s, home.id, topic_id)
+        asked = topics.asked_people(s, topic)
+        choosing = responses.tally(s, topic, "choosing")
+        review = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
+        quiet = responses.not_yet_heard(s, topic, asked["resident"])
+        return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
+                               quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS)
