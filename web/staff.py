@@ -148,7 +148,9 @@ def new_topic():
                 home = _home(s)
                 actor = s.merge(g.staff)
                 resident_id = request.form.get("resident", "")
-                resident = people.get_person(s, home.id, int(resident_id), "resident") if resident_id.isdigit() else None
+                resident = None
+                if resident_id.isdigit():
+                    resident = people.get_person(s, home.id, int(resident_id), "resident")
                 key = request.form.get("template", "")
                 if key:
                     topic = topics.create_from_template(s, home, key, resident=resident, actor=actor)

@@ -1,0 +1,86 @@
+"""Shared fixtures: a home in its own temporary data folder, the app, a signed-in staff client."""
+
+import re
+
+import pytest
+
+from accessible import people
+from accessible.db import Database
+
+PASSWORD = "a good long password"
+
+
+@pytest.fixture
+def data(tmp_path):
+    """Return a fresh, empty data folder."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def db(data):
+    """Return the migrated database of the data folder."""
+    database = Database.for_data_dir(data)
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def home(db):
+    """Create a small home: three residents (one with a family member) and two staff; return their ids."""
+    with db.write() as s:
+        h = people.create_home(s, "Ty Test")
+        staff = people.add_staff(s, h, "sam", PASSWORD, name="Sam Patel", role="manager")
+        helper = people.add_staff(s, h, "priya", PASSWORD, name="Priya Shah")
+        residents = [
+            people.add_resident(s, h, "Margaret Evans", room="1", text_size=24, contrast="high"),
+            people.add_resident(s, h, "Dafydd Jones", room="2", language="cy"),
+            people.add_resident(s, h, "Eileen O'Neill", room="3"),
+        ]
+        daughter = people.add_family(s, h, "Carys Evans", relation="daughter", residents=[residents[0]])
+        return {
+            "home": h.id, "staff": staff.id, "helper": helper.id,
+            "residents": [r.id for r in residents], "family": daughter.id,
+        }
+
+
+@pytest.fixture
+def app(data, db):
+    """Return the app on the test data folder, with CSRF checks on as in production."""
+    from web import create_app
+
+    return create_app({"DATA_DIR": str(data), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, url):
+    """Return the CSRF token a form at *url* carries, as a browser would send it back."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post(client, url, data, form_url=None):
+    """Post a form the way a browser does: with the token from the page the form is on."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def staff_client(client, home):
+    """Return a client signed in as the home's manager."""
+    response = post(client, "/login", {"username": "sam", "password": PASSWORD})
+    assert response.status_code == 302
+    return client

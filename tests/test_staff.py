@@ -1,0 +1,175 @@
+"""Staff pages through the Flask test client: residents, families, topics, answers, results, decisions."""
+
+import re
+
+import pytest
+
+from accessible import topics
+from accessible.models import Home, Person, Response, Topic
+from tests.conftest import post
+
+
+def text(response):
+    """Return the page's text as a person reads it: tags dropped, spaces folded."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&amp;", "&").split())
+
+
+@pytest.fixture
+def menu(db, home):
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
+        return topic.id
+
+
+def test_open_the_menu_record_two_choices_and_see_the_tallies_by_group(staff_client, home, menu, db):
+    url = f"/staff/topics/{menu}"
+    assert "Draft" in text(staff_client.get(url))
+    response = post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
+    assert response.status_code == 302
+    page = text(staff_client.get(url))
+    assert "is now: Choosing" in page
+    with db.read() as s:
+        fish, shepherds = [o.id for o in s.get(Topic, menu).options[:2]]
+    margaret, dafydd, _ = home["residents"]
+    post(staff_client, f"{url}/responses", {"resident": margaret, "option": fish}, form_url=url)
+    post(staff_client, f"{url}/responses", {"resident": dafydd, "option": shepherds}, form_url=url)
+    results = text(staff_client.get(f"{url}/results"))
+    # Staff helped both answer, so they are counted as assisted, not in the residents' own-voice column.
+    assisted = results[results.index("Residents, assisted or by proxy"):results.index("Families")]
+    assert "2 people" in assisted
+    assert "Fish pie 1" in assisted and "Shepherd's pie 1" in assisted
+    own = results[results.index("Residents, in their own voice"):results.index("Residents, assisted")]
+    assert "0 people" in own
+    assert "1 resident has not had a say" in results and "Eileen O'Neill" in results
+    with db.read() as s:
+        recorded = s.query(Response).filter_by(person_id=margaret).one()
+        assert (recorded.channel, recorded.assisted_by_id) == ("staff-entry", home["staff"])
+
+
+def test_add_a_resident_with_needs_then_see_them_flagged(staff_client, db):
+    response = post(staff_client, "/staff/residents/new", {
+        "name": "Arthur Thomas", "room": "6", "text_size": "32", "contrast": "high", "picture_style": "photos",
+        "options_per_screen": "2", "speech_rate": "120", "language": "cy", "input_modes": ["voice", "touch"],
+        "notes": "Registered blind", "review_date": "2027-01-15",
+    })
+    assert response.status_code == 302
+    page = text(staff_client.get("/staff/residents"))
+    flags = page[page.index("Arthur Thomas"):]
+    for flag in ("Large print 32 pt", "High contrast", "Photos", "2 per screen", "Speech 120 wpm", "Cymraeg",
+                 "Answers by touch, voice"):
+        assert flag in flags
+    with db.read() as s:
+        arthur = s.query(Person).filter_by(name="Arthur Thomas").one()
+        assert (arthur.needs.text_size, arthur.needs.review_date.isoformat()) == (32, "2027-01-15")
+
+
+def test_invalid_resident_input_shows_messages_and_stores_nothing(staff_client, db):
+    response = post(staff_client, "/staff/residents/new", {"name": "  ", "options_per_screen": "7"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Write the person's name." in page
+    with db.read() as s:
+        assert s.query(Person).filter_by(kind="resident").count() == 3
+
+
+def test_edit_a_resident_keeps_the_form_on_errors(staff_client, home, db):
+    url = f"/staff/residents/{home['residents'][2]}"
+    response = post(staff_client, url, {"name": "Eileen O'Neill", "speech_rate": "1000"})
+    assert response.status_code == 400
+    assert "80 to 300" in text(response)
+    response = post(staff_client, url, {"name": "Eileen O'Neill", "preferred_name": "Lena", "speech_rate": "110",
+                                        "input_modes": ["switch"]})
+    assert response.status_code == 302
+    with db.read() as s:
+        eileen = s.get(Person, home["residents"][2])
+        assert (eileen.preferred_name, eileen.needs.speech_rate, eileen.needs.modes) == ("Lena", 110, ["switch"])
+
+
+def test_add_a_family_member_linked_to_residents(staff_client, home, db):
+    margaret, dafydd, _ = home["residents"]
+    response = post(staff_client, "/staff/family/new", {"name": "Rhodri Jones", "relation": "son",
+                                                        "residents": [str(dafydd)]})
+    assert response.status_code == 302
+    assert "Rhodri Jones, son of Dafydd Jones" in text(staff_client.get("/staff/residents"))
+    response = post(staff_client, "/staff/family/new", {"name": "Nobody's Relative"})
+    assert response.status_code == 400
+    assert "Choose the resident" in text(response)
+
+
+def test_create_a_topic_from_a_blank_page(staff_client, db):
+    response = post(staff_client, "/staff/topics/new", {
+        "title": "Garden furniture", "question": "Which bench should we buy?", "kind": "choose",
+        "options": "Wooden bench\nMetal bench\n", "ask_residents": "on", "ask_families": "on",
+    })
+    assert response.status_code == 302
+    with db.read() as s:
+        topic = s.query(Topic).filter_by(title="Garden furniture").one()
+        assert [o.label for o in topic.options] == ["Wooden bench", "Metal bench"]
+        assert (topic.ask_residents, topic.ask_families, topic.ask_staff) == (True, True, False)
+
+
+def test_a_topic_with_no_options_cannot_open_for_choosing(staff_client, db):
+    post(staff_client, "/staff/topics/new", {"title": "Outing", "question": "Where shall we go?", "kind": "choose",
+                                             "ask_residents": "on"})
+    with db.read() as s:
+        topic_id = s.query(Topic).filter_by(title="Outing").one().id
+    url = f"/staff/topics/{topic_id}"
+    response = post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
+    assert response.status_code == 400
+    assert "Add at least 2 options before choosing starts." in text(response)
+    with db.read() as s:
+        assert s.get(Topic, topic_id).stage == "draft"
+
+
+def test_blank_topic_form_errors(staff_client):
+    response = post(staff_client, "/staff/topics/new", {"title": "", "question": "", "kind": "choose"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Give the topic a short title." in page and "Ask at least one group" in page
+
+
+def test_ideas_stage_records_a_residents_idea_on_their_behalf(staff_client, home, menu, db):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/stage", {"stage": "ideas"}, form_url=url)
+    response = post(staff_client, f"{url}/options", {"label": "Welsh rarebit",
+                                                    "proposed_by": str(home["residents"][1])}, form_url=url)
+    assert response.status_code == 302
+    assert "Welsh rarebit proposed by Dafydd Jones, written down by Sam Patel" in text(staff_client.get(url))
+
+
+def test_decide_and_show_you_said_we_did(staff_client, menu, db):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
+    response = post(staff_client, f"{url}/decide", {"decision": "", "reason": ""}, form_url=url)
+    assert response.status_code == 400
+    assert "Write what will happen" in text(response)
+    post(staff_client, f"{url}/decide", {"decision": "Fish pie every Friday.", "reason": "Most people chose it."},
+         form_url=url)
+    page = text(staff_client.get(url))
+    assert "You said, we did Fish pie every Friday. Why: Most people chose it." in page
+    assert "Decided" in page
+
+
+@pytest.mark.parametrize("url", ["/staff/topics/999", "/staff/residents/999", "/staff/topics/999/results"])
+def test_unknown_ids_get_a_clear_not_found_page(staff_client, url):
+    response = staff_client.get(url)
+    assert response.status_code == 404
+    assert "could not find" in text(response)
+
+
+def test_staff_of_one_home_cannot_reach_another_homes_topic(staff_client, db):
+    with db.write() as s:
+        other = s.add(Home(name="Elsewhere")) or s.query(Home).filter_by(name="Elsewhere").one()
+        topic = topics.create_topic(s, other, "Private", "Their question?", options=["A", "B"])
+        topic_id = topic.id
+    assert staff_client.get(f"/staff/topics/{topic_id}").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/staff/", "/staff/residents", "/staff/topics", "/staff/topics/new",
+                                 "/staff/family/new", "/staff/residents/new"])
+def test_every_staff_page_renders(staff_client, url):
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert "<main id=\"main\"" in response.get_data(as_text=True)
