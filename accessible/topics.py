@@ -62,10 +62,8 @@ def is_asked(person, topic):
     return {"resident": topic.ask_residents, "family": topic.ask_families, "staff": topic.ask_staff}[person.kind]
 
 
-def create_topic(session, home, title, question, kind="choose", options=(), resident=None,
-                 ask_residents=True, ask_families=True, ask_staff=True, language=None, actor=None,
-                 template_key=None):
-    """Create a topic in the draft stage, with options given as labels or (label, picture, alt) tuples."""
+def _check_words(title, question, kind, ask_residents, ask_families, ask_staff):
+    """Return the tidied title and question, and what is wrong with the topic's words and audience."""
     problems = {}
     title = " ".join((title or "").split())
     question = " ".join((question or "").split())
@@ -79,6 +77,14 @@ def create_topic(session, home, title, question, kind="choose", options=(), resi
         problems["kind"] = "A topic is choose one, rate each, or yes/no."
     if not (ask_residents or ask_families or ask_staff):
         problems["ask"] = "Ask at least one group: residents, families or staff."
+    return title, question, problems
+
+
+def create_topic(session, home, title, question, kind="choose", options=(), resident=None,
+                 ask_residents=True, ask_families=True, ask_staff=True, language=None, actor=None,
+                 template_key=None):
+    """Create a topic in the draft stage, with options given as labels or (label, picture, alt) tuples."""
+    title, question, problems = _check_words(title, question, kind, ask_residents, ask_families, ask_staff)
     language = language or home.language
     if language not in LANGUAGES:
         problems["language"] = "Language must be English (en) or Welsh (cy)."
@@ -101,8 +107,20 @@ def create_topic(session, home, title, question, kind="choose", options=(), resi
     return topic
 
 
+def update_topic(session, topic, title, question, ask_residents=True, ask_families=True, ask_staff=True,
+                 actor=None):
+    """Change a topic's words and who is asked (staff start from a template and change what they like)."""
+    title, question, problems = _check_words(title, question, topic.kind, ask_residents, ask_families, ask_staff)
+    if problems:
+        raise Invalid(problems)
+    topic.title, topic.question = title, question
+    topic.ask_residents, topic.ask_families, topic.ask_staff = ask_residents, ask_families, ask_staff
+    audit.record(session, actor, "update", topic, resident=topic.resident_id)
+    return topic
+
+
 def create_from_template(session, home, key, resident=None, language=None, actor=None):
-    """Create a topic from a ready-made template, in the home's language, and move it to its first stage."""
+    """Create a topic from a ready-made template, in the home's language (or *language*)."""
     tpl = template(key)
     if tpl is None:
         raise Invalid({"template": f"There is no template called {key}."})

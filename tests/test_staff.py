@@ -173,3 +173,24 @@ def test_every_staff_page_renders(staff_client, url):
     response = staff_client.get(url)
     assert response.status_code == 200
     assert "<main id=\"main\"" in response.get_data(as_text=True)
+
+
+def test_change_a_templates_words_options_and_co_owners(staff_client, home, menu, db):
+    url = f"/staff/topics/{menu}"
+    with db.read() as s:
+        fish = s.get(Topic, menu).options[0].id
+    post(staff_client, f"{url}/edit", {"title": "Friday lunch", "question": "What shall we have on Friday?",
+                                       "ask_residents": "on", "ask_families": "on"}, form_url=url)
+    post(staff_client, f"{url}/options/{fish}", {"label": "Fish pie with peas", "synonyms": "fish\nthe pie"},
+         form_url=url)
+    post(staff_client, f"{url}/co-owners", {"co_owners": [str(home["residents"][0]), str(home["staff"])]},
+         form_url=url)
+    response = post(staff_client, f"{url}/edit", {"title": "", "question": "x", "ask_staff": "on"}, form_url=url)
+    assert response.status_code == 400 and "Give the topic a short title." in text(response)
+    page = text(staff_client.get(url))
+    assert "What shall we have on Friday?" in page
+    assert "Co-owners Margaret Evans, Sam Patel" in page
+    with db.read() as s:
+        topic = s.get(Topic, menu)
+        assert topic.title == "Friday lunch" and not topic.ask_staff
+        assert (topic.options[0].label, topic.options[0].synonym_list) == ("Fish pie with peas", ["fish", "the pie"])

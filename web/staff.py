@@ -223,14 +223,59 @@ def add_option(topic_id):
     return _topic_action(topic_id, action, "")
 
 
+@bp.post("/topics/<int:topic_id>/edit")
+def edit_topic(topic_id):
+    """Change a topic's title, question and who is asked."""
+
+    def action(s, topic, actor):
+        topics.update_topic(s, topic, request.form.get("title"), request.form.get("question"),
+                            ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
+                            ask_staff=_checked("ask_staff"), actor=actor)
+        return "The topic has been saved."
+
+    return _topic_action(topic_id, action, "")
+
+
+def _option_of(topic, option_id):
+    option = next((o for o in topic.options if o.id == option_id), None)
+    if option is None:
+        raise Invalid({"option": "That option is not part of this topic."})
+    return option
+
+
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>")
+def edit_option(topic_id, option_id):
+    """Change an option's words, what is read aloud and what else a resident may say for it."""
+
+    def action(s, topic, actor):
+        option = _option_of(topic, option_id)
+        topics.update_option(s, option, request.form.get("label"), picture=option.picture,
+                             picture_alt=request.form.get("picture_alt", option.picture_alt),
+                             spoken_text=request.form.get("spoken_text"), synonyms=request.form.get("synonyms"),
+                             actor=actor)
+        return f"{option.label} has been saved."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/co-owners")
+def co_owners(topic_id):
+    """Name the topic's committee: residents, family members and staff."""
+
+    def action(s, topic, actor):
+        chosen = [people.get_person(s, topic.home_id, int(i)) for i in request.form.getlist("co_owners") if i.isdigit()]
+        topics.set_co_owners(s, topic, chosen, actor=actor)
+        return "The topic's co-owners have been saved."
+
+    return _topic_action(topic_id, action, "")
+
+
 @bp.post("/topics/<int:topic_id>/options/<int:option_id>/review")
 def review_option(topic_id, option_id):
     """Accept or hide an idea that is waiting for review."""
 
     def action(s, topic, actor):
-        option = next((o for o in topic.options if o.id == option_id), None)
-        if option is None:
-            raise Invalid({"option": "That option is not part of this topic."})
+        option = _option_of(topic, option_id)
         accept = request.form.get("decision") == "accept"
         topics.review_option(s, option, accept, actor=actor)
         return f"{option.label} has been {'accepted' if accept else 'hidden'}."
