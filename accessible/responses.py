@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, YESNO, Response
+from accessible.models import CHANNELS, RATINGS, YESNO, Comment, Person, Response, Topic
 from accessible.topics import is_asked
 
 #: The groups results are shown in, in this order, with what staff read.
@@ -183,3 +183,17 @@ def not_yet_heard(session, topic, residents):
     phase = phase_of(topic) or "choosing"
     heard = {r.person_id for r in latest(session, topic, phase) if r.on_behalf_of_id is None}
     return [r for r in residents if r.id not in heard]
+
+
+def families_taking_part(session, home_id):
+    """Return the family members of a home who have answered or commented, with how many topics each."""
+    answered = select(Response.person_id, Response.topic_id).join(Topic, Response.topic_id == Topic.id).where(
+        Topic.home_id == home_id)
+    commented = select(Comment.person_id, Comment.topic_id).join(Topic, Comment.topic_id == Topic.id).where(
+        Topic.home_id == home_id)
+    topics_of = {}
+    for person_id, topic_id in [*session.execute(answered), *session.execute(commented)]:
+        topics_of.setdefault(person_id, set()).add(topic_id)
+    family = session.scalars(select(Person).where(Person.id.in_(topics_of), Person.kind == "family")
+                             .order_by(Person.name)).all()
+    return [(person, len(topics_of[person.id])) for person in family]

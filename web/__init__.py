@@ -53,10 +53,12 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import auth, staff
+    from web import auth, family, i18n, staff
 
+    i18n.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(family.bp)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
 
     @app.after_request

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from accessible import audit, people, responses, topics
+from accessible import audit, comments, family_links, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home
 from accessible.topic_templates import TEMPLATES
@@ -96,11 +96,72 @@ def resident(resident_id):
                 return redirect(url_for("staff.resident", resident_id=resident_id))
         except Invalid as e:
             errors = e.problems
+    return _resident_page(resident_id, errors=errors, status=400 if errors else 200)
+
+
+def _resident_page(resident_id, errors=None, status=200, new_link=None):
     with db().write() as s:
         person = people.get_person(s, g.staff.home_id, resident_id, "resident")
         audit.record(s, s.merge(g.staff), "view", person, resident=person)
         return render_template("staff/resident_form.html", resident=person, home=_home(s),
-                               form=request.form if errors else None, errors=errors), 400 if errors else 200
+                               form=request.form if errors else None, errors=errors or {},
+                               links=family_links.links_for(s, person.id), new_link=new_link,
+                               now=family_links.utcnow()), status
+
+
+@bp.post("/residents/<int:resident_id>/family-links")
+def issue_family_link(resident_id):
+    """Issue a new family link for one family member of a resident, and show it once."""
+    try:
+        with db().write() as s:
+            resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
+            family_id = request.form.get("family", "")
+            family = people.get_person(s, resident.home_id, int(family_id), "family") if family_id.isdigit() else None
+            if family is None:
+                raise Invalid({"family": "Choose the family member the link is for."})
+            link, token = family_links.issue(s, family, resident, actor=s.merge(g.staff))
+            url = url_for("family.open_link", token=token, _external=True)
+            name = family.name
+    except Invalid as e:
+        return _resident_page(resident_id, errors=e.problems, status=400)
+    return _resident_page(resident_id, new_link={"url": url, "family": name})
+
+
+@bp.post("/residents/<int:resident_id>/family-links/<int:link_id>/revoke")
+def revoke_family_link(resident_id, link_id):
+    """Revoke one family link; the family member's other links keep working."""
+    with db().write() as s:
+        resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
+        link = next((k for k in family_links.links_for(s, resident.id) if k.id == link_id), None)
+        if link is None:
+            return _resident_page(resident_id, errors={"link": "That link is not one of this resident's."}, status=400)
+        family_links.revoke(s, link, actor=s.merge(g.staff))
+        flash(f"The link for {link.family.name} has been revoked. It no longer opens anything.")
+    return redirect(url_for("staff.resident", resident_id=resident_id) + "#family-links")
+
+
+@bp.get("/comments")
+def pending_comments():
+    """Show family comments and ideas waiting for review, and which families have taken part."""
+    with db().read() as s:
+        home = _home(s)
+        waiting_ideas = [o for t in topics.topics(s, home.id) for o in t.options if o.status == "pending"]
+        return render_template("staff/comments.html", home=home, comments=comments.pending(s, home.id),
+                               ideas=waiting_ideas, taking_part=responses.families_taking_part(s, home.id))
+
+
+@bp.post("/comments/<int:comment_id>")
+def moderate_comment(comment_id):
+    """Approve a family comment so it joins the record, or hide it."""
+    with db().write() as s:
+        comment = next((c for c in comments.pending(s, g.staff.home_id) if c.id == comment_id), None)
+        if comment is None:
+            flash("That comment has been reviewed already.")
+        else:
+            approve = request.form.get("decision") == "approve"
+            comments.moderate(s, comment, approve, s.merge(g.staff))
+            flash("The comment has been approved." if approve else "The comment has been hidden.")
+    return redirect(url_for("staff.pending_comments"))
 
 
 @bp.route("/family/new", methods=["GET", "POST"])

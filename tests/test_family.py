@@ -1,0 +1,207 @@
+"""Families add their voice from a card's link: no account, clean URLs, nothing beyond their own pages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from accessible import family_links, responses, topics
+from accessible.models import Comment, FamilyLink, Home, Person, Response, Topic
+from tests.conftest import post
+from tests.test_staff import text
+
+
+@pytest.fixture
+def menu(db, home):
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
+        topics.move_to(s, topic, "choosing")
+        return topic.id
+
+
+@pytest.fixture
+def link(db, home):
+    """Issue a link for Carys (Margaret's daughter) and return the raw token."""
+    with db.write() as s:
+        carys, margaret = s.get(Person, home["family"]), s.get(Person, home["residents"][0])
+        return family_links.issue(s, carys, margaret)[1]
+
+
+@pytest.fixture
+def family_client(client, link):
+    response = client.get(f"/f/{link}")
+    assert response.status_code == 303
+    return client
+
+
+def test_only_a_hash_of_the_token_is_stored(db, link):
+    assert len(link) >= 22  # 128 bits or more in URL-safe base64
+    with db.read() as s:
+        stored = s.scalars(select(FamilyLink)).one()
+        assert stored.token_hash == family_links.token_hash(link)
+        row = [str(v) for v in s.execute(select(FamilyLink.__table__)).one()]
+        assert not any(link in v for v in row)
+
+
+def test_opening_a_link_redirects_to_an_address_without_the_token(client, link):
+    response = client.get(f"/f/{link}")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/family/"
+    assert link not in response.headers["Location"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    page = client.get("/family/")
+    assert page.status_code == 200
+    assert link not in page.get_data(as_text=True)
+
+
+def test_the_family_page_shows_first_names_and_open_topics_only(family_client, menu, db, home):
+    with db.write() as s:
+        topics.create_topic(s, s.get(Home, home["home"]), "Not yet", "A draft nobody sees yet?", options=["A", "B"])
+    page = text(family_client.get("/family/"))
+    assert "Hello Carys" in page
+    assert "What would you like for Friday lunch next week?" in page
+    assert "A draft nobody sees yet?" not in page
+    assert "Margaret Evans" not in page and "room" not in page.lower()
+
+
+def test_own_view_and_guess_are_counted_apart(family_client, menu, db):
+    url = f"/family/topics/{menu}"
+    with db.read() as s:
+        fish, cawl = [o.id for o in s.get(Topic, menu).options[:2]]
+    page = text(family_client.get(url))
+    assert "What would Peggy choose?" in page or "What would Margaret choose?" in page
+    assert "never counted as" in page
+    post(family_client, f"{url}/view", {"own-option": fish}, form_url=url)
+    response = post(family_client, f"{url}/guess", {"proxy-option": cawl}, form_url=url)
+    assert response.status_code == 302
+    with db.read() as s:
+        tally = responses.tally(s, s.get(Topic, menu))
+        assert dict(tally.group("family").rows)["Fish pie"] == 1
+        assert dict(tally.group("supported").rows)["Shepherd's pie"] == 1
+        assert sum(n for _, n in tally.group("resident").rows) == 0  # never the resident's own voice
+        guess = s.scalars(select(Response).where(Response.on_behalf_of_id.is_not(None))).one()
+        assert guess.channel == "family-web"
+
+
+def test_an_empty_answer_gets_a_message(family_client, menu, db):
+    url = f"/family/topics/{menu}"
+    response = post(family_client, f"{url}/view", {}, form_url=url)
+    assert response.status_code == 400
+    assert "Choose one of the options." in text(response)
+
+
+def test_comments_wait_for_staff_review(family_client, menu, db, app, home):
+    url = f"/family/topics/{menu}"
+    post(family_client, f"{url}/comment", {"text": "Mum loves fish on Fridays."}, form_url=url)
+    assert "Waiting for staff to read it." in text(family_client.get(url))
+    staff = app.test_client()
+    post(staff, "/login", {"username": "sam", "password": "a good long password"})
+    page = text(staff.get("/staff/comments"))
+    assert "Mum loves fish on Fridays." in page
+    assert "Carys Evans (daughter of Margaret Evans): 1 topic" in page
+    with db.read() as s:
+        comment_id = s.scalars(select(Comment.id)).one()
+    post(staff, f"/staff/comments/{comment_id}", {"decision": "approve"}, form_url="/staff/comments")
+    with db.read() as s:
+        assert s.get(Comment, comment_id).status == "approved"
+    assert "Waiting for staff" not in text(family_client.get(url))
+
+
+def test_a_family_idea_waits_for_review(family_client, db, home):
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), "redecorate")
+        topics.move_to(s, topic, "ideas")
+        topic_id = topic.id
+    url = f"/family/topics/{topic_id}"
+    post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    with db.read() as s:
+        idea = [o for o in s.get(Topic, topic_id).options if o.label == "Family photos on the walls"][0]
+        assert (idea.status, idea.proposed_by_id) == ("pending", home["family"])
+
+
+def test_an_expired_link_says_so_kindly_and_whom_to_ask(client, db, link):
+    with db.write() as s:
+        s.scalars(select(FamilyLink)).one().expires_at = family_links.utcnow() - timedelta(minutes=1)
+    response = client.get(f"/f/{link}")
+    assert response.status_code == 410
+    page = text(response)
+    assert "expired" in page and "ask the staff at Ty Test for a new card" in page
+
+
+def test_a_revoked_link_reveals_nothing(client, db, link, home):
+    with db.write() as s:
+        family_links.revoke(s, s.scalars(select(FamilyLink)).one())
+    revoked = client.get(f"/f/{link}")
+    made_up = client.get("/f/" + "A" * 43)
+    assert revoked.status_code == made_up.status_code == 404
+    assert text(revoked) == text(made_up)
+    assert "Ty Test" not in text(revoked) and "Carys" not in text(revoked)
+
+
+def test_revoking_ends_a_session_already_open(family_client, db, menu):
+    assert family_client.get("/family/").status_code == 200
+    with db.write() as s:
+        family_links.revoke(s, s.scalars(select(FamilyLink)).one())
+    assert family_client.get("/family/").status_code == 401
+
+
+def test_revoking_one_link_leaves_the_others(client, db, home):
+    with db.write() as s:
+        carys, margaret = s.get(Person, home["family"]), s.get(Person, home["residents"][0])
+        first, token1 = family_links.issue(s, carys, margaret)
+        _, token2 = family_links.issue(s, carys, margaret)
+        family_links.revoke(s, first)
+    assert client.get(f"/f/{token1}").status_code == 404
+    assert client.get(f"/f/{token2}").status_code == 303
+
+
+def test_guessing_tokens_is_rate_limited(client, link):
+    from web.family import token_limiter
+
+    token_limiter.reset("127.0.0.1")
+    for n in range(10):
+        assert client.get(f"/f/guess{n:040d}").status_code == 404
+    assert client.get(f"/f/{link}").status_code == 429  # even the right token waits now
+    token_limiter.reset("127.0.0.1")
+    assert client.get(f"/f/{link}").status_code == 303
+
+
+def test_family_forms_need_their_csrf_token(family_client, menu, db):
+    response = family_client.post(f"/family/topics/{menu}/comment", data={"text": "forged"})
+    assert response.status_code == 400
+    with db.read() as s:
+        assert s.scalars(select(Comment)).all() == []
+
+
+def test_a_family_session_reaches_only_its_own_pages(app, family_client, db, home, menu):
+    with db.write() as s:
+        h = s.get(Home, home["home"])
+        dafydd = s.get(Person, home["residents"][1])
+        private = topics.create_from_template(s, h, "care-goal", resident=dafydd)
+        topics.move_to(s, private, "choosing")
+        private_id = private.id
+    assert family_client.get(f"/family/topics/{private_id}").status_code == 404
+    # Walk every GET route of the app with made-up ids: nothing but the family's own pages and public files.
+    allowed = {"family.start", "family.topic", "static", "pictures.symbol", "auth.login", "family.open_link"}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in allowed:
+            continue
+        url = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+        response = family_client.get(url)
+        assert response.status_code in (302, 401, 404), f"{url} answered {response.status_code}"
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/login") or rule.endpoint == "index"
+
+
+def test_staff_issue_and_revoke_links_from_the_resident_page(staff_client, home, db, client):
+    url = f"/staff/residents/{home['residents'][0]}"
+    response = post(staff_client, f"{url}/family-links", {"family": home["family"]}, form_url=url)
+    assert response.status_code == 200
+    token = re.search(r"/f/([A-Za-z0-9_-]+)", response.get_data(as_text=True)).group(1)
+    assert "Works until" in text(staff_client.get(url))
+    with db.read() as s:
+        link_id = s.scalars(select(FamilyLink.id)).one()
+    post(staff_client, f"{url}/family-links/{link_id}/revoke", {}, form_url=url)
+    assert "Revoked" in text(staff_client.get(url))
+    assert client.get(f"/f/{token}").status_code == 404
