@@ -42,6 +42,8 @@ def create_app(test_config=None):
         SESSION_ABSOLUTE_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
         MIGRATE_ON_START=True,
+        #: A kiosk left alone this long warns, then returns to its neutral start screen.
+        KIOSK_IDLE_SECONDS=300,
     )
     app.config.update(test_config)
     # Personal data stays out of logs: no request lines with query strings from the library's loggers.
@@ -53,12 +55,11 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import auth, family, i18n, staff
+    from web import auth, family, i18n, kiosk, pictures, speech, staff
 
     i18n.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(family.bp)
+    for blueprint in (auth.bp, staff.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
+        app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
 
     @app.after_request

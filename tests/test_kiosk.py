@@ -1,0 +1,136 @@
+"""The kiosk through the Flask test client: one resident's questions only, confirm before recording, channels."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from accessible import topics
+from accessible.models import Home, Person, Response, Topic
+from tests.conftest import post
+from tests.test_staff import text
+
+
+@pytest.fixture
+def open_topics(db, home):
+    with db.write() as s:
+        h = s.get(Home, home["home"])
+        menu = topics.create_from_template(s, h, "menu")
+        topics.move_to(s, menu, "choosing")
+        activities = topics.create_from_template(s, h, "activities")
+        topics.move_to(s, activities, "choosing")
+        pets = topics.create_from_template(s, h, "pets")
+        topics.move_to(s, pets, "choosing")
+        return {"menu": menu.id, "activities": activities.id, "pets": pets.id}
+
+
+def kiosk_for(staff_client, resident_id):
+    url = f"/staff/residents/{resident_id}"
+    response = post(staff_client, f"/kiosk/start/{resident_id}", {}, form_url=url)
+    assert response.headers["Location"] == "/kiosk/"
+    return staff_client
+
+
+def test_without_a_session_the_kiosk_shows_a_neutral_start_screen(client, home, open_topics):
+    page = text(client.get("/kiosk/"))
+    assert "A member of staff will help you start." in page
+    assert "Margaret" not in page and "Friday" not in page
+    assert client.get(f"/kiosk/topics/{open_topics['menu']}").headers["Location"] == "/kiosk/"
+
+
+def test_starting_a_kiosk_closes_the_staff_pages_on_that_device(staff_client, home, open_topics):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    assert "Hello Eileen" in text(kiosk.get("/kiosk/"))
+    assert kiosk.get("/staff/").status_code == 302
+
+
+def test_choose_by_touch_confirms_before_recording(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    menu = open_topics["menu"]
+    page = kiosk.get(f"/kiosk/topics/{menu}").get_data(as_text=True)
+    assert "What would you like for Friday lunch next week?" in page
+    href = re.search(r'href="(/kiosk/topics/\d+/confirm\?choice=\d+)"[^>]*>\s*<img[^>]*>\s*<span class="choice-label">'
+                     r"Fish pie", page).group(1)
+    confirm = kiosk.get(href.replace("&amp;", "&"))
+    assert "You chose Fish pie. Is that right?" in text(confirm) or "You chose Fish pie." in text(confirm)
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []  # nothing recorded before "yes"
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.get_data(as_text=True)))
+    response = kiosk.post(f"/kiosk/topics/{menu}/answer", data=form)
+    assert response.headers["Location"] == "/kiosk/thanks"
+    assert "You chose Fish pie." in text(kiosk.get("/kiosk/thanks"))
+    with db.read() as s:
+        answer = s.scalars(select(Response)).one()
+        assert (answer.person_id, answer.channel, answer.option.label) == (home["residents"][2], "touch", "Fish pie")
+
+
+def test_options_per_screen_follow_the_residents_needs(staff_client, home, open_topics, db):
+    with db.write() as s:
+        s.get(Person, home["residents"][2]).needs.options_per_screen = 2
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    first = text(kiosk.get(f"/kiosk/topics/{open_topics['menu']}"))
+    assert "Fish pie" in first and "Shepherd's pie" in first and "Roast chicken" not in first
+    assert "More options" in first and "Page 1 of 2" in first
+    second = text(kiosk.get(f"/kiosk/topics/{open_topics['menu']}?page=2"))
+    assert "Roast chicken" in second and "Vegetable curry" in second and "Fish pie" not in second
+
+
+def test_rate_topics_ask_about_one_option_at_a_time(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    response = kiosk.get(f"/kiosk/topics/{open_topics['activities']}")
+    assert "/rate/" in response.headers["Location"]
+    page = text(kiosk.get(response.headers["Location"]))
+    assert "Gardening" in page and "I like it" in page and "I'm not sure" in page and "I don't like it" in page
+    assert "Singing" not in page
+
+
+def test_a_switch_answer_keeps_its_channel(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    pets = open_topics["pets"]
+    confirm = kiosk.get(f"/kiosk/topics/{pets}/confirm?choice=yes&channel=switch")
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.get_data(as_text=True)))
+    assert form["channel"] == "switch"
+    kiosk.post(f"/kiosk/topics/{pets}/answer", data=form)
+    with db.read() as s:
+        answer = s.scalars(select(Response)).one()
+        assert (answer.value, answer.channel) == ("yes", "switch")
+
+
+def test_the_kiosk_never_shows_another_residents_personal_topic(staff_client, home, db):
+    with db.write() as s:
+        goal = topics.create_from_template(s, s.get(Home, home["home"]), "care-goal",
+                                           resident=s.get(Person, home["residents"][0]))
+        topics.move_to(s, goal, "choosing")
+        goal_id = goal.id
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    assert kiosk.get(f"/kiosk/topics/{goal_id}").status_code == 404
+    assert "How are your goals going?" not in text(kiosk.get("/kiosk/"))
+
+
+def test_the_resident_language_sets_the_screen_language(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][1])  # Dafydd: Welsh
+    page = kiosk.get(f"/kiosk/topics/{open_topics['pets']}").get_data(as_text=True)
+    assert '<html lang="cy">' in page
+    assert "Clywed eto" in page and "Siarad" in page
+    assert "lang=cy" in page  # the question is spoken in Welsh
+
+
+def test_the_kiosk_ends_and_returns_to_the_start_screen(staff_client, home, open_topics):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    page = kiosk.get("/kiosk/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    kiosk.post("/kiosk/end", data={"csrf_token": token})
+    assert "A member of staff will help you start." in text(kiosk.get("/kiosk/"))
+
+
+def test_answers_to_topics_not_open_are_refused(staff_client, home, db):
+    with db.write() as s:
+        draft = topics.create_topic(s, s.get(Home, home["home"]), "Later", "Later?", options=["A", "B"])
+        draft_id, option = draft.id, draft.options[0].id
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    page = kiosk.get("/kiosk/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = kiosk.post(f"/kiosk/topics/{draft_id}/answer", data={"choice": option, "csrf_token": token})
+    assert response.status_code == 404
+    with db.read() as s:
+        assert s.get(Topic, draft_id).stage == "draft" and s.scalars(select(Response)).all() == []

@@ -1,0 +1,308 @@
+"""The resident's kiosk: one question at a time, read aloud, answered by touch, voice or a single switch."""
+
+import time
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from accessible import people, responses, topics
+from accessible.errors import Invalid
+from accessible.models import RATINGS, Home, Option
+from web.auth import db, staff_required
+from web.i18n import _
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+
+RATING_WORDS = {"like": "I like it", "unsure": "I'm not sure", "dislike": "I don't like it"}
+#: What else a resident may say for each answer, in each language (the on-screen words always count).
+SPOKEN_SYNONYMS = {
+    "en": {"like": ["like", "I like it", "good"], "unsure": ["not sure", "maybe", "I don't know"],
+           "dislike": ["don't like", "I don't like it", "not for me"],
+           "yes": ["yes", "yes please"], "no": ["no", "no thanks"]},
+    "cy": {"like": ["hoffi", "da"], "unsure": ["ddim yn siŵr", "efallai"], "dislike": ["ddim yn hoffi"],
+           "yes": ["ie", "ydw", "ydy"], "no": ["na", "nac ydw"]},
+}
+RATING_SYMBOLS = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
+YESNO_WORDS = {"yes": "Yes", "no": "No"}
+YESNO_SYMBOLS = {"yes": "2705", "no": "274C"}
+KIOSK_CHANNELS = ("touch", "voice", "switch")
+
+
+def start_kiosk(resident_id, staff_id):
+    """Turn this browser into a kiosk for one resident: staff pages are closed in it until staff sign in again."""
+    session.clear()
+    session["kiosk"] = {"resident": resident_id, "by": staff_id, "seen": int(time.time())}
+
+
+@bp.post("/start/<int:resident_id>")
+@staff_required
+def start(resident_id):
+    """Start a kiosk session for one resident on this device (a member of staff does this)."""
+    with db().read() as s:
+        resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
+        start_kiosk(resident.id, g.staff.id)
+    return redirect(url_for("kiosk.home"))
+
+
+@bp.post("/end")
+def end():
+    """Return to the neutral start screen; every answer given is already saved."""
+    session.clear()
+    return redirect(url_for("kiosk.home"))
+
+
+def _kiosk_resident(s):
+    state = session.get("kiosk")
+    if not state:
+        return None
+    idle = current_app.config["KIOSK_IDLE_SECONDS"]
+    # The browser warns and returns to the start screen itself; this catches a kiosk left with scripts off.
+    if time.time() - state.get("seen", 0) > idle + 60:
+        session.clear()
+        return None
+    resident = s.get(people.Person, state["resident"])
+    if resident is None or not resident.active or resident.kind != "resident":
+        session.clear()
+        return None
+    state["seen"] = int(time.time())
+    session["kiosk"] = state
+    return resident
+
+
+@bp.before_request
+def _load():
+    if request.endpoint in ("kiosk.start", "kiosk.end"):
+        return None
+    with db().read() as s:
+        resident = _kiosk_resident(s)
+        g.kiosk_resident_id = resident.id if resident else None
+        if resident is None:
+            # The neutral start screen shows nobody's data; anything else waits for a kiosk session.
+            first_home = s.scalar(select(Home).order_by(Home.id))
+            g.lang = first_home.language if first_home else "en"
+            return None if request.endpoint == "kiosk.home" else redirect(url_for("kiosk.home"))
+        home = s.get(Home, resident.home_id)
+        g.lang = (resident.needs.language if resident.needs else None) or home.language
+    return None
+
+
+def _settings(resident, home):
+    """Return how screens and speech adapt to the resident's communication needs."""
+    needs = resident.needs if resident is not None else None
+    rate = needs.speech_rate if needs else 150
+    lang = g.get("lang", "en")
+    return {
+        "text_size": needs.text_size if needs else 18,
+        "contrast": needs.contrast if needs else "standard",
+        "photos": bool(needs and needs.picture_style == "photos"),
+        "per_screen": needs.options_per_screen if needs else 4,
+        "rate": rate,
+        "voice": (needs.voice if needs else None) or "",
+        "lang": lang,
+        "modes": needs.modes if needs else ["touch"],
+        # A slower speaker gets a slower scan: one step lasts as long as about six spoken words.
+        "scan_ms": int(6 * 60_000 / rate),
+        "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
+    }
+
+
+def speech_url(text, settings):
+    """Return the address of *text* spoken in the resident's voice, rate and language."""
+    params = {"text": text, "lang": settings["lang"], "rate": settings["rate"]}
+    if settings["voice"]:
+        params["voice"] = settings["voice"]
+    return url_for("speech.speak") + "?" + urlencode(params)
+
+
+def _context(s):
+    resident = s.get(people.Person, g.kiosk_resident_id)
+    home = s.get(Home, resident.home_id)
+    return resident, home, _settings(resident, home)
+
+
+def _open_topics(s, resident):
+    """Return the topics asking this resident for an answer now, oldest first."""
+    found = [t for t in topics.topics(s, resident.home_id, viewer=resident)
+             if responses.phase_of(t) and topics.is_asked(resident, t)]
+    return sorted(found, key=lambda t: (t.created_at, t.id))
+
+
+def _answered(s, topic, resident):
+    """Return what the resident has answered in the topic's current phase: option ids rated, or True."""
+    mine = [r for r in responses.latest(s, topic, responses.phase_of(topic))
+            if r.person_id == resident.id and r.on_behalf_of_id is None]
+    if topic.kind == "rate" and topic.stage == "choosing":
+        return {r.option_id for r in mine}
+    return bool(mine)
+
+
+def _next_step(s, resident):
+    for topic in _open_topics(s, resident):
+        done = _answered(s, topic, resident)
+        if topic.kind == "rate" and topic.stage == "choosing":
+            left = [o for o in topic.accepted_options if o.id not in done]
+            if left:
+                return url_for("kiosk.rate", topic_id=topic.id, option_id=left[0].id)
+        elif not done:
+            return url_for("kiosk.question", topic_id=topic.id)
+    return None
+
+
+@bp.get("/")
+def home():
+    """Greet the resident and go on to the next question waiting for them."""
+    if g.kiosk_resident_id is None:
+        return render_template("kiosk/idle.html", settings=_settings(None, None))
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        next_url = _next_step(s, resident)
+        return render_template("kiosk/home.html", resident=resident, settings=settings, next_url=next_url,
+                               topics=_open_topics(s, resident), speech_url=speech_url)
+
+
+def _topic_for(s, resident, topic_id):
+    topic = next((t for t in _open_topics(s, resident) if t.id == topic_id), None)
+    if topic is None:
+        abort(404)
+    return topic
+
+
+def _choices(topic):
+    """Return the answers on offer: (key, label, spoken words, symbol or option) for each."""
+    if topic.stage == "reviewed":
+        return [(r, RATING_WORDS[r], RATING_WORDS[r], RATING_SYMBOLS[r]) for r in RATINGS]
+    if topic.kind == "yesno":
+        return [(v, YESNO_WORDS[v], YESNO_WORDS[v], YESNO_SYMBOLS[v]) for v in YESNO_WORDS]
+    return [(o.id, o.label, o.spoken_text or o.label, o) for o in topic.accepted_options]
+
+
+@bp.get("/topics/<int:topic_id>")
+def question(topic_id):
+    """Ask one question: the options as big pictures, as many on a screen as the resident's needs say."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        if topic.kind == "rate" and topic.stage == "choosing":
+            first = topic.accepted_options[0]
+            return redirect(url_for("kiosk.rate", topic_id=topic.id, option_id=first.id))
+        choices = _choices(topic)
+        per = settings["per_screen"]
+        pages = max(1, -(-len(choices) // per))
+        page = min(max(request.args.get("page", 1, type=int), 1), pages)
+        shown = choices[(page - 1) * per: page * per]
+        return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
+                               choices=shown, page=page, pages=pages, speech_url=speech_url,
+                               all_choices=choices, rated_option=None)
+
+
+@bp.get("/topics/<int:topic_id>/rate/<int:option_id>")
+def rate(topic_id, option_id):
+    """Ask about one option at a time on the three-point scale."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        option = next((o for o in topic.accepted_options if o.id == option_id), None)
+        if option is None or topic.kind != "rate":
+            abort(404)
+        choices = [(r, RATING_WORDS[r], RATING_WORDS[r], RATING_SYMBOLS[r]) for r in RATINGS]
+        return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
+                               choices=choices, page=1, pages=1, speech_url=speech_url, all_choices=choices,
+                               rated_option=option)
+
+
+def _chosen(topic, form):
+    """Return (option, value, words) for the answer named in *form*, or raise Invalid."""
+    rated = form.get("rated", type=int)
+    choice = form.get("choice", "")
+    if rated is not None:
+        option = next((o for o in topic.accepted_options if o.id == rated), None)
+        if option is None or choice not in RATINGS:
+            raise Invalid({"choice": "Choose one of the options."})
+        return option, choice, f"{option.label}: {_(RATING_WORDS[choice])}"
+    for key, label, _spoken, picture in _choices(topic):
+        if str(key) == choice:
+            option = picture if isinstance(picture, Option) else None
+            return option, None if option else key, label
+    raise Invalid({"choice": "Choose one of the options."})
+
+
+@bp.get("/topics/<int:topic_id>/confirm")
+def confirm(topic_id):
+    """Ask "Is that right?" before anything is recorded."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        try:
+            option, value, words = _chosen(topic, request.args)
+        except Invalid:
+            return redirect(url_for("kiosk.question", topic_id=topic.id))
+        channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
+        back = (url_for("kiosk.rate", topic_id=topic.id, option_id=option.id) if request.args.get("rated")
+                else url_for("kiosk.question", topic_id=topic.id))
+        return render_template("kiosk/confirm.html", resident=resident, topic=topic, settings=settings,
+                               words=words, option=option, value=value, channel=channel, back=back,
+                               rated=request.args.get("rated", ""), choice=request.args.get("choice"),
+                               confidence=request.args.get("confidence", ""), speech_url=speech_url)
+
+
+@bp.post("/topics/<int:topic_id>/answer")
+def answer(topic_id):
+    """Record the confirmed answer with the channel it came by, then say thank you."""
+    try:
+        with db().write() as s:
+            resident, home_, settings = _context(s)
+            topic = _topic_for(s, resident, topic_id)
+            option, value, words = _chosen(topic, request.form)
+            channel = request.form.get("channel") if request.form.get("channel") in KIOSK_CHANNELS else "touch"
+            confidence = request.form.get("confidence", type=float) if channel == "voice" else None
+            responses.record(s, topic, resident, channel, option=option, value=value, confidence=confidence)
+    except Invalid:
+        return redirect(url_for("kiosk.question", topic_id=topic_id))
+    session["said"] = words
+    return redirect(url_for("kiosk.thanks"))
+
+
+@bp.get("/thanks")
+def thanks():
+    """Thank the resident calmly and offer the next question."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        return render_template("kiosk/thanks.html", resident=resident, settings=settings,
+                               said=session.pop("said", ""), next_url=_next_step(s, resident),
+                               speech_url=speech_url)
+
+
+@bp.post("/topics/<int:topic_id>/listen")
+def listen(topic_id):
+    """Hear which answer on screen the resident said; answer with where to confirm it, as JSON."""
+    from accessible.speech import listen as listening
+
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        rated = request.args.get("rated", type=int)
+        if rated is not None:
+            choices = [(r, RATING_WORDS[r], RATING_WORDS[r], None) for r in RATINGS]
+        else:
+            choices = _choices(topic)
+        synonyms = SPOKEN_SYNONYMS.get(settings["lang"], {})
+        options = []
+        for key, label, spoken, picture in choices:
+            extra = picture.synonym_list if isinstance(picture, Option) else synonyms.get(key, [])
+            options.append({"label": _(label), "synonyms": [spoken, *extra] if spoken != label else extra})
+    upload = request.files.get("audio")
+    if upload is None:
+        return jsonify(error=_("No recording arrived. Please try again.")), 400
+    try:
+        heard = listening.listen(upload.read(), options)
+    except listening.BadAudio as e:
+        return jsonify(error=str(e)), 400
+    result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}
+    if heard.get("choice") is not None:
+        index = [o["label"] for o in options].index(heard["choice"])
+        params = {"choice": choices[index][0], "channel": "voice", "confidence": f"{heard['confidence']:.2f}"}
+        if rated is not None:
+            params["rated"] = rated
+        result["confirm_url"] = url_for("kiosk.confirm", topic_id=topic_id, **params)
+    return jsonify(result)
