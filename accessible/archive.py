@@ -14,6 +14,7 @@ from accessible.models import (
     Home,
     Option,
     Outcome,
+    OutcomeNotice,
     Person,
     Response,
     Topic,
@@ -72,6 +73,7 @@ _TABLES = [
     (Comment, {"topic_id": Topic, "person_id": Person, "reviewed_by_id": Person}),
     (Outcome, {"topic_id": Topic, "option_id": Option, "decided_by_id": Person}),
     (FamilyLink, {"family_id": Person, "resident_id": Person, "topic_id": Topic}),
+    (OutcomeNotice, {"outcome_id": Outcome, "resident_id": Person}),
     (AuditEvent, {"home_id": Home, "actor_id": Person, "resident_id": Person}),
 ]
 _LINKS = [(family_of, {"family_id": Person, "resident_id": Person}),
@@ -90,7 +92,7 @@ def _rows_of(session, model, home_id):
         query = select(table).where(table.c.id == home_id)
     elif "home_id" in table.c:
         query = select(table).where(table.c.home_id == home_id)
-    elif model in (CommunicationNeeds, FamilyLink):
+    elif model in (CommunicationNeeds, FamilyLink, OutcomeNotice):
         query = select(table).join(Person, Person.id == table.c.resident_id).where(Person.home_id == home_id)
     else:
         query = select(table).join(Topic, Topic.id == table.c.topic_id).where(Topic.home_id == home_id)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -332,6 +333,18 @@ class Outcome(Base):
     option: Mapped[Option | None] = relationship()
 
 
+class OutcomeNotice(Base):
+    """A resident who took part has been told the outcome (on the kiosk, read aloud)."""
+
+    __tablename__ = "outcome_notice"
+    __table_args__ = (UniqueConstraint("outcome_id", "resident_id", name="uq_outcome_notice"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class FamilyLink(Base):
     """A capability link printed as a QR code; only the token's hash is kept."""
 
@@ -379,6 +392,7 @@ __all__ = [
     "Home",
     "Option",
     "Outcome",
+    "OutcomeNotice",
     "Person",
     "Response",
     "Topic",

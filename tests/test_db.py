@@ -99,3 +99,20 @@ def test_two_data_folders_are_two_homes(tmp_path):
         people.create_home(s, "First home")
     with second.read() as s:
         assert s.scalar(select(func.count()).select_from(people.Home)) == 0
+
+
+def test_a_homes_data_survives_every_upgrade(data):
+    from alembic import command
+    from sqlalchemy import text
+
+    db = Database.for_data_dir(data)
+    command.upgrade(db._alembic_config(), "0001")
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO home (name, language, created_at) VALUES ('Old home', 'cy', :t)"),
+                           {"t": "2026-01-01 10:00:00+00:00"})
+    db.upgrade()
+    assert db.current_revision() == db.head_revision() != "0001"
+    with db.read() as s:
+        home = s.scalars(select(people.Home)).one()
+        assert (home.name, home.language) == ("Old home", "cy")
+    assert "outcome_notice" in inspect(db.engine).get_table_names()

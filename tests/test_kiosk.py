@@ -134,3 +134,26 @@ def test_answers_to_topics_not_open_are_refused(staff_client, home, db):
     assert response.status_code == 404
     with db.read() as s:
         assert s.get(Topic, draft_id).stage == "draft" and s.scalars(select(Response)).all() == []
+
+
+def test_the_kiosk_tells_a_resident_who_took_part_what_came_of_it(staff_client, home, open_topics, db):
+    from accessible import responses
+
+    with db.write() as s:
+        topic = s.get(Topic, open_topics["pets"])
+        eileen = s.get(Person, home["residents"][2])
+        responses.record(s, topic, eileen, "touch", value="yes")
+        topics.decide(s, topic, "A cat called Tomos will join us in May.", actor=s.get(Person, home["staff"]))
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    start = kiosk.get("/kiosk/").get_data(as_text=True)
+    outcome_url = re.search(r'href="(/kiosk/outcomes/\d+)"', start).group(1)
+    page = kiosk.get(outcome_url).get_data(as_text=True)
+    assert "You said Yes." in text_of(page) and "A cat called Tomos will join us in May." in text_of(page)
+    assert "You+said+Yes.+A+cat+called+Tomos" in page  # and it is read aloud
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    kiosk.post(f"{outcome_url}/heard", data={"csrf_token": token})
+    assert "/kiosk/outcomes/" not in kiosk.get("/kiosk/").get_data(as_text=True)  # told once
+
+
+def text_of(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())

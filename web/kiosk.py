@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from accessible import people, responses, topics
+from accessible import outcomes, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import RATINGS, Home, Option
 from web.auth import db, staff_required
@@ -138,6 +138,8 @@ def _answered(s, topic, resident):
 
 
 def _next_step(s, resident):
+    for outcome in outcomes.untold(s, resident):
+        return url_for("kiosk.outcome", outcome_id=outcome.id)
     for topic in _open_topics(s, resident):
         done = _answered(s, topic, resident)
         if topic.kind == "rate" and topic.stage == "choosing":
@@ -306,3 +308,30 @@ def listen(topic_id):
             params["rated"] = rated
         result["confirm_url"] = url_for("kiosk.confirm", topic_id=topic_id, **params)
     return jsonify(result)
+
+
+def _untold(s, resident, outcome_id):
+    found = next((o for o in outcomes.untold(s, resident) if o.id == outcome_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/outcomes/<int:outcome_id>")
+def outcome(outcome_id):
+    """Tell the resident what came of their say ("You said fish pie. We will serve it on Fridays.")."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        found = _untold(s, resident, outcome_id)
+        said = outcomes.you_said(s, found.topic, resident)
+        return render_template("kiosk/outcome.html", resident=resident, settings=settings, outcome=found,
+                               said=_(YESNO_WORDS.get(said, said)) if said else None, speech_url=speech_url)
+
+
+@bp.post("/outcomes/<int:outcome_id>/heard")
+def outcome_heard(outcome_id):
+    """Remember the resident has heard the outcome, and go on."""
+    with db().write() as s:
+        resident, home_, settings = _context(s)
+        outcomes.mark_told(s, _untold(s, resident, outcome_id), resident)
+    return redirect(url_for("kiosk.home"))

@@ -117,9 +117,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("stage_changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('choose', 'rate', 'yesno')", name="ck_kind_valid"),
-        sa.CheckConstraint(
-            "stage IN ('draft', 'ideas', 'choosing', 'decided', 'reviewed')", name="ck_stage_valid"
-        ),
+        sa.CheckConstraint("stage IN ('draft', 'ideas', 'choosing', 'decided', 'reviewed')", name="ck_stage_valid"),
         sa.ForeignKeyConstraint(["created_by_id"], ["person.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["home_id"], ["home.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["resident_id"], ["person.id"], ondelete="CASCADE"),
@@ -235,9 +233,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("response", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_response_topic_person", ["topic_id", "person_id", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_response_topic_person", ["topic_id", "person_id", "created_at"], unique=False)
 
     # ### end Alembic commands ###
 
