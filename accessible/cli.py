@@ -139,3 +139,81 @@ def serve(host, port, threads, folder, db):
     click.echo(f"Serving {folder} at http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/")
     sys.stdout.flush()
     waitress.serve(app, host=host, port=port, threads=threads, ident="accessible")
+
+
+@main.command()
+@click.argument("wav", required=False, type=click.Path(dir_okay=False))
+@click.option("--option", "options", multiple=True, help="An option on screen; give it once per option.")
+@click.option("--manifest", type=click.Path(dir_okay=False, exists=True),
+              help="A manifest.jsonl of recordings, their options and the expected choice.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), default="auto", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of words.")
+def listen(wav, options, manifest, engine, as_json):
+    """Hear which option a recording chooses (or, with --manifest, a whole batch and its accuracy).
+
+    Example: accessible listen said.wav --option Tea --option Coffee --json
+    """
+    from accessible.speech import listen as listening
+    from accessible.speech.engines import EngineUnavailable
+
+    if (wav is None) == (manifest is None):
+        raise click.UsageError("Give one WAV file with --option choices, or --manifest FILE.")
+    try:
+        if manifest:
+            results = listening.listen_manifest(manifest, engine=engine)
+        else:
+            if len(options) < 1:
+                raise click.UsageError("Give the options on screen with --option, once each.")
+            results = [listening.listen(wav, list(options), engine=engine)]
+        for result in results:
+            if as_json:
+                click.echo(json.dumps(result, ensure_ascii=False))
+            elif "summary" in result:
+                s = result["summary"]
+                click.echo(f"{s['n']} recordings: {s['accuracy']:.1%} right, {s['false_accepts']:.1%} of speech "
+                           f"choosing nothing accepted, median {s['median_ms']} ms")
+            else:
+                said = result["choice"] or "no choice"
+                click.echo(f"{result.get('audio', wav)}: {said} (heard \u201c{result['heard']}\u201d, "
+                           f"confidence {result['confidence']:.2f}, {result['engine']}, {result['ms']} ms)")
+    except (listening.BadAudio, ValueError, EngineUnavailable) as e:
+        raise click.ClickException(str(e)) from None
+
+
+@main.group()
+def models():
+    """List and install speech-recognition models."""
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def models_list(as_json):
+    """Show which speech models are installed and which can be.
+
+    Example: accessible models list
+    """
+    from accessible.speech import models as speech_models
+
+    found = speech_models.list_models()
+    if as_json:
+        click.echo(json.dumps(found, indent=2, default=str))
+        return
+    for m in found:
+        state = f"installed at {m['path']}" if m["installed"] else f"not installed ({m['source']})"
+        click.echo(f"{m['name']:<22} {m['engine']:<12} {m['language']:<4} {state}")
+
+
+@models.command("install")
+@click.argument("name")
+def models_install(name):
+    """Download a speech model where there is internet, check its SHA-256 and unpack it into models/.
+
+    Example: accessible models install vosk-small-en
+    """
+    from accessible.speech import models as speech_models
+
+    try:
+        folder = speech_models.install_model(name)
+    except speech_models.ModelError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{name} is installed in {folder}.")

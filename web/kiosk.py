@@ -298,7 +298,7 @@ def listen(topic_id):
         return jsonify(error=_("No recording arrived. Please try again.")), 400
     try:
         heard = listening.listen(upload.read(), options)
-    except listening.BadAudio as e:
+    except (listening.BadAudio, ValueError) as e:
         return jsonify(error=str(e)), 400
     result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}
     if heard.get("choice") is not None:

