@@ -120,6 +120,52 @@ def list_topics(as_json, folder, db):
         click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
 
 
+@main.command("export-home")
+@click.argument("archive_file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--home", "home_id", type=int, help="Which home, where the database holds more than one.")
+@with_data
+def export_home(archive_file, home_id, folder, db):
+    """Write a whole home's data to one JSON archive, to move it to a new machine.
+
+    Example: accessible export-home tyglas.json
+    """
+    from accessible import archive
+
+    db.upgrade()
+    with db.read() as s:
+        home_id = home_id or s.scalar(select(Home.id).order_by(Home.id))
+        if home_id is None or s.get(Home, home_id) is None:
+            raise click.ClickException("There is no such home in this data folder.")
+        data = archive.export_home(s, home_id)
+    with open(archive_file, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    click.echo(f"Home {home_id} written to {archive_file}.")
+
+
+@main.command("import-home")
+@click.argument("archive_file", type=click.Path(dir_okay=False, exists=True))
+@with_data
+def import_home(archive_file, folder, db):
+    """Read a home archive made by export-home into this data folder (as a new home).
+
+    Example: accessible import-home tyglas.json --data /srv/new-machine
+    """
+    from accessible import archive
+
+    try:
+        with open(archive_file, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise click.ClickException(f"{archive_file} is not a readable home archive ({e}).") from None
+    db.upgrade()
+    try:
+        with db.write() as s:
+            home = archive.import_home(s, data)
+            click.echo(f"Imported \u201c{home.name}\u201d as home {home.id}.")
+    except (ValueError, KeyError) as e:
+        raise click.ClickException(f"Nothing was imported: {e}") from None
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets tablets on the home's network reach it.")

@@ -75,3 +75,17 @@ def test_data_folder_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ACCESSIBLE_DATA", str(tmp_path / "env-home"))
     run("demo")
     assert (tmp_path / "env-home" / "accessible.sqlite").exists()
+
+
+def test_export_and_import_a_home_between_data_folders(tmp_path):
+    run("demo", "--data", tmp_path / "old")
+    assert run("export-home", tmp_path / "home.json", "--data", tmp_path / "old").exit_code == 0
+    result = run("import-home", tmp_path / "home.json", "--data", tmp_path / "new")
+    assert result.exit_code == 0 and "Imported \u201cTŷ Glas Care Home\u201d" in result.output
+    before = json.loads(run("topics", "--json", "--data", tmp_path / "old").output)
+    after = json.loads(run("topics", "--json", "--data", tmp_path / "new").output)
+    assert [(t["title"], t["status"], len(t["options"])) for t in before] == \
+        [(t["title"], t["status"], len(t["options"])) for t in after]
+    (tmp_path / "bad.json").write_text("{not json")
+    bad = run("import-home", tmp_path / "bad.json", "--data", tmp_path / "new")
+    assert bad.exit_code == 1 and "not a readable home archive" in bad.output

@@ -55,10 +55,10 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import auth, family, i18n, kiosk, pictures, speech, staff
+    from web import auth, family, i18n, kiosk, pictures, records, speech, staff
 
     i18n.init_app(app)
-    for blueprint in (auth.bp, staff.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
+    for blueprint in (auth.bp, staff.bp, records.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
 
@@ -86,6 +86,10 @@ def create_app(test_config=None):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/forbidden.html"), 403
 
     @app.errorhandler(413)
     def too_large(error):

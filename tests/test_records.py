@@ -1,0 +1,69 @@
+"""Records pages: results downloads, the home archive, people's data, erasure and the audit trail."""
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+from accessible import responses, topics
+from accessible.models import Home, Person, Response
+from tests.conftest import PASSWORD, post
+from tests.test_staff import text
+
+
+@pytest.fixture
+def answered(db, home):
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
+        topics.move_to(s, topic, "choosing")
+        margaret, carys = s.get(Person, home["residents"][0]), s.get(Person, home["family"])
+        responses.record(s, topic, margaret, "touch", option=topic.options[0])
+        responses.record(s, topic, carys, "family-web", option=topic.options[1], on_behalf_of=margaret)
+        return topic.id
+
+
+def test_results_download_as_csv_and_json(staff_client, answered):
+    response = staff_client.get(f"/staff/records/topics/{answered}/results.csv")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["group"], r["option_label"], r["channel"]) for r in rows] == [
+        ("resident", "Fish pie", "touch"), ("supported", "Shepherd's pie", "family-web")]
+    data = staff_client.get(f"/staff/records/topics/{answered}/results.json").get_json()
+    assert [d["counted"] for d in data] == [True, True]
+
+
+def test_records_are_for_managers_only(client, home):
+    post(client, "/login", {"username": "priya", "password": PASSWORD})
+    for url in ("/staff/records/", "/staff/records/home.json", f"/staff/records/people/{home['family']}.json"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "This page is for managers" in text(response)
+
+
+def test_a_person_data_download_and_the_home_archive(staff_client, answered, home):
+    data = staff_client.get(f"/staff/records/people/{home['residents'][0]}.json").get_json()
+    assert data["person"]["name"] == "Margaret Evans"
+    assert {r["answer"] for r in data["responses"]} == {"Fish pie", "Shepherd's pie"}
+    archive = json.loads(staff_client.get("/staff/records/home.json").get_data(as_text=True))
+    assert len(archive["tables"]["response"]) == 2
+
+
+def test_erasing_a_family_member_needs_their_name_typed(staff_client, answered, home, db):
+    url = f"/staff/records/people/{home['family']}/erase"
+    post(staff_client, url, {"confirm_name": "Carys"}, form_url="/staff/records/")
+    assert "Nothing was erased" in text(staff_client.get("/staff/records/"))
+    with db.read() as s:
+        assert s.get(Person, home["family"]) is not None
+    post(staff_client, url, {"confirm_name": "Carys Evans"}, form_url="/staff/records/")
+    assert "erased for good" in text(staff_client.get("/staff/records/"))
+    with db.read() as s:
+        assert s.get(Person, home["family"]) is None
+        assert [r.channel for r in s.scalars(select(Response))] == ["touch"]
+
+
+def test_the_audit_trail_shows_who_looked_at_a_residents_record(staff_client, home):
+    staff_client.get(f"/staff/residents/{home['residents'][1]}")
+    page = text(staff_client.get(f"/staff/records/?resident={home['residents'][1]}"))
+    assert "Sam Patel view Person" in page

@@ -1,0 +1,106 @@
+"""Staff records pages: exports, people's data rights (copy and erasure) and the audit trail."""
+
+import functools
+import json
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from accessible import archive, audit, people, rights, topics
+from accessible.errors import Invalid
+from accessible.models import Home
+from web.auth import db, staff_required
+
+bp = Blueprint("records", __name__, url_prefix="/staff/records")
+
+
+def manager_required(view):
+    """Let only managers reach *view*: exports, erasure and the audit trail hold everyone's data."""
+
+    @functools.wraps(view)
+    @staff_required
+    def wrapped(**kwargs):
+        if g.staff.role != "manager":
+            abort(403)
+        return view(**kwargs)
+
+    return wrapped
+
+
+def _download(data, mimetype, filename):
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/topics/<int:topic_id>/results.<fmt>")
+@staff_required
+def topic_results(topic_id, fmt):
+    """Download a topic's answers as CSV or JSON, each marked whether it counts."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    with db().write() as s:
+        topic = topics.get_topic(s, g.staff.home_id, topic_id)
+        rows = archive.topic_results(s, topic)
+        audit.record(s, s.merge(g.staff), "export", topic, detail=f"results {fmt}")
+    if fmt == "csv":
+        return _download(archive.results_csv(rows), "text/csv", f"topic-{topic_id}-results.csv")
+    return _download(json.dumps(rows, indent=2, ensure_ascii=False), "application/json",
+                     f"topic-{topic_id}-results.json")
+
+
+@bp.get("/")
+@manager_required
+def index():
+    """Show the records tools: the home archive, people's data, and the audit trail."""
+    resident_id = request.args.get("resident", type=int)
+    with db().read() as s:
+        home = s.get(Home, g.staff.home_id)
+        everyone = [p for kind in ("resident", "family", "staff") for p in people.people(s, home.id, kind)]
+        return render_template("staff/records.html", home=home, everyone=everyone,
+                               events=audit.events(s, home.id, resident_id=resident_id),
+                               resident_id=resident_id)
+
+
+@bp.get("/home.json")
+@manager_required
+def export_home():
+    """Download the whole home as a JSON archive, to move it to a new machine."""
+    with db().write() as s:
+        data = archive.export_home(s, g.staff.home_id)
+        audit.record(s, s.merge(g.staff), "export", s.get(Home, g.staff.home_id), detail="home archive")
+    return _download(json.dumps(data, ensure_ascii=False), "application/json",
+                     f"home-archive-{date.today().isoformat()}.json")
+
+
+@bp.get("/people/<int:person_id>.json")
+@manager_required
+def person_data(person_id):
+    """Download everything held about one person (a subject access request)."""
+    with db().write() as s:
+        person = people.get_person(s, g.staff.home_id, person_id)
+        data = rights.person_data(s, person)
+        audit.record(s, s.merge(g.staff), "export", person,
+                     resident=person if person.kind == "resident" else None, detail="person data")
+    return _download(json.dumps(data, indent=2, ensure_ascii=False), "application/json",
+                     f"person-{person_id}-data.json")
+
+
+@bp.post("/people/<int:person_id>/erase")
+@manager_required
+def erase(person_id):
+    """Erase a family member's contributions, once the manager has typed their name to confirm."""
+    with db().write() as s:
+        person = people.get_person(s, g.staff.home_id, person_id, "family")
+        if request.form.get("confirm_name", "").strip() != person.name:
+            flash(f"Nothing was erased: type {person.name}'s name exactly to confirm.")
+            return redirect(url_for("records.index"))
+        name = person.name
+        try:
+            rights.erase_family_member(s, person, s.merge(g.staff))
+        except Invalid as e:  # pragma: no cover - people.get_person already checked the kind
+            flash(str(e))
+            return redirect(url_for("records.index"))
+    flash(f"{name}'s answers, comments, ideas and links have been erased for good.")
+    return redirect(url_for("records.index"))
