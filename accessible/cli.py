@@ -228,7 +228,10 @@ def listen(wav, options, manifest, engine, as_json):
 
 @main.group()
 def models():
-    """List and install speech-recognition models."""
+    """List and install speech-recognition models.
+
+    Example: accessible models list
+    """
 
 
 @models.command("list")
