@@ -114,6 +114,10 @@ def create_demo(session):
                   "after 8pm.", reason="Most residents and families said yes; Joan asked for quiet evenings.",
                   actor=manager)
 
+    # A pet for the home: open now, nobody has answered yet.
+    pets = topics.create_from_template(session, home, "pets", actor=manager)
+    topics.move_to(session, pets, "choosing", actor=manager)
+
     # A care-plan goal review, personal to one resident.
     goal = topics.create_from_template(session, home, "care-goal", resident=r["Kenneth Morgan"], actor=manager)
     topics.move_to(session, goal, "choosing", actor=manager)

@@ -288,7 +288,10 @@ def listen(topic_id):
             choices = [(r, RATING_WORDS[r], RATING_WORDS[r], None) for r in RATINGS]
         else:
             choices = _choices(topic)
-        synonyms = SPOKEN_SYNONYMS.get(settings["lang"], {})
+        # Many Welsh speakers answer in English too: a Welsh screen hears both.
+        synonyms = {k: [*SPOKEN_SYNONYMS.get(settings["lang"], {}).get(k, []),
+                        *(SPOKEN_SYNONYMS["en"][k] if settings["lang"] != "en" else [])]
+                    for k in SPOKEN_SYNONYMS["en"]}
         options = []
         for key, label, spoken, picture in choices:
             extra = picture.synonym_list if isinstance(picture, Option) else synonyms.get(key, [])

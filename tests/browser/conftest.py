@@ -1,0 +1,96 @@
+"""Browser fixtures: the production server on loopback with the demo home, and Debian's Chromium via Playwright."""
+
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags that keep Chromium off the network (there is none) and quiet, as a kiosk in a care home would be.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """Serve a demo home with waitress on a free loopback port; yield (base URL, database)."""
+    import waitress
+
+    from accessible.db import Database
+    from accessible.demo import create_demo
+    from web import create_app
+
+    folder = tmp_path_factory.mktemp("browser-home")
+    db = Database.for_data_dir(folder)
+    db.upgrade()
+    with db.write() as s:
+        create_demo(s)
+    app = create_app({"DATA_DIR": str(folder)})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}", db
+    server.close()
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+def launch(playwright, extra_args=()):
+    """Start Debian's Chromium headless with the project's flags."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance):
+    b = launch(playwright_instance)
+    yield b
+    b.close()
+
+
+def sign_in(page, base, username="manager", password="tea-and-biscuits"):
+    """Sign in through the staff form, as a member of staff would."""
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/staff/**")
+
+
+def axe_violations(page):
+    """Return axe-core's violations for WCAG 2.x A/AA, WCAG 2.2 AA and AAA enhanced contrast."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]}})
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]]
+
+
+SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary'))
+  .filter(el => el.offsetParent !== null && !el.closest('[hidden]'))
+  .map(el => { const r = el.getBoundingClientRect(); const label = el.closest('label');
+               const l = label ? label.getBoundingClientRect() : r;
+               return {text: (el.textContent || el.name || el.id || '').trim().slice(0, 40),
+                       w: Math.max(r.width, l.width), h: Math.max(r.height, l.height)}; })
+  .filter(t => t.w < min || t.h < min)"""
+
+
+def small_targets(page, minimum=44):
+    """Return the controls smaller than minimum × minimum CSS px (a control's label counts as its target)."""
+    return page.evaluate(SMALL_TARGETS_JS, minimum)
+
+
+def horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+TEXT_SPACING_CSS = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+  word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""

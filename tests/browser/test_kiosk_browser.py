@@ -1,0 +1,191 @@
+"""The kiosk in real Chromium: a choice by touch, by switch (keyboard only) and by voice, in English and Welsh."""
+
+import subprocess
+import wave
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from accessible.models import Person, Response, Topic
+from tests.browser.conftest import (
+    TEXT_SPACING_CSS,
+    axe_violations,
+    horizontal_scroll,
+    launch,
+    sign_in,
+    small_targets,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def start_kiosk(page, base, db, name):
+    """Sign in as staff and start the kiosk for one resident on this browser, as staff do."""
+    with db.read() as s:
+        resident_id = s.scalars(select(Person.id).where(Person.name == name)).one()
+    sign_in(page, base)
+    page.goto(f"{base}/staff/residents/{resident_id}")
+    page.click("text=Start the kiosk for")
+    page.wait_for_url(f"{base}/kiosk/")
+    return resident_id
+
+
+def latest_answer(db, resident_id):
+    with db.read() as s:
+        r = s.scalars(select(Response).where(Response.person_id == resident_id)
+                      .order_by(Response.id.desc())).first()
+        return (r.topic.title, r.option.label if r.option else r.value, r.channel)
+
+
+def go_to_topic(page, base, db, title):
+    with db.read() as s:
+        topic_id = s.scalars(select(Topic.id).where(Topic.title == title)).one()
+    page.goto(f"{base}/kiosk/topics/{topic_id}")
+    return topic_id
+
+
+def test_touch_in_english(browser, demo_server):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    resident = start_kiosk(page, base, db, "Frank Hughes")
+    go_to_topic(page, base, db, "Next week's menu")
+    assert page.locator("h1").inner_text() == "What would you like for Friday lunch next week?"
+    page.tap(".choice-card:has-text('Roast chicken')")
+    assert "You chose Roast chicken." in page.locator("h1").inner_text()
+    page.tap("text=Yes, that's right")
+    page.wait_for_url(f"{base}/kiosk/thanks")
+    assert "Thank you" in page.locator("h1").inner_text()
+    assert latest_answer(db, resident) == ("Next week's menu", "Roast chicken", "touch")
+    page.close()
+
+
+def test_touch_in_welsh(browser, demo_server):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    resident = start_kiosk(page, base, db, "Siân Williams")  # Welsh is her language
+    go_to_topic(page, base, db, "A pet for the home")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.locator("text=Clywed eto").count() == 1
+    page.tap(".choice-card:has-text('Ie')")
+    assert "Ydy hynny'n iawn?" in page.content()
+    page.tap("text=Ydy, mae hynny'n iawn")
+    page.wait_for_url(f"{base}/kiosk/thanks")
+    assert latest_answer(db, resident) == ("A pet for the home", "yes", "touch")
+    page.close()
+
+
+def _scan_to(page, label, limit=40):
+    """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
+    for _ in range(limit):
+        if label in (page.evaluate("document.body.dataset.scanLit") or ""):
+            page.keyboard.press(" ")
+            return
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{label} was never lit")
+
+
+@pytest.mark.parametrize(("name", "topic", "option", "yes"), [
+    ("Harold Price", "Next week's menu", "Shepherd's pie", "yes"),
+    ("Iolo Rees", "A pet for the home", "Na", "yes"),
+])
+def test_single_switch_scanning_with_the_keyboard_only(browser, demo_server, name, topic, option, yes):
+    base, db = demo_server
+    with db.write() as s:
+        # A brisker pace keeps the test short; scanning follows the resident's speech rate.
+        s.scalars(select(Person).where(Person.name == name)).one().needs.speech_rate = 300
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    resident = start_kiosk(page, base, db, name)
+    go_to_topic(page, base, db, topic)
+    _scan_to(page, option)
+    page.wait_for_url("**/confirm**")
+    _scan_to(page, yes)
+    page.wait_for_url(f"{base}/kiosk/thanks")
+    _title, answer, channel = latest_answer(db, resident)
+    assert channel == "switch"
+    assert answer in ("Shepherd's pie", "no")
+    page.close()
+
+
+def _speech_file(tmp_path, text, voice):
+    """Say *text* with espeak-ng into a WAV with quiet before and after, as a microphone would hear it."""
+    raw = tmp_path / "raw.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(raw), text], check=True)
+    with wave.open(str(raw)) as w:
+        rate, samples = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    quiet = np.zeros(int(rate * 0.6), dtype=np.int16)
+    out = tmp_path / "said.wav"
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.concatenate([quiet, samples, quiet, quiet, quiet, quiet]).tobytes())
+    return out
+
+
+@pytest.mark.parametrize(("name", "said", "voice", "topic", "expected"), [
+    ("Kenneth Morgan", "roast chicken", "en-gb", "Next week's menu", "Roast chicken"),
+    ("Dafydd Jones", "yes please", "en-gb", "A pet for the home", "yes"),
+])
+def test_voice_with_chromium_playing_a_wav_as_its_microphone(playwright_instance, demo_server, tmp_path, name, said,
+                                                             voice, topic, expected):
+    base, db = demo_server
+    wav = _speech_file(tmp_path, said, voice)
+    browser = launch(playwright_instance, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                                           f"--use-file-for-fake-audio-capture={wav}"])
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, permissions=["microphone"])
+    page = context.new_page()
+    resident = start_kiosk(page, base, db, name)
+    go_to_topic(page, base, db, topic)
+    page.click("[data-speak]")
+    page.wait_for_url("**/confirm**", timeout=20_000)
+    page.click("[data-confirm=yes]")
+    page.wait_for_url(f"{base}/kiosk/thanks")
+    assert latest_answer(db, resident)[1:] == (expected, "voice")
+    browser.close()
+
+
+KIOSK_PAGES = ["/kiosk/", "/kiosk/topics/{menu}", "/kiosk/topics/{menu}/confirm?choice={fish}", "/kiosk/topics/{rate}",
+               "/kiosk/thanks"]
+
+
+@pytest.mark.parametrize("name", ["Margaret Evans", "Dafydd Jones", "Gwen Roberts"])
+def test_every_kiosk_page_passes_axe_and_our_own_checks(browser, demo_server, name):
+    base, db = demo_server
+    with db.read() as s:
+        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
+        rate = s.scalars(select(Topic.id).where(Topic.title == "Spring activity programme")).one()
+        ids = {"menu": menu.id, "fish": menu.options[0].id, "rate": rate}
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    start_kiosk(page, base, db, name)
+    for template in ["/kiosk/"] + KIOSK_PAGES[1:]:
+        url = base + template.format(**ids)
+        for width in (1024, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(url)
+            assert axe_violations(page) == [], url
+            assert small_targets(page) == [], url
+            assert not horizontal_scroll(page), f"{url} scrolls sideways at {width}px"
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("none", ""), f"no visible focus ring on {url}"
+        page.add_style_tag(content=TEXT_SPACING_CSS)
+        assert not horizontal_scroll(page), f"{url} breaks with increased text spacing"
+    page.close()
+
+
+def test_idle_kiosk_warns_then_returns_to_the_start_screen(browser, demo_server):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    start_kiosk(page, base, db, "Joan Davies")
+    page.evaluate("document.body.dataset.idleSeconds")  # the idle time is set on the page
+    page.clock.install()
+    page.reload()
+    page.clock.run_for(300 * 1000 - 50 * 1000)
+    assert page.locator("#idle-warning").is_visible()
+    page.click("#still-here")
+    assert not page.locator("#idle-warning").is_visible()
+    page.clock.run_for(301 * 1000)
+    page.wait_for_url(f"{base}/kiosk/")
+    assert "A member of staff will help you start." in page.content()
+    page.close()
