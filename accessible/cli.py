@@ -188,6 +188,29 @@ def serve(host, port, threads, folder, db):
 
 
 @main.command()
+@click.argument("text")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The WAV file to write.")
+@click.option("--voice", help="A voice by language tag, e.g. en-gb or cy (default: the language's voice).")
+@click.option("--rate", type=click.IntRange(80, 300), help="Words per minute (default 150).")
+@click.option("--lang", type=click.Choice(["en", "cy"]), default=None,
+              help="Language of the text (default: cy when --voice is cy, else en).")
+def say(text, out, voice, rate, lang):
+    """Speak TEXT into a WAV file, the way the kiosk reads it aloud.
+
+    Example: accessible say "Would you like fish pie on Friday?" -o question.wav --rate 120
+    """
+    from accessible.speech import say as saying
+
+    lang = lang or ("cy" if (voice or "").lower().startswith("cy") else "en")
+    try:
+        path = saying.say(text, out, voice=voice, rate=rate, lang=lang)
+    except (saying.BadSpeechText, saying.SpeechUnavailable) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Wrote {path}.")
+
+
+@main.command()
 @click.argument("wav", required=False, type=click.Path(dir_okay=False))
 @click.option("--option", "options", multiple=True, help="An option on screen; give it once per option.")
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=True),
