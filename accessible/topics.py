@@ -2,7 +2,7 @@
 
 from sqlalchemy import or_, select
 
-from accessible import audit
+from accessible import audit, pictures
 from accessible.errors import Invalid, NotFound
 from accessible.models import LANGUAGES, STAGES, TOPIC_KINDS, Option, Outcome, Person, Topic, utcnow
 from accessible.topic_templates import template
@@ -156,6 +156,11 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
         raise Invalid({"label": "This topic has been decided; options can no longer change."})
     if any(o.label.casefold() == label.casefold() and o.status != "hidden" for o in topic.options):
         raise Invalid({"label": f"{label} is an option already."})
+    if picture is None:
+        # A picture straight away: the best symbol for the words; staff can change it for a photo.
+        best = pictures.search(label, limit=1, lang=topic.language)
+        if best:
+            picture, picture_alt = f"openmoji:{best[0].id}", best[0].name.capitalize()
     if picture and not picture_alt:
         picture_alt = label
     option = Option(
@@ -167,6 +172,21 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
     topic.options.append(option)
     session.flush()
     audit.record(session, recorded_by or proposed_by, "create", option)
+    return option
+
+
+def set_picture(session, option, picture, picture_alt, actor=None):
+    """Give an option a picture ("openmoji:<id>" or "photo:<id>") with its alternative text."""
+    kind, _, ident = (picture or "").partition(":")
+    if kind not in ("openmoji", "photo") or not ident:
+        raise Invalid({"picture": "Choose a symbol or upload a photo."})
+    if kind == "openmoji" and pictures.symbol(ident) is None:
+        raise Invalid({"picture": "That symbol is not in the library."})
+    alt = " ".join((picture_alt or "").split())
+    if not alt:
+        raise Invalid({"picture_alt": "Describe the picture in a few words, for people who cannot see it."})
+    option.picture, option.picture_alt = picture, alt
+    audit.record(session, actor, "update", option, detail="picture")
     return option
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from accessible import topics
-from accessible.models import Home, Person, Response, Topic
+from accessible.models import Home, Option, Person, Response, Topic
 from tests.conftest import post
 
 
@@ -194,3 +194,38 @@ def test_change_a_templates_words_options_and_co_owners(staff_client, home, menu
         topic = s.get(Topic, menu)
         assert topic.title == "Friday lunch" and not topic.ask_staff
         assert (topic.options[0].label, topic.options[0].synonym_list) == ("Fish pie with peas", ["fish", "the pie"])
+
+
+def test_options_get_a_picture_straight_away_and_staff_can_change_it(staff_client, menu, db, tmp_path):
+    import io
+
+    from PIL import Image
+
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/options", {"label": "Bingo"}, form_url=url)
+    with db.read() as s:
+        bingo = [o for o in s.get(Topic, menu).options if o.label == "Bingo"][0]
+        assert bingo.picture == "openmoji:1F3B2" and bingo.picture_alt
+        bingo_id = bingo.id
+    page = staff_client.get(f"{url}?q{bingo_id}=church").get_data(as_text=True)
+    assert 'value="26EA"' in page  # the search offers the church symbol
+    post(staff_client, f"{url}/options/{bingo_id}/picture", {"symbol": "26EA"}, form_url=url)
+    with db.read() as s:
+        assert s.get(Option, bingo_id).picture == "openmoji:26EA"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "green").save(buffer, format="JPEG")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = staff_client.post(f"{url}/options/{bingo_id}/picture", content_type="multipart/form-data", data={
+        "csrf_token": token, "alt_text": "Our bingo cards", "photo": (io.BytesIO(buffer.getvalue()), "bingo.jpg")})
+    assert response.status_code == 302
+    with db.read() as s:
+        option = s.get(Option, bingo_id)
+        assert option.picture.startswith("photo:") and option.picture_alt == "Our bingo cards"
+        photo_url = f"/pictures/photo/{option.picture.split(':')[1]}"
+    served = staff_client.get(photo_url)
+    assert served.mimetype == "image/jpeg" and served.get_data()[:2] == b"\xff\xd8"
+    served.close()
+    response = staff_client.post(f"{url}/options/{bingo_id}/picture", content_type="multipart/form-data", data={
+        "csrf_token": token, "alt_text": "x", "photo": (io.BytesIO(b"not an image"), "fake.jpg")})
+    assert response.status_code == 400 and "This file is not a picture" in text(response)
+    assert "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0" in text(staff_client.get(url))

@@ -1,8 +1,8 @@
 """Staff pages: residents and their needs, families, topics from ideas to outcome, results by group."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from accessible import audit, comments, family_links, people, responses, topics
+from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home
 from accessible.topic_templates import TEMPLATES
@@ -243,6 +243,9 @@ def _topic_page(s, topic_id, errors=None, status=200):
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS,
+        suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language)
+                     for o in topic.options if o.status != "hidden"},
+        openmoji_credit=pictures.OPENMOJI_CREDIT,
     ), status
 
 
@@ -315,6 +318,31 @@ def edit_option(topic_id, option_id):
                              spoken_text=request.form.get("spoken_text"), synonyms=request.form.get("synonyms"),
                              actor=actor)
         return f"{option.label} has been saved."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>/picture")
+def option_picture(topic_id, option_id):
+    """Give an option a symbol from the library, or a photo taken in the home."""
+    upload = request.files.get("photo")
+
+    def action(s, topic, actor):
+        option = _option_of(topic, option_id)
+        if upload is not None and upload.filename:
+            try:
+                saved = pictures.save_photo(current_app.instance_path, upload.read(), upload.filename,
+                                            request.form.get("alt_text"))
+            except pictures.BadPicture as e:
+                raise Invalid({"photo": str(e)}) from None
+            topics.set_picture(s, option, f"photo:{saved.id}", saved.alt_text, actor=actor)
+        else:
+            chosen = pictures.symbol(request.form.get("symbol", ""))
+            if chosen is None:
+                raise Invalid({"picture": "Choose one of the symbols, or upload a photo."})
+            topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or
+                               chosen.name.capitalize(), actor=actor)
+        return f"{option.label} has a new picture."
 
     return _topic_action(topic_id, action, "")
 

