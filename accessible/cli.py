@@ -289,3 +289,34 @@ def models_install(name):
     except speech_models.ModelError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{name} is installed in {folder}.")
+
+
+@main.group("pictures")
+def pictures_group():
+    """Find pictures for options.
+
+    Example: accessible pictures search fish pie
+    """
+
+
+@pictures_group.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 50), default=8, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def pictures_search(words, lang, limit, as_json):
+    """Show the symbols that best match WORDS, best first.
+
+    Example: accessible pictures search cup of tea
+    """
+    from accessible import pictures
+
+    found = pictures.search(" ".join(words), limit=limit, lang=lang)
+    if as_json:
+        click.echo(json.dumps([{"id": s.id, "name": s.name, "svg": str(s.svg_path)} for s in found]))
+        return
+    if not found:
+        click.echo("No symbols match; try other words, or upload a photo.")
+    for s in found:
+        click.echo(f"{s.id:<24} {s.name}")
+    click.echo(pictures.OPENMOJI_CREDIT)
