@@ -92,5 +92,20 @@ def horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
 
 
-TEXT_SPACING_CSS = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
-  word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+TEXT_SPACING_JS = """() => {
+  // WCAG 1.4.12 text spacing, applied through the CSSOM (the pages' CSP rightly refuses injected style sheets).
+  for (const el of document.querySelectorAll('*')) {
+    el.style.setProperty('line-height', '1.5', 'important');
+    el.style.setProperty('letter-spacing', '0.12em', 'important');
+    el.style.setProperty('word-spacing', '0.16em', 'important');
+  }
+  for (const p of document.querySelectorAll('p')) { p.style.setProperty('margin-bottom', '2em', 'important'); }
+}"""
+
+
+def clipped_text(page):
+    """Return controls whose text no longer fits inside them (text cut off or spilling out)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('a, button, label, h1, h2, p'))
+      .filter(el => el.offsetParent !== null && getComputedStyle(el).overflow === 'hidden' &&
+                    (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))
+      .map(el => el.textContent.trim().slice(0, 40))""")
