@@ -15,6 +15,7 @@ from accessible.models import (
     Option,
     Outcome,
     OutcomeNotice,
+    PaperPage,
     Person,
     Response,
     Topic,
@@ -74,6 +75,7 @@ _TABLES = [
     (Outcome, {"topic_id": Topic, "option_id": Option, "decided_by_id": Person}),
     (FamilyLink, {"family_id": Person, "resident_id": Person, "topic_id": Topic}),
     (OutcomeNotice, {"outcome_id": Outcome, "resident_id": Person}),
+    (PaperPage, {"topic_id": Topic, "resident_id": Person}),
     (AuditEvent, {"home_id": Home, "actor_id": Person, "resident_id": Person}),
 ]
 _LINKS = [(family_of, {"family_id": Person, "resident_id": Person}),

@@ -320,3 +320,72 @@ def pictures_search(words, lang, limit, as_json):
     for s in found:
         click.echo(f"{s.id:<24} {s.name}")
     click.echo(pictures.OPENMOJI_CREDIT)
+
+
+@main.command("print")
+@click.argument("what", type=click.Choice(["cards", "menu", "form", "poster"]))
+@click.argument("topic_id", type=int)
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--resident", "resident_id", type=int, help="Only this resident's cards, or their personalised form.")
+@click.option("--each-resident", is_flag=True, help="Forms: one personalised form for every resident asked.")
+@click.option("--lang", type=click.Choice(["en", "cy"]), help="Language of the printed words (default: the topic's).")
+@click.option("--sheet", type=click.Choice(["a4-4up", "a5"]), default="a4-4up", show_default=True,
+              help="Cards: four A6 cards to an A4 sheet, or one A5 card a page.")
+@click.option("--size", type=click.Choice(["a4", "a3"]), default="a4", show_default=True, help="Poster size.")
+@click.option("--base-url", envvar="ACCESSIBLE_BASE_URL", default="http://localhost:5000", show_default=True,
+              help="The server's address as phones in the home reach it (for QR codes).")
+@with_data
+def print_command(what, topic_id, out, resident_id, each_resident, lang, sheet, size, base_url, folder, db):
+    """Print picture cards, a picture menu, large-print forms or a "You said, we did" poster as PDF.
+
+    Example: accessible print form 1 --each-resident -o forms.pdf
+    """
+    from accessible import printouts
+
+    db.upgrade()
+    with db.write() as s:
+        topic = s.get(topics.Topic, topic_id)
+        if topic is None:
+            raise click.ClickException(f"There is no topic {topic_id}; see accessible topics.")
+        resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+        with click.progressbar(length=1, label=f"Printing {what}", file=sys.stderr) as bar:
+            def progress(done, total):
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            result = printouts.render(s, topic, what, folder, base_url, resident=resident, lang=lang, sheet=sheet,
+                                      size=size, each_resident=each_resident, progress=progress)
+    with open(out, "wb") as f:
+        f.write(result.pdf)
+    click.echo(f"Wrote {out}" + (f" ({len(result.pages)} answer pages)." if result.pages else "."))
+
+
+@main.group()
+def paper():
+    """Printed answer pages: where their boxes are, and reading them back.
+
+    Example: accessible paper layout forms.pdf --json
+    """
+
+
+@paper.command("layout")
+@click.argument("pdf", type=click.Path(dir_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True)
+def paper_layout(pdf, as_json):
+    """Show every answer box of every page of a printed form, in mm from the page's top-left corner.
+
+    Example: accessible paper layout forms.pdf --json
+    """
+    from accessible import printing
+
+    try:
+        pages = printing.paper_layout(pdf)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    if not pages:
+        raise click.ClickException(f"{pdf} is not a form printed by accessible (it has no answer boxes).")
+    if as_json:
+        click.echo(json.dumps(pages, indent=2))
+        return
+    for page in pages:
+        click.echo(f"page {page['page']}: {len(page['boxes'])} boxes")

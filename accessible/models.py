@@ -364,6 +364,22 @@ class FamilyLink(Base):
     resident: Mapped[Person] = relationship(foreign_keys=[resident_id])
 
 
+class PaperPage(Base):
+    """A printed answer page: its identity (in its QR code) and where its boxes are."""
+
+    __tablename__ = "paper_page"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    #: {"size_mm": [210, 297], "boxes": [{"x_mm", "y_mm", "w_mm", "h_mm", "topic", "option", "value"}]}
+    layout: Mapped[str] = mapped_column(Text)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[Topic] = relationship()
+
+
 class AuditEvent(Base):
     """Who read or changed which record, when; append-only, no personal data in `detail`."""
 
@@ -393,6 +409,7 @@ __all__ = [
     "Option",
     "Outcome",
     "OutcomeNotice",
+    "PaperPage",
     "Person",
     "Response",
     "Topic",

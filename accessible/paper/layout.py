@@ -1,0 +1,56 @@
+"""Box geometry of printed answer pages, in millimetres from the page's top-left corner."""
+
+import io
+import json
+
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+
+LAYOUT_ATTACHMENT = "accessible-layout.json"
+
+# A4 answer page, in mm. Everything a machine reads sits at fixed places, so geometry is known exactly.
+PAGE_MM = (210, 297)
+MARKER_MM = 14  # marker with its white quiet zone
+MARKER_INSET_MM = 6
+QR_MM = 30
+ROW_TOP_MM = 100
+ROW_MM = 46
+ROWS_PER_PAGE = 3
+BOX_MM = 15
+BOX_X_MM = 168
+RATE_BOX_X_MM = (118, 143, 168)
+WRITE_IN = (22, 0, 166, 26)  # x, y (filled in per page), w, h: clear of the corner markers
+
+
+def marker_positions():
+    """Return the top-left corner (x, y) in mm of each corner marker: TL, TR, BR, BL."""
+    w, h = PAGE_MM
+    far_x, far_y = w - MARKER_INSET_MM - MARKER_MM, h - MARKER_INSET_MM - MARKER_MM
+    return [(MARKER_INSET_MM, MARKER_INSET_MM), (far_x, MARKER_INSET_MM), (far_x, far_y), (MARKER_INSET_MM, far_y)]
+
+
+def row_top(index):
+    """Return the top in mm of answer row *index* on its page."""
+    return ROW_TOP_MM + index * ROW_MM
+
+
+def box(x, y, topic, option, value, w=BOX_MM, h=BOX_MM):
+    return {"x_mm": round(x, 2), "y_mm": round(y, 2), "w_mm": w, "h_mm": h, "topic": topic, "option": option,
+            "value": value}
+
+
+def read_layout(pdf):
+    """Return the per-page layout stored inside a PDF made by accessible (path or bytes), or []."""
+    data = pdf if isinstance(pdf, bytes | bytearray) else open(pdf, "rb").read()  # noqa: SIM115
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        names = resolve1(resolve1(doc.catalog.get("Names") or {}).get("EmbeddedFiles") or {})
+        entries = resolve1(names.get("Names") or [])
+    except Exception as e:  # pdfminer raises many kinds for a file that is not a PDF
+        raise ValueError(f"That file is not a readable PDF ({type(e).__name__}).") from None
+    for name, spec in zip(entries[::2], entries[1::2], strict=False):
+        if name in (LAYOUT_ATTACHMENT, LAYOUT_ATTACHMENT.encode()):
+            stream = resolve1(resolve1(resolve1(spec)["EF"])["F"])
+            return json.loads(stream.get_data())
+    return []

@@ -1,0 +1,104 @@
+"""Gather what a printout needs from the database, render it, and keep the identity of printed answer pages."""
+
+import json
+
+from sqlalchemy import select
+
+from accessible import family_links, pictures, printing, responses, topics
+from accessible.errors import Invalid
+from accessible.models import Home, PaperPage, Person
+
+KINDS = ("cards", "menu", "form", "poster")
+
+
+def _option(data_dir, option):
+    kind, _, ident = (option.picture or "").partition(":")
+    path = None
+    if kind == "openmoji" and pictures.symbol(ident) is not None:
+        path = pictures.SVG_DIR / f"{pictures.symbol(ident).id}.svg"
+    elif kind == "photo":
+        try:
+            path = pictures.photo(data_dir, ident).path
+        except KeyError:
+            path = None  # a photo removed since: print the words alone
+    return printing.PrintOption(option.id, option.label, path, option.picture_alt or option.label,
+                                openmoji=kind == "openmoji" and path is not None)
+
+
+def print_topic_of(session, topic, data_dir, lang=None):
+    """Return the topic as the printing library takes it."""
+    home = session.get(Home, topic.home_id)
+    tally = responses.tally(session, topic, "choosing")
+    tallies = []
+    for group in tally.groups:
+        rows = [(label, counts["like"] if isinstance(counts, dict) else counts) for label, counts in group.rows]
+        tallies.append((group.name, rows))
+    return printing.PrintTopic(
+        id=topic.id, question=topic.question, kind=topic.kind, stage=topic.stage,
+        options=[_option(data_dir, o) for o in topic.accepted_options],
+        outcome=topic.outcome.decision if topic.outcome else None,
+        outcome_reason=topic.outcome.reason if topic.outcome else None,
+        tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name,
+        decided_option=topic.outcome.option_id if topic.outcome else None,
+    )
+
+
+def _residents(session, topic, resident):
+    if resident is not None:
+        if not topics.is_asked(resident, topic):
+            raise Invalid({"resident": f"{resident.name} is not asked about this topic."})
+        return [resident]
+    return topics.asked_people(session, topic)["resident"]
+
+
+def _text_size(resident):
+    return max(16, resident.needs.text_size if resident.needs else 16)
+
+
+def render(session, topic, what, data_dir, base_url, resident=None, lang=None, sheet="a4-4up", size="a4",
+           each_resident=False, progress=None, actor=None):
+    """Render one printout of *topic* and return its PrintResult; form pages are recorded for reading back."""
+    if what not in KINDS:
+        raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
+    if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
+        raise Invalid({"what": "This topic has no options to print yet."})
+    printable = print_topic_of(session, topic, data_dir, lang)
+    base_url = base_url.rstrip("/")
+    if what == "menu":
+        return printing.render_menu(printable, base_url, progress=progress)
+    if what == "poster":
+        if topic.outcome is None:
+            raise Invalid({"what": "A poster tells people what was decided: record the decision first."})
+        return printing.render_poster(printable, size=size)
+    if what == "cards":
+        people = []
+        for r in _residents(session, topic, resident):
+            family = [f for f in r.family if f.active]
+            for member in family:
+                _link, token = family_links.issue(session, member, r, actor=actor)
+                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
+                                                     member.called))
+            if not family:
+                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r)))
+        return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
+    chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
+    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r)) for r in chosen]
+    result = printing.render_form(printable, people, base_url, progress=progress)
+    for page in result.pages:
+        session.add(PaperPage(code=page.page_id, topic_id=topic.id, resident_id=page.resident_id,
+                              layout=json.dumps({"size_mm": page.size_mm, "boxes": page.boxes})))
+    session.flush()
+    return result
+
+
+def paper_page(session, code):
+    """Return the printed page with this code, or None."""
+    return session.scalar(select(PaperPage).where(PaperPage.code == code))
+
+
+def resident_of(session, resident_id, home_id):
+    """Return a resident of the home by id, or raise Invalid."""
+    person = session.get(Person, resident_id)
+    if person is None or person.home_id != home_id or person.kind != "resident":
+        raise Invalid({"resident": f"There is no resident with id {resident_id}."})
+    return person
