@@ -378,6 +378,7 @@ class PaperPage(Base):
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic: Mapped[Topic] = relationship()
+    resident: Mapped[Person | None] = relationship()
 
 
 class AuditEvent(Base):

@@ -55,10 +55,10 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import auth, family, i18n, kiosk, pictures, records, speech, staff
+    from web import auth, family, i18n, kiosk, paper, pictures, records, speech, staff
 
     i18n.init_app(app)
-    for blueprint in (auth.bp, staff.bp, records.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
+    for blueprint in (auth.bp, staff.bp, records.bp, paper.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
 

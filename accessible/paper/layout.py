@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
@@ -42,7 +43,7 @@ def box(x, y, topic, option, value, w=BOX_MM, h=BOX_MM):
 
 def read_layout(pdf):
     """Return the per-page layout stored inside a PDF made by accessible (path or bytes), or []."""
-    data = pdf if isinstance(pdf, bytes | bytearray) else open(pdf, "rb").read()  # noqa: SIM115
+    data = pdf if isinstance(pdf, bytes | bytearray) else Path(pdf).read_bytes()
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
         names = resolve1(resolve1(doc.catalog.get("Names") or {}).get("EmbeddedFiles") or {})
