@@ -74,7 +74,8 @@ def axe_violations(page):
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]]
 
 
-SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary'))
+SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary'))
   .filter(el => el.offsetParent !== null && !el.closest('[hidden]'))
   .map(el => { const r = el.getBoundingClientRect(); const label = el.closest('label');
                const l = label ? label.getBoundingClientRect() : r;
