@@ -1,0 +1,72 @@
+"""A family member's phone, in real Chromium: follow the QR code printed on a card, give a view, axe-checked."""
+
+import re
+import subprocess
+
+import numpy as np
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import select
+
+from accessible import printouts
+from accessible.models import Person, Response, Topic
+from tests.browser.conftest import axe_violations, horizontal_scroll, sign_in, small_targets
+
+pytestmark = pytest.mark.slow
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_server, tmp_path):
+    base, db = demo_server
+    with db.write() as s:
+        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
+        margaret = s.scalars(select(Person).where(Person.name == "Margaret Evans")).one()
+        result = printouts.render(s, menu, "cards", tmp_path, base, resident=margaret)
+        menu_id = menu.id
+    (tmp_path / "cards.pdf").write_bytes(result.pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "cards.pdf"),
+                    str(tmp_path / "card")], check=True)
+    image = np.array(Image.open(next(tmp_path.glob("card-*.png"))).convert("RGB"))
+    link = zxingcpp.read_barcodes(image)[0].text
+    assert re.fullmatch(re.escape(base) + r"/f/[A-Za-z0-9_-]{40,}", link)
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(link)
+    assert page.url == f"{base}/family/"  # the token is gone from the address bar at once
+    assert "Hello Carys" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    page.click("text=What would you like for Friday lunch next week?")
+    assert axe_violations(page) == []
+    assert small_targets(page) == [] and not horizontal_scroll(page)
+    page.check("input[name=own-option] >> nth=3")  # Vegetable curry: her own view
+    page.click("text=Send my view")
+    page.wait_for_url(f"{base}/family/topics/{menu_id}")
+    page.check("input[name=proxy-option] >> nth=0")  # what she thinks her mother would choose
+    page.click("text=Send my guess")
+    page.wait_for_url(f"{base}/family/topics/{menu_id}")
+    assert "Your guess has been recorded" in page.content()
+    assert axe_violations(page) == []
+    assert all(url.startswith(base) for url in requests), "a page asked something of another server"
+    with db.read() as s:
+        mine = s.scalars(select(Response).where(Response.channel == "family-web", Response.topic_id == menu_id)
+                         .order_by(Response.id.desc())).all()[:2]
+        assert {(r.option.label, r.on_behalf_of_id is not None) for r in mine} == {("Vegetable curry", False),
+                                                                                   ("Fish pie", True)}
+    context.close()
+
+
+def test_staff_results_and_topic_pages_pass_axe(browser, demo_server):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 900})
+    sign_in(page, base)
+    with db.read() as s:
+        ids = s.scalars(select(Topic.id)).all()
+    for url in ["/staff/", "/staff/residents", "/staff/topics", "/staff/topics/new", "/staff/comments",
+                "/staff/records/", *[f"/staff/topics/{i}" for i in ids], *[f"/staff/topics/{i}/results" for i in ids]]:
+        page.goto(base + url)
+        assert axe_violations(page) == [], url
+    page.close()
