@@ -229,3 +229,14 @@ def test_options_get_a_picture_straight_away_and_staff_can_change_it(staff_clien
         "csrf_token": token, "alt_text": "x", "photo": (io.BytesIO(b"not an image"), "fake.jpg")})
     assert response.status_code == 400 and "This file is not a picture" in text(response)
     assert "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0" in text(staff_client.get(url))
+
+
+def test_opening_a_topic_prepares_its_speech(staff_client, menu, app):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
+    speaker = app.extensions["speaker"]
+    for thread in [t for t in __import__("threading").enumerate() if t.name == "prerender"]:
+        thread.join(30)
+    cached = speaker.cache.path_for("What would you like for Friday lunch next week?", "", 150, "en")
+    assert cached.exists()
+    speaker.close()

@@ -1,5 +1,7 @@
 """Staff pages: residents and their needs, families, topics from ideas to outcome, results by group."""
 
+import threading
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from accessible import audit, comments, family_links, people, pictures, responses, topics
@@ -378,9 +380,21 @@ def move_stage(topic_id):
 
     def action(s, topic, actor):
         topics.move_to(s, topic, request.form.get("stage", ""), actor=actor)
+        if topic.stage == "choosing":
+            _prerender(topic)
         return f"\u201c{topic.title}\u201d is now: {topics.STAGE_NAMES[topic.stage]}."
 
     return _topic_action(topic_id, action, "")
+
+
+def _prerender(topic):
+    """Render the question and options as speech in the background, so the kiosk plays them at once."""
+    from web.speech import speaker
+
+    texts = [topic.question, *[o.spoken_text or o.label for o in topic.accepted_options]]
+    engine = speaker()
+    threading.Thread(target=engine.prerender, args=(texts,), kwargs={"lang": topic.language},
+                     daemon=True, name="prerender").start()
 
 
 @bp.post("/topics/<int:topic_id>/responses")

@@ -147,12 +147,14 @@ class Speaker:
         self.cache.added(path)
 
     def prerender(self, texts, voice=None, rate=None, lang="en"):
-        """Render *texts* ahead of time (e.g. a topic's question and options when it opens)."""
+        """Render *texts* ahead of time (e.g. a topic's question and options when it opens); best effort."""
         for text in texts:
             try:
                 self.render(text, voice=voice, rate=rate, lang=lang)
             except BadSpeechText:
                 continue
+            except (SpeechUnavailable, OSError):
+                return  # speech is off or the folder went away: the kiosk renders on demand instead
 
     def close(self):
         """Stop the worker process."""
