@@ -1,0 +1,161 @@
+"""Paper comes back: filled forms, scanned or photographed at an angle, read into answers or sent to review."""
+
+import json
+import subprocess
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from accessible import printouts, topics
+from accessible.cli import main
+from accessible.models import Home, Person, Response, Topic
+from accessible.paper import answers, read
+from accessible.paper.read import PageNotRecognised
+
+DPI = 200
+
+
+@pytest.fixture
+def form(db, home, data, tmp_path):
+    """Print Margaret's personalised menu form; return (pdf path, first page image, its boxes)."""
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
+                                    options=["Fish pie", "Cawl", "Curry"])
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", data, "http://localhost",
+                                  resident=s.get(Person, home["residents"][0]))
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(result.pdf)
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    image = cv2.imread(str(tmp_path / "page.png"))
+    return pdf, image, result.pages[0].boxes
+
+
+def px(mm):
+    return int(round(mm * DPI / 25.4))
+
+
+def mark(image, box, how="tick", colour=(30, 30, 30)):
+    """Mark a box the way people do, on the printed page image."""
+    x, y, w, h = (box[k] for k in ("x_mm", "y_mm", "w_mm", "h_mm"))
+    if how == "tick":
+        cv2.line(image, (px(x + 3), px(y + 8)), (px(x + 6), px(y + 12)), colour, px(0.8))
+        cv2.line(image, (px(x + 6), px(y + 12)), (px(x + 13), px(y + 2)), colour, px(0.8))
+    elif how == "cross":
+        cv2.line(image, (px(x + 2), px(y + 2)), (px(x + 13), px(y + 13)), colour, px(0.7))
+        cv2.line(image, (px(x + 13), px(y + 2)), (px(x + 2), px(y + 13)), colour, px(0.7))
+    elif how == "filled":
+        cv2.rectangle(image, (px(x + 1), px(y + 1)), (px(x + w - 1), px(y + h - 1)), colour, -1)
+    elif how == "dot":
+        cv2.circle(image, (px(x + w / 2), px(y + h / 2)), px(0.8), colour, -1)
+    return image
+
+
+def photograph(image, upside_down=False, tilt=0.06):
+    """Return the page as a phone would see it: turned, in perspective, with a shadow, noise and JPEG."""
+    h, w = image.shape[:2]
+    canvas = np.full((h + 400, w + 400, 3), 90, np.uint8)  # a table around the page
+    canvas[200:200 + h, 200:200 + w] = image
+    H, W = canvas.shape[:2]
+    src = np.float32([[0, 0], [W, 0], [W, H], [0, H]])
+    dst = np.float32([[W * tilt, H * 0.02], [W * (1 - tilt / 2), 0], [W, H * (1 - tilt)], [0, H]])
+    warped = cv2.warpPerspective(canvas, cv2.getPerspectiveTransform(src, dst), (W, H), borderValue=(90, 90, 90))
+    shadow = np.linspace(0.6, 1.0, W)[None, :, None]  # a shadow across the page
+    noisy = np.clip(warped * shadow + np.random.default_rng(1).normal(0, 6, warped.shape), 0, 255).astype(np.uint8)
+    if upside_down:
+        noisy = cv2.rotate(noisy, cv2.ROTATE_180)
+    ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+
+
+def states(reading):
+    return [m.state for m in reading.marks]
+
+
+def test_a_tick_on_a_scan_is_read_and_recorded_as_the_residents_paper_answer(db, form, home):
+    _, image, boxes = form
+    mark(image, boxes[0])
+    with db.write() as s:
+        reading = read.read_page(image, answers.boxes_for(s), source="scan.png")
+        assert states(reading) == ["ticked", "empty", "empty"]
+        outcome = answers.record(s, reading)
+    assert len(outcome.recorded) == 1 and outcome.review == []
+    with db.read() as s:
+        response = s.scalars(select(Response)).one()
+        assert (response.person_id, response.channel, response.option.label) == (home["residents"][0], "paper",
+                                                                                  "Fish pie")
+        assert response.on_behalf_of_id is None and response.confidence > 0.3
+
+
+@pytest.mark.parametrize("how", ["tick", "cross", "filled"])
+@pytest.mark.parametrize("upside_down", [False, True])
+def test_a_phone_photo_at_an_angle_in_shadow_reads_the_same(db, form, how, upside_down):
+    _, image, boxes = form
+    mark(image, boxes[1], how)
+    photo = photograph(image, upside_down=upside_down)
+    with db.read() as s:
+        reading = read.read_page(photo, answers.boxes_for(s))
+    assert states(reading) == ["empty", "ticked", "empty"]
+
+
+def test_two_marks_on_a_single_choice_go_to_review_and_nothing_is_recorded(db, form):
+    _, image, boxes = form
+    mark(mark(image, boxes[0]), boxes[2], "cross")
+    with db.write() as s:
+        outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
+    assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_a_tiny_mark_is_never_guessed(db, form):
+    _, image, boxes = form
+    mark(image, boxes[2], "dot")
+    with db.write() as s:
+        reading = read.read_page(image, answers.boxes_for(s))
+        assert states(reading)[2] in ("uncertain", "empty")
+        outcome = answers.record(s, reading)
+    assert outcome.recorded == []
+
+
+def test_an_untouched_form_records_nothing(db, form):
+    _, image, _ = form
+    with db.write() as s:
+        outcome = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
+    assert (outcome.recorded, outcome.review, outcome.unanswered) == ([], [], 1)
+
+
+def test_a_photo_of_the_wrong_page_gets_a_clear_message(db):
+    blank = np.full((2339, 1654, 3), 255, np.uint8)
+    cv2.putText(blank, "Shopping list: milk, bread", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 3, (0, 0, 0), 5)
+    with db.read() as s, pytest.raises(PageNotRecognised, match="corner marks could not be found"):
+        read.read_page(blank, answers.boxes_for(s))
+
+
+def test_a_page_printed_elsewhere_is_not_known(form):
+    _, image, _ = form
+    with pytest.raises(PageNotRecognised, match="not known here"):
+        read.read_page(image, lambda code: None)
+
+
+def test_the_paper_read_command_reads_a_scanned_pdf(form, data, tmp_path, db):
+    pdf, image, boxes = form
+    mark(image, boxes[0])
+    scan = tmp_path / "scan.pdf"
+    from PIL import Image
+
+    Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)).save(scan, resolution=DPI)
+    (tmp_path / "note.png").write_bytes(cv2.imencode(".png", np.full((800, 600), 255, np.uint8))[1].tobytes())
+    result = CliRunner().invoke(main, ["paper", "read", str(scan), str(tmp_path / "note.png"), "--json",
+                                       "--data", str(data)])
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert lines[0]["marks"][0] == {"topic": boxes[0]["topic"], "option": boxes[0]["option"], "value": "tick",
+                                    "state": "ticked", "fill": lines[0]["marks"][0]["fill"]}
+    assert set(lines[0]) >= {"source", "page", "marks"} and lines[0]["recorded"] == 1
+    assert "corner marks could not be found" in lines[1]["error"]
+    with db.read() as s:
+        assert s.scalars(select(Topic)).one().stage == "choosing"
