@@ -6,11 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from PIL import ImageFile
 from weasyprint import HTML, Attachment
 
 from accessible.i18n import translator
 from accessible.paper import layout, markers
 from accessible.pictures import OPENMOJI_CREDIT, SVG_DIR
+
+# WeasyPrint tells Pillow, for the whole process, to accept cut-short images; a server that takes photo uploads
+# must refuse them (accessible.pictures), and our printables only use images we re-encoded ourselves.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 PRINTABLES = Path(__file__).resolve().parent.parent / "printables"
 FACES = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}

@@ -151,3 +151,10 @@ def test_the_sidecar_holds_only_what_is_needed(tmp_path):
     saved = pictures.save_photo(tmp_path, _jpeg(), "x.jpg", "Tea party")
     meta = json.loads((saved.path.parent / f"{saved.id}.json").read_text())
     assert set(meta) == {"alt", "width", "height", "file"}
+
+
+def test_a_cut_short_photo_is_refused_even_after_printing_is_loaded(tmp_path):
+    import accessible.printing  # noqa: F401 - WeasyPrint changes a Pillow setting for the whole process on import
+
+    with pytest.raises(BadPicture, match="damaged or cut short"):
+        pictures.save_photo(tmp_path, _jpeg()[:2000], "cut.jpg", "Cut")
