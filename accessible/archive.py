@@ -16,6 +16,7 @@ from accessible.models import (
     Outcome,
     OutcomeNotice,
     PaperPage,
+    PaperReview,
     Person,
     Response,
     Topic,
@@ -76,6 +77,7 @@ _TABLES = [
     (FamilyLink, {"family_id": Person, "resident_id": Person, "topic_id": Topic}),
     (OutcomeNotice, {"outcome_id": Outcome, "resident_id": Person}),
     (PaperPage, {"topic_id": Topic, "resident_id": Person}),
+    (PaperReview, {"paper_page_id": PaperPage, "topic_id": Topic, "option_id": Option}),
     (AuditEvent, {"home_id": Home, "actor_id": Person, "resident_id": Person}),
 ]
 _LINKS = [(family_of, {"family_id": Person, "resident_id": Person}),

@@ -391,28 +391,6 @@ def paper_layout(pdf, as_json):
         click.echo(f"page {page['page']}: {len(page['boxes'])} boxes")
 
 
-def _page_images(path):
-    """Yield (label, image) for every page of an image, a multi-page TIFF or a PDF."""
-    import cv2
-    import numpy as np
-    from PIL import Image, ImageSequence
-
-    if str(path).lower().endswith(".pdf"):
-        import pypdfium2
-
-        document = pypdfium2.PdfDocument(str(path))
-        for number, page in enumerate(document, 1):
-            image = page.render(scale=200 / 72).to_pil().convert("L")
-            yield f"{path}#page={number}", np.array(image)
-        document.close()
-        return
-    with Image.open(path) as picture:
-        frames = list(ImageSequence.Iterator(picture))
-        for number, frame in enumerate(frames, 1):
-            label = f"{path}#page={number}" if len(frames) > 1 else str(path)
-            yield label, cv2.cvtColor(np.array(frame.convert("RGB")), cv2.COLOR_RGB2GRAY)
-
-
 @paper.command("read")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per page.")
@@ -425,14 +403,14 @@ def paper_read(files, as_json, folder, db):
     from accessible.paper import answers, read
 
     db.upgrade()
-    pages = [(label, image) for path in files for label, image in _page_images(path)]
+    pages = [(label, image) for path in files for label, image in read.page_images(path)]
     with click.progressbar(pages, label="Reading pages", file=sys.stderr) as bar:
         for label, image in bar:
             try:
                 with db.write() as s:
                     reading = read.read_page(image, answers.boxes_for(s), source=label)
-                    outcome = answers.record(s, reading)
-            except read.PageNotRecognised as e:
+                    outcome = answers.record(s, reading, folder)
+            except (read.PageNotRecognised, read.BadScan) as e:
                 line = {"source": label, "error": str(e)}
             else:
                 line = {**reading.as_dict(), "recorded": len(outcome.recorded), "review": outcome.review}

@@ -381,6 +381,29 @@ class PaperPage(Base):
     resident: Mapped[Person | None] = relationship()
 
 
+class PaperReview(Base):
+    """A question read from paper that staff must look at: unclear marks, several marks, a blank form, writing."""
+
+    __tablename__ = "paper_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_page_id: Mapped[int] = mapped_column(ForeignKey("paper_page.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    #: The option a rated question is about; None for the whole question.
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
+    #: "marks" (a question to settle) or "write-in" (handwriting to type in).
+    kind: Mapped[str] = mapped_column(String(10))
+    why: Mapped[str] = mapped_column(String(200))
+    #: The marks as read: [{"option", "value", "state", "fill"}].
+    marks: Mapped[str] = mapped_column(Text)
+    #: File name of the crop from the straightened page, in the data folder's scans/.
+    crop: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    paper_page: Mapped[PaperPage] = relationship()
+
+
 class AuditEvent(Base):
     """Who read or changed which record, when; append-only, no personal data in `detail`."""
 
@@ -411,6 +434,7 @@ __all__ = [
     "Outcome",
     "OutcomeNotice",
     "PaperPage",
+    "PaperReview",
     "Person",
     "Response",
     "Topic",

@@ -18,6 +18,16 @@ _BLACK_FROM, _BLACK_TO = 1.75, 12.25
 _PAGE_CODE = re.compile(r"(?:/p/|accessible:page:)([A-Za-z0-9_-]{6,32})$")
 
 
+#: A scanner batch or a phone photo; anything bigger is refused before it is decoded.
+MAX_FILE_BYTES = 60 * 1024 * 1024
+MAX_PAGES = 200
+MAX_PIXELS = 80_000_000
+
+
+class BadScan(ValueError):
+    """A file that is not a readable image or PDF; the message says what to send instead."""
+
+
 class PageNotRecognised(ValueError):
     """An image that is not a readable accessible form; the message says what to do."""
 
@@ -173,3 +183,45 @@ def has_writing(reading, box):
     inside = ink[_px(box["y_mm"] + 12):_px(box["y_mm"] + box["h_mm"] - 2),
                  _px(box["x_mm"] + 2):_px(box["x_mm"] + box["w_mm"] - 2)]
     return bool(inside.size) and float(inside.mean()) > 0.01
+
+
+def page_images(source, name=None):
+    """Yield (label, grey image) for every page of a photo, a multi-page TIFF or a PDF (a path or bytes).
+
+    :raises BadScan: for a file that is too big, not an image or PDF, or cut short.
+    """
+    import io
+    from pathlib import Path
+
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    data = source if isinstance(source, bytes | bytearray) else Path(source).read_bytes()
+    name = name or str(source if not isinstance(source, bytes | bytearray) else "upload")
+    if len(data) > MAX_FILE_BYTES:
+        raise BadScan(f"{name} is too big ({len(data) // 2**20} MB); "
+                      f"send at most {MAX_FILE_BYTES // 2**20} MB at once.")
+    if data[:5] == b"%PDF-":
+        import pypdfium2
+
+        try:
+            document = pypdfium2.PdfDocument(bytes(data))
+        except pypdfium2.PdfiumError:
+            raise BadScan(f"{name} is not a readable PDF.") from None
+        if len(document) > MAX_PAGES:
+            raise BadScan(f"{name} has {len(document)} pages; send at most {MAX_PAGES} at once.")
+        for number, page in enumerate(document, 1):
+            yield f"{name}#page={number}", np.array(page.render(scale=200 / 72).to_pil().convert("L"))
+        document.close()
+        return
+    try:
+        picture = Image.open(io.BytesIO(data))
+        if picture.width * picture.height > MAX_PIXELS:
+            raise BadScan(f"{name} has too many pixels ({picture.width} × {picture.height}).")
+        frames = list(ImageSequence.Iterator(picture))[:MAX_PAGES]
+        for number, frame in enumerate(frames, 1):
+            label = f"{name}#page={number}" if len(frames) > 1 else name
+            yield label, np.array(frame.convert("L"))
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.") from None
+    except OSError:
+        raise BadScan(f"{name} is damaged or cut short. Scan or photograph the page again.") from None
