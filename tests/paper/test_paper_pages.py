@@ -7,7 +7,7 @@ import cv2
 from sqlalchemy import select
 
 from accessible.models import PaperReview, Response
-from tests.paper.test_read import form, mark  # noqa: F401 - the printed form fixture
+from tests.paper.test_read import mark
 from tests.test_staff import text
 
 

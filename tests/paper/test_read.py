@@ -1,7 +1,6 @@
 """Paper comes back: filled forms, scanned or photographed at an angle, read into answers or sent to review."""
 
 import json
-import subprocess
 
 import cv2
 import numpy as np
@@ -9,30 +8,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from accessible import printouts, topics
 from accessible.cli import main
-from accessible.models import Home, Person, Response, Topic
+from accessible.models import Response, Topic
 from accessible.paper import answers, read
 from accessible.paper.read import PageNotRecognised
 
 DPI = 200
-
-
-@pytest.fixture
-def form(db, home, data, tmp_path):
-    """Print Margaret's personalised menu form; return (pdf path, first page image, its boxes)."""
-    with db.write() as s:
-        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
-                                    options=["Fish pie", "Cawl", "Curry"])
-        topics.move_to(s, topic, "choosing")
-        result = printouts.render(s, topic, "form", data, "http://localhost",
-                                  resident=s.get(Person, home["residents"][0]))
-    pdf = tmp_path / "form.pdf"
-    pdf.write_bytes(result.pdf)
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(tmp_path / "page")], check=True)
-    image = cv2.imread(str(tmp_path / "page.png"))
-    return pdf, image, result.pages[0].boxes
 
 
 def px(mm):
