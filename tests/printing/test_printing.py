@@ -100,14 +100,18 @@ def test_every_form_page_has_a_qr_code_that_leads_to_its_page_and_four_markers(t
 
 
 def _tick_boxes(image):
-    """Find the printed tick boxes: square outlines about 15 mm across, as (x, y, w, h) in mm."""
+    """Find the printed tick boxes: square outlines about 15 mm across, as (x, y, w, h) in mm.
+
+    Only the answer area is searched: the page's QR code, whose pattern changes with its random code, can
+    happen to hold a square of that size.
+    """
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     _, dark = cv2.threshold(grey, 128, 255, cv2.THRESH_BINARY_INV)
     contours, _ = cv2.findContours(dark, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     found = []
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
-        if 12 <= mm(w) <= 18 and 12 <= mm(h) <= 18 and abs(w - h) < 4:
+        if 12 <= mm(w) <= 18 and 12 <= mm(h) <= 18 and abs(w - h) < 4 and mm(y) > layout.ROW_TOP_MM - 5:
             found.append((mm(x), mm(y), mm(w), mm(h)))
     # Each outline has an inner and an outer contour: keep the outer one.
     outer = []
