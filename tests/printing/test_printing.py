@@ -17,6 +17,7 @@ from PIL import Image
 
 from accessible import printing
 from accessible.cli import main
+from accessible.paper import layout
 from accessible.pictures import OPENMOJI_CREDIT, SVG_DIR
 
 MM_PER_INCH = 25.4
