@@ -240,3 +240,12 @@ def test_opening_a_topic_prepares_its_speech(staff_client, menu, app):
     cached = speaker.cache.path_for("What would you like for Friday lunch next week?", "", 150, "en")
     assert cached.exists()
     speaker.close()
+
+
+def test_the_overview_says_when_speech_is_off_and_how_to_fix_it(staff_client, monkeypatch):
+    from accessible.speech import say
+
+    assert "Speech is off" not in text(staff_client.get("/staff/"))
+    monkeypatch.setattr(say.ctypes.util, "find_library", lambda name: None)
+    page = text(staff_client.get("/staff/"))
+    assert "Speech is off: espeak-ng is not installed. Install espeak-ng with: sudo apt-get install espeak-ng" in page

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home
+from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.auth import db, staff_required
 
@@ -38,8 +39,10 @@ def dashboard():
         all_topics = topics.topics(s, home.id)
         residents = people.people(s, home.id, "resident")
         due = [r for r in residents if r.needs and r.needs.review_due()]
+        speech_ok, speech_message = speech_status()
         return render_template("staff/dashboard.html", home=home, topics=all_topics, residents=residents,
-                               due=due, stage_names=topics.STAGE_NAMES)
+                               due=due, stage_names=topics.STAGE_NAMES,
+                               speech_problem=None if speech_ok else speech_message)
 
 
 # Residents and families -------------------------------------------------------------------------------
