@@ -191,6 +191,14 @@ def render_poster(topic, size="a4"):
     return PrintResult(_pdf(html))
 
 
+def render_person(data, lang="en"):
+    """Render everything held about one person (from accessible.rights.person_data) as a readable PDF."""
+    from datetime import date
+
+    html = _env(lang).get_template("person.html").render(data=data, lang=lang, today=date.today().isoformat())
+    return PrintResult(_pdf(html))
+
+
 def paper_layout(pdf_path):
     """Return every answer box's position on every page of a form PDF (the `paper layout` contract)."""
     return [{"page": p["page"], "size_mm": p["size_mm"], "boxes": p["boxes"]} for p in layout.read_layout(pdf_path)]

@@ -36,7 +36,8 @@ def test_results_download_as_csv_and_json(staff_client, answered):
 
 def test_records_are_for_managers_only(client, home):
     post(client, "/login", {"username": "priya", "password": PASSWORD})
-    for url in ("/staff/records/", "/staff/records/home.json", f"/staff/records/people/{home['family']}.json"):
+    for url in ("/staff/records/", "/staff/records/home.json", f"/staff/records/people/{home['family']}.json",
+                f"/staff/records/people/{home['family']}.pdf"):
         response = client.get(url)
         assert response.status_code == 403
         assert "This page is for managers" in text(response)
@@ -67,3 +68,16 @@ def test_the_audit_trail_shows_who_looked_at_a_residents_record(staff_client, ho
     staff_client.get(f"/staff/residents/{home['residents'][1]}")
     page = text(staff_client.get(f"/staff/records/?resident={home['residents'][1]}"))
     assert "Sam Patel view Person" in page
+
+
+def test_a_person_data_pdf_a_person_can_read(staff_client, answered, home):
+    import pdfplumber
+
+    response = staff_client.get(f"/staff/records/people/{home['residents'][0]}.pdf")
+    assert response.mimetype == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
+        text_ = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+        smallest = min(c["size"] for p in pdf.pages for c in p.chars)
+    assert "Everything we hold about Margaret Evans" in text_
+    assert "Fish pie" in text_ and "guess by Carys Evans" in text_
+    assert smallest >= 16

@@ -74,15 +74,22 @@ def export_home():
                      f"home-archive-{date.today().isoformat()}.json")
 
 
-@bp.get("/people/<int:person_id>.json")
+@bp.get("/people/<int:person_id>.<fmt>")
 @manager_required
-def person_data(person_id):
-    """Download everything held about one person (a subject access request)."""
+def person_data(person_id, fmt):
+    """Download everything held about one person (a subject access request), as JSON or a readable PDF."""
+    if fmt not in ("json", "pdf"):
+        abort(404)
     with db().write() as s:
         person = people.get_person(s, g.staff.home_id, person_id)
         data = rights.person_data(s, person)
+        lang = (person.needs.language if person.needs else None) or s.get(Home, person.home_id).language
         audit.record(s, s.merge(g.staff), "export", person,
-                     resident=person if person.kind == "resident" else None, detail="person data")
+                     resident=person if person.kind == "resident" else None, detail=f"person data {fmt}")
+    if fmt == "pdf":
+        from accessible import printing
+
+        return _download(printing.render_person(data, lang).pdf, "application/pdf", f"person-{person_id}-data.pdf")
     return _download(json.dumps(data, indent=2, ensure_ascii=False), "application/json",
                      f"person-{person_id}-data.json")
 
