@@ -11,7 +11,7 @@ from accessible import people, topics
 from accessible.datadir import data_dir
 from accessible.db import Database
 from accessible.errors import Invalid
-from accessible.models import Home
+from accessible.models import Home, Topic
 
 
 def with_data(command):
@@ -344,7 +344,7 @@ def print_command(what, topic_id, out, resident_id, each_resident, lang, sheet, 
 
     db.upgrade()
     with db.write() as s:
-        topic = s.get(topics.Topic, topic_id)
+        topic = s.get(Topic, topic_id)
         if topic is None:
             raise click.ClickException(f"There is no topic {topic_id}; see accessible topics.")
         resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None

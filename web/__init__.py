@@ -1,6 +1,5 @@
 """Create the Flask application: staff pages now, and the routes other parts link to."""
 
-import logging
 import os
 import secrets
 from datetime import timedelta
@@ -46,8 +45,6 @@ def create_app(test_config=None):
         KIOSK_IDLE_SECONDS=300,
     )
     app.config.update(test_config)
-    # Personal data stays out of logs: no request lines with query strings from the library's loggers.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     db = Database.for_data_dir(folder, app.config["DATABASE_URL"])
     if app.config["MIGRATE_ON_START"]:
