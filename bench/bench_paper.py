@@ -15,7 +15,7 @@ from accessible.paper import read
 from tests.paper.test_read import DPI, mark, photograph  # the same ways of marking and photographing as the tests
 
 
-def main(pages=40):
+def main(pages=60):
     options = [printing.PrintOption(i, label) for i, label in enumerate(["Fish pie", "Cawl", "Curry"], 1)]
     topic = printing.PrintTopic(1, "What would you like for lunch?", "choose", "choosing", options)
     result = printing.render_form(topic, [printing.PrintResident(n, f"Resident {n}") for n in range(pages)], "http://x")
@@ -32,7 +32,7 @@ def main(pages=40):
             for box in page.boxes:
                 if box["value"] == "write-in":
                     continue
-                how = rng.choice(["tick", "cross", "filled", None, None, None])
+                how = rng.choice(["tick", "cross", "filled", "pencil", None, None, None, None])
                 if how:
                     mark(image, box, how)
                 truth.append("ticked" if how else "empty")

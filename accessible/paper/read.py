@@ -12,7 +12,7 @@ from accessible.paper import layout, markers
 #: The straightened page is drawn at this many pixels per millimetre (about 200 dpi).
 SCALE = 8
 #: Share of dark pixels inside a box: below EMPTY it is empty, from TICKED up it is ticked, between uncertain.
-EMPTY, TICKED = 0.03, 0.09
+EMPTY, TICKED = 0.02, 0.04
 #: Where the black square of each printed marker lies inside its image (a one-cell white border around it).
 _BLACK_FROM, _BLACK_TO = 1.75, 12.25
 _PAGE_CODE = re.compile(r"(?:/p/|accessible:page:)([A-Za-z0-9_-]{6,32})$")
@@ -136,19 +136,26 @@ def _nudge(ink, box):
 
 
 def measure(ink, box):
-    """Return the share of the box's inside that is inked (its printed outline left out)."""
+    """Return (inside, around): the inked share of the box's inside, and of a ring 2-6 mm outside it."""
     x, y = _nudge(ink, box)
     inset = 1.8
     inside = ink[_px(y + inset):_px(y + box["h_mm"] - inset), _px(x + inset):_px(x + box["w_mm"] - inset)]
-    return float(inside.mean()) if inside.size else 0.0
+    near = ink[_px(y - 6):_px(y + box["h_mm"] + 6), _px(x - 6):_px(x + box["w_mm"] + 6)]
+    core = ink[_px(y - 2):_px(y + box["h_mm"] + 2), _px(x - 2):_px(x + box["w_mm"] + 2)]
+    ring = (near.sum() - core.sum()) / max(1, near.size - core.size) if near.size else 0.0
+    return (float(inside.mean()) if inside.size else 0.0), float(ring)
 
 
-def state_of(fill):
-    """Return ticked, empty or uncertain for a box's fill."""
+#: Ink in the ring around an empty box: someone circled it, or a line strayed in. A person should look.
+AROUND = 0.02
+
+
+def state_of(fill, around=0.0):
+    """Return ticked, empty or uncertain for a box's fill (and the ink just around it)."""
     if fill >= TICKED:
         return "ticked"
     if fill < EMPTY:
-        return "empty"
+        return "uncertain" if around >= AROUND else "empty"
     return "uncertain"
 
 
@@ -165,8 +172,8 @@ def read_page(image, boxes_for, source=""):
     for box in boxes:
         if box["value"] == "write-in":
             continue
-        fill = measure(ink, box)
-        reading.marks.append(Mark(box["topic"], box["option"], box["value"], state_of(fill), fill))
+        fill, around = measure(ink, box)
+        reading.marks.append(Mark(box["topic"], box["option"], box["value"], state_of(fill, around), fill))
     return reading
 
 

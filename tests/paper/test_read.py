@@ -33,6 +33,14 @@ def mark(image, box, how="tick", colour=(30, 30, 30)):
         cv2.rectangle(image, (px(x + 1), px(y + 1)), (px(x + w - 1), px(y + h - 1)), colour, -1)
     elif how == "dot":
         cv2.circle(image, (px(x + w / 2), px(y + h / 2)), px(0.8), colour, -1)
+    elif how == "circle":  # a ring drawn round the box, not touching its inside
+        cv2.ellipse(image, (px(x + w / 2), px(y + h / 2)), (px(w / 2 + 4), px(h / 2 + 3)), 0, 0, 360, colour, px(0.6))
+    elif how == "pencil":  # a light, thin pencil tick
+        cv2.line(image, (px(x + 3), px(y + 8)), (px(x + 6), px(y + 12)), (150, 150, 150), px(0.35))
+        cv2.line(image, (px(x + 6), px(y + 12)), (px(x + 13), px(y + 2)), (150, 150, 150), px(0.35))
+    elif how == "scribble":  # an answer crossed out hard, to change it
+        for k in range(0, 14, 2):
+            cv2.line(image, (px(x + 1), px(y + 1 + k)), (px(x + w - 1), px(y + 2 + k)), colour, px(0.9))
     return image
 
 
@@ -140,3 +148,30 @@ def test_the_paper_read_command_reads_a_scanned_pdf(form, data, tmp_path, db):
     assert "corner marks could not be found" in lines[1]["error"]
     with db.read() as s:
         assert s.scalars(select(Topic)).one().stage == "choosing"
+
+
+def test_a_circle_round_a_box_goes_to_review_not_read_as_empty(db, form):
+    _, image, boxes = form
+    mark(image, boxes[1], "circle")
+    with db.write() as s:
+        reading = read.read_page(image, answers.boxes_for(s))
+        assert states(reading)[1] == "uncertain"
+        outcome = answers.record(s, reading)
+    assert outcome.recorded == [] and outcome.review
+
+
+def test_a_light_pencil_tick_is_read(db, form):
+    _, image, boxes = form
+    mark(image, boxes[2], "pencil")
+    with db.read() as s:
+        reading = read.read_page(photograph(image), answers.boxes_for(s))
+    assert states(reading) == ["empty", "empty", "ticked"]
+
+
+def test_a_corrected_answer_with_one_box_scribbled_out_goes_to_review(db, form):
+    _, image, boxes = form
+    mark(mark(image, boxes[0], "scribble"), boxes[2], "tick")
+    with db.write() as s:
+        outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
+    # A filled box counts as ticked (no "fill to cancel" rule people would not know): a person decides.
+    assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
