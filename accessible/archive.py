@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import date, datetime
 
 from sqlalchemy import Date, select
@@ -136,6 +137,10 @@ def import_home(session, archive):
                     value = datetime.fromisoformat(value)
                 values[key] = value
             old_id = values.pop("id")
+            if model is PaperPage:
+                values["layout"] = _remap_boxes(values["layout"], new_ids, "boxes")
+            elif model is PaperReview:
+                values["marks"] = _remap_boxes(values["marks"], new_ids, None)
             if model is Person and values.get("username"):
                 values["username"] = _free_username(session, values["username"])
             obj = model(**values)
@@ -146,6 +151,18 @@ def import_home(session, archive):
         for row in archive["tables"].get(table.name, []):
             session.execute(table.insert().values({k: new_ids[refs[k]][v] for k, v in row.items()}))
     return session.get(Home, new_ids[Home][archive["tables"]["home"][0]["id"]])
+
+
+def _remap_boxes(text, new_ids, key):
+    """Point the topic and option ids inside a page's layout (or a review's marks) at the imported rows."""
+    data = json.loads(text)
+    boxes = data[key] if key else data
+    for box in boxes:
+        if box.get("topic") is not None and "topic" in box:
+            box["topic"] = new_ids[Topic].get(box["topic"], box["topic"])
+        if box.get("option") is not None:
+            box["option"] = new_ids[Option].get(box["option"], box["option"])
+    return json.dumps(data)
 
 
 def _free_username(session, username):

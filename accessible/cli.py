@@ -6,6 +6,7 @@ from functools import wraps
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from accessible import people, topics
 from accessible.datadir import data_dir
@@ -164,6 +165,9 @@ def import_home(archive_file, folder, db):
             click.echo(f"Imported \u201c{home.name}\u201d as home {home.id}.")
     except (ValueError, KeyError) as e:
         raise click.ClickException(f"Nothing was imported: {e}") from None
+    except IntegrityError:
+        raise click.ClickException("Nothing was imported: this database already holds records from that archive "
+                                   "(printed pages or family links). Import it on the new machine.") from None
 
 
 @main.command()

@@ -61,3 +61,26 @@ def test_topic_results_csv_reproduces_the_tally(db):
 def test_csv_cells_never_start_a_formula():
     text = archive.results_csv([{"response": 1, "option_label": "=HYPERLINK(\"x\")", "group": "family"}])
     assert "'=HYPERLINK" in text
+
+
+def test_printed_pages_still_point_at_their_topic_after_an_import(db, data, tmp_path):
+    from accessible import people, printouts
+    from accessible.models import PaperPage
+
+    with db.write() as s:
+        home = create_demo(s)
+        menu = next(t for t in topics.topics(s, home.id) if t.title == "Next week's menu")
+        printouts.render(s, menu, "form", data, "http://x")
+        exported = archive.export_home(s, home.id)
+    other = Database.for_data_dir(tmp_path)
+    other.upgrade()
+    with other.write() as s:
+        first = people.create_home(s, "A home already here")
+        topics.create_topic(s, first, "Theirs", "Their question?", options=["A", "B"])  # so ids shift
+        imported = archive.import_home(s, exported)
+        new_menu = next(t for t in topics.topics(s, imported.id) if t.title == "Next week's menu")
+        page = s.query(PaperPage).filter_by(topic_id=new_menu.id).first()
+        boxes = json.loads(page.layout)["boxes"]
+        assert {b["topic"] for b in boxes} == {new_menu.id}
+        assert {b["option"] for b in boxes if b["option"]} <= {o.id for o in new_menu.options}
+    other.dispose()
