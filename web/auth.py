@@ -7,8 +7,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from accessible import people
 from accessible.models import Person
+from web.limits import Limiter
 
 bp = Blueprint("auth", __name__)
+
+#: Wrong passwords allowed before signing in waits: per account (a guessed password) and per address (many accounts).
+account_limiter = Limiter(limit=5, seconds=900)
+address_limiter = Limiter(limit=20, seconds=900)
 
 
 def db():
@@ -33,15 +38,22 @@ def login():
     """Show the sign-in form and sign a member of staff in."""
     error = None
     if request.method == "POST":
-        username = request.form.get("username", "")
+        username = request.form.get("username", "").strip().lower()
+        address = request.remote_addr or "unknown"
+        if account_limiter.blocked(username) or address_limiter.blocked(address):
+            return render_template("auth/login.html", error="Too many wrong passwords. Wait 15 minutes and try "
+                                   "again, or ask a manager to set a new password."), 429
         with db().write() as s:
             staff = people.authenticate(s, username, request.form.get("password", ""))
             if staff is not None:
                 session.clear()  # a new session at sign-in: nothing from before carries over
                 session.permanent = True
                 session.update(staff_id=staff.id, version=staff.session_version, since=int(time.time()))
+                account_limiter.reset(username)
                 flash(f"Signed in as {staff.name}.")
                 return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+        account_limiter.fail(username)
+        address_limiter.fail(address)
         error = "That username and password do not match. Check them and try again."
     return render_template("auth/login.html", error=error), 401 if error else 200
 

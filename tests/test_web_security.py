@@ -1,0 +1,76 @@
+"""The web app against misuse: CSRF on every state-changing route, headers everywhere, sign-in limits."""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD, post
+
+
+def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(staff_client, app, db):
+    from sqlalchemy import func, select
+
+    from accessible.models import AuditEvent, Person, Response, Topic
+
+    def counts():
+        with db.read() as s:
+            return [s.scalar(select(func.count()).select_from(m)) for m in (Person, Topic, Response, AuditEvent)]
+
+    before = counts()
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"GET", "HEAD", "OPTIONS"}:
+            url = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+            response = staff_client.open(url, method=method, data={"name": "Forged"})
+            assert response.status_code == 400, f"{method} {url} answered {response.status_code}"
+            checked += 1
+    assert checked >= 25
+    assert counts() == before  # nothing changed
+
+
+def test_security_headers_on_every_page(staff_client, app):
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or "<" in rule.rule:
+            continue
+        response = staff_client.get(rule.rule)
+        csp = response.headers.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp, rule
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert "microphone=(self)" in response.headers["Permissions-Policy"]
+        if response.mimetype == "text/html":
+            assert response.headers["Cache-Control"] == "no-store"
+        response.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    from web.auth import account_limiter, address_limiter
+
+    for limiter in (account_limiter, address_limiter):
+        limiter._hits.clear()
+    yield
+
+
+def test_wrong_passwords_for_one_account_make_it_wait(client, home):
+    for _ in range(5):
+        assert post(client, "/login", {"username": "sam", "password": "guess"}).status_code == 401
+    response = post(client, "/login", {"username": "sam", "password": PASSWORD})
+    assert response.status_code == 429 and "Wait 15 minutes" in response.get_data(as_text=True)
+    # Another account from the same place still signs in.
+    assert post(client, "/login", {"username": "priya", "password": PASSWORD}).status_code == 302
+
+
+def test_guessing_many_accounts_from_one_address_makes_it_wait(client, home):
+    for n in range(20):
+        post(client, "/login", {"username": f"nobody{n}", "password": "guess"})
+    assert post(client, "/login", {"username": "priya", "password": PASSWORD}).status_code == 429
+
+
+def test_signing_in_starts_a_new_session(client, home):
+    with client.session_transaction() as session:
+        session["family_link"] = 99  # something left from before signing in
+    post(client, "/login", {"username": "sam", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert set(session) >= {"staff_id", "version", "since"}
+        assert "family_link" not in session and "csrf_token" not in session
