@@ -425,3 +425,38 @@ def paper_read(files, as_json, folder, db):
             else:
                 click.echo(f"{label}: page {line['page']}, {line['recorded']} answers recorded, "
                            f"{len(line['review'])} for review")
+
+
+@main.command("backup")
+@click.argument("backup_file", type=click.Path(dir_okay=False, writable=True))
+@with_data
+def backup_command(backup_file, folder, db):
+    """Copy the home's database to a file, safely while the server is running.
+
+    Example: accessible backup /media/usb/tyglas-2026-11-23.sqlite
+    """
+    from accessible import backup
+
+    try:
+        path = backup.backup(db, backup_file)
+    except backup.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Backed up to {path}.")
+
+
+@main.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, exists=True))
+@with_data
+def restore_command(backup_file, folder, db):
+    """Replace the home's database with a backup (stop the server first; the old one is kept aside).
+
+    Example: accessible restore /media/usb/tyglas-2026-11-23.sqlite
+    """
+    from accessible import backup
+
+    try:
+        backup.restore(db, backup_file)
+    except backup.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    db.upgrade()
+    click.echo(f"Restored from {backup_file}.")
