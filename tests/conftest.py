@@ -1,6 +1,8 @@
 """Shared fixtures: a home in its own temporary data folder, the app, a signed-in staff client."""
 
+import os
 import re
+import uuid
 
 import pytest
 
@@ -8,6 +10,31 @@ from accessible import people
 from accessible.db import Database
 
 PASSWORD = "a good long password"
+#: Set by scripts/test for its second run: a PostgreSQL server on which every test gets a database of its own.
+POSTGRES = os.environ.get("ACCESSIBLE_TEST_POSTGRES")
+sqlite_only = pytest.mark.skipif(bool(POSTGRES), reason="about SQLite's own files and locking, or two data "
+                                 "folders that would share the one PostgreSQL database of a test")
+
+
+@pytest.fixture(autouse=True)
+def _database_per_test(monkeypatch):
+    """On the PostgreSQL run, give each test a fresh database of its own, found through DATABASE_URL."""
+    if not POSTGRES:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        yield
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    server = make_url(POSTGRES)
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    monkeypatch.setenv("DATABASE_URL", server.set(database=name).render_as_string(hide_password=False))
+    yield
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -51,7 +78,11 @@ def app(data, db):
     """Return the app on the test data folder, with CSRF checks on as in production."""
     from web import create_app
 
-    return create_app({"DATA_DIR": str(data), "TESTING": True})
+    application = create_app({"DATA_DIR": str(data), "TESTING": True})
+    yield application
+    application.extensions["db"].dispose()
+    if "speaker" in application.extensions:
+        application.extensions["speaker"].close()
 
 
 @pytest.fixture

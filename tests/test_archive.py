@@ -8,6 +8,7 @@ from collections import Counter
 from accessible import archive, responses, topics
 from accessible.db import Database
 from accessible.demo import create_demo
+from tests.conftest import sqlite_only
 
 
 def _tallies(s, home_id):
@@ -16,6 +17,7 @@ def _tallies(s, home_id):
             for t in topics.topics(s, home_id)}
 
 
+@sqlite_only
 def test_a_home_archive_imports_on_a_new_machine_with_the_same_results(db, tmp_path):
     with db.write() as s:
         home_id = create_demo(s).id
@@ -63,6 +65,7 @@ def test_csv_cells_never_start_a_formula():
     assert "'=HYPERLINK" in text
 
 
+@sqlite_only
 def test_printed_pages_still_point_at_their_topic_after_an_import(db, data, tmp_path):
     from accessible import people, printouts
     from accessible.models import PaperPage

@@ -9,8 +9,10 @@ from accessible import people
 from accessible.cli import main
 from accessible.db import Database
 from accessible.models import Home, Person
+from tests.conftest import sqlite_only
 
 
+@sqlite_only
 def test_backup_while_writing_then_restore(tmp_path):
     runner = CliRunner()
     runner.invoke(main, ["demo", "--data", str(tmp_path / "home")])
@@ -44,6 +46,7 @@ def test_backup_while_writing_then_restore(tmp_path):
     assert (tmp_path / "home" / "accessible.sqlite.before-restore").exists()
 
 
+@sqlite_only
 def test_a_broken_backup_is_refused_and_nothing_changes(tmp_path):
     runner = CliRunner()
     runner.invoke(main, ["demo", "--data", str(tmp_path)])

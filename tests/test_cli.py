@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from accessible.cli import main
 from accessible.demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.conftest import sqlite_only
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -65,18 +66,21 @@ def test_create_staff_and_refuse_a_duplicate(tmp_path):
     assert "The username priya is taken already." in result.output
 
 
+@sqlite_only
 def test_init_db_reports_the_revision(tmp_path):
     result = run("init-db", "--data", tmp_path)
     assert result.exit_code == 0 and "was empty" in result.output
     assert (tmp_path / "accessible.sqlite").exists()
 
 
+@sqlite_only
 def test_data_folder_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ACCESSIBLE_DATA", str(tmp_path / "env-home"))
     run("demo")
     assert (tmp_path / "env-home" / "accessible.sqlite").exists()
 
 
+@sqlite_only
 def test_export_and_import_a_home_between_data_folders(tmp_path):
     run("demo", "--data", tmp_path / "old")
     assert run("export-home", tmp_path / "home.json", "--data", tmp_path / "old").exit_code == 0

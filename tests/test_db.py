@@ -11,6 +11,7 @@ from accessible import people
 from accessible.db import Database, database_url
 from accessible.errors import Invalid
 from accessible.models import Base, Person
+from tests.conftest import sqlite_only
 
 
 def test_upgrade_from_empty_creates_every_table_and_matches_the_models(data):
@@ -28,6 +29,7 @@ def test_upgrade_from_empty_creates_every_table_and_matches_the_models(data):
     assert db.current_revision() == db.head_revision()
 
 
+@sqlite_only
 def test_sqlite_is_set_up_for_many_writers(db):
     assert db.is_sqlite
     with db.engine.connect() as connection:
@@ -36,6 +38,7 @@ def test_sqlite_is_set_up_for_many_writers(db):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+@sqlite_only
 def test_a_write_takes_the_write_lock_at_once(db, home):
     # Inside db.write() another connection cannot start a write: BEGIN IMMEDIATE holds the lock.
     import sqlite3
@@ -89,6 +92,7 @@ def test_database_url_prefers_the_setting_and_uses_psycopg(monkeypatch, tmp_path
     assert database_url(tmp_path) == "postgresql+psycopg://care@localhost/homes"
 
 
+@sqlite_only
 def test_two_data_folders_are_two_homes(tmp_path):
     first, second = Database.for_data_dir(tmp_path / "a"), Database.for_data_dir(tmp_path / "b")
     (tmp_path / "a").mkdir()

@@ -171,3 +171,17 @@ def test_the_say_command(tmp_path):
     assert result.exit_code == 0 and (tmp_path / "cy.wav").exists()
     result = CliRunner().invoke(main, ["say", "<b>bold</b>", "-o", str(tmp_path / "x.wav")])
     assert result.exit_code == 1 and "not markup" in result.output
+
+
+def test_each_phrase_is_spoken_at_its_own_rate_whatever_came_before(tmp_path):
+    # pyttsx3's espeak driver can carry a rate over to the next phrase; the worker must not let it.
+    forgetful = Speaker(tmp_path, max_cache_bytes=1)  # keeps only the newest file: every phrase is rendered
+    text = "Would you like to go out to the garden after lunch today?"
+    seen = {}
+    try:
+        for rate in [100, 250, 100, 150, 250, 150, 100, 250]:
+            seen.setdefault(rate, set()).add(round(read(forgetful.render(text, rate=rate))[2], 1))
+    finally:
+        forgetful.close()
+    assert all(len(durations) == 1 for durations in seen.values()), seen
+    assert min(seen[100]) > min(seen[150]) > min(seen[250])
