@@ -16,6 +16,14 @@ sqlite_only = pytest.mark.skipif(bool(POSTGRES), reason="about SQLite's own file
                                  "folders that would share the one PostgreSQL database of a test")
 
 
+def pytest_configure(config):
+    if POSTGRES:
+        # A test's database is dropped (WITH FORCE) when it ends; a connection of an engine the test let go of
+        # is then closed by the garbage collector, later, and psycopg warns about that. It is not the product's.
+        config.addinivalue_line("filterwarnings", "ignore:Exception ignored in. <function BaseConnection.__del__"
+                                                  ":pytest.PytestUnraisableExceptionWarning")
+
+
 @pytest.fixture(autouse=True)
 def _database_per_test(monkeypatch):
     """On the PostgreSQL run, give each test a fresh database of its own, found through DATABASE_URL."""
