@@ -74,3 +74,17 @@ def test_signing_in_starts_a_new_session(client, home):
     with client.session_transaction() as session:
         assert set(session) >= {"staff_id", "version", "since"}
         assert "family_link" not in session and "csrf_token" not in session
+
+
+def test_a_failure_shows_a_generic_page_never_a_traceback(app, home):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret detail from inside the server")
+
+    response = app.test_client().get("/boom-for-test")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in page
+    assert "secret detail" not in page and "Traceback" not in page

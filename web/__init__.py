@@ -88,6 +88,11 @@ def create_app(test_config=None):
     def forbidden(error):
         return render_template("errors/forbidden.html"), 403
 
+    @app.errorhandler(500)
+    def server_error(error):
+        # A generic page, never a traceback: the details go to the server's log, not to the screen.
+        return render_template("errors/server_error.html"), 500
+
     @app.errorhandler(413)
     def too_large(error):
         return render_template("errors/too_large.html"), 413
