@@ -209,3 +209,13 @@ def test_staff_issue_and_revoke_links_from_the_resident_page(staff_client, home,
     post(staff_client, f"{url}/family-links/{link_id}/revoke", {}, form_url=url)
     assert "Revoked" in text(staff_client.get(url))
     assert client.get(f"/f/{token}").status_code == 404
+
+
+def test_the_family_page_tells_what_was_decided(family_client, db, home, menu):
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        topics.decide(s, topic, "Fish pie every Friday from next week.", reason="Most people chose it.",
+                      option=topic.options[0], actor=s.get(Person, home["staff"]))
+    page = text(family_client.get(f"/family/topics/{menu}"))
+    assert "You said, we did Fish pie every Friday from next week. Why: Most people chose it." in page
+    assert "Decided" in text(family_client.get("/family/"))
