@@ -3,13 +3,30 @@
 import functools
 import time
 
+import flask
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 from accessible import people
 from accessible.models import Person
 from web.limits import Limiter
 
 bp = Blueprint("auth", __name__)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the cookie marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app):
+        # SESSION_COOKIE_SECURE forces it (e.g. behind a TLS proxy); otherwise HTTPS requests get it by themselves,
+        # while plain HTTP on the home's own network still works.
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (flask.has_request_context() and request.is_secure))
+
+
+@bp.record_once
+def _use_session_interface(state):
+    state.app.session_interface = SessionInterface()
+
 
 #: Wrong passwords allowed before signing in waits: per account (a guessed password) and per address (many accounts).
 account_limiter = Limiter(limit=5, seconds=900)
@@ -60,7 +77,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out, ending every session of the account at once (a copied cookie stops working too)."""
+    staff = load_staff(session)
+    if staff is not None:
+        with db().write() as s:
+            s.get(Person, staff.id).session_version += 1
     session.clear()
     flash("You have signed out.")
     return redirect(url_for("auth.login"))
