@@ -175,20 +175,53 @@ def import_home(archive_file, folder, db):
               help="Address to listen on; 0.0.0.0 lets tablets on the home's network reach it.")
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--https", "use_https", is_flag=True,
+              help="Serve HTTPS with the home's own certificate (made in the data folder's tls/ the first time), "
+                   "so tablets on the home's network may use the microphone.")
+@click.option("--certificate", type=click.Path(exists=True, dir_okay=False),
+              help="With --https: a certificate chain (PEM) of the home's own instead, with --key.")
+@click.option("--key", type=click.Path(exists=True, dir_okay=False), help="With --certificate: its private key (PEM).")
 @with_data
-def serve(host, port, threads, folder, db):
-    """Run the server with waitress, a production WSGI server.
+def serve(host, port, threads, use_https, certificate, key, folder, db):
+    """Run the server: waitress, a production WSGI server; with --https, cheroot with TLS.
 
-    Example: accessible serve --host 0.0.0.0 --port 5000
+    Example: accessible serve --host 0.0.0.0 --port 5000 --https
     """
-    import waitress
-
     from web import create_app  # the only place the command line reaches the web layer
 
+    if bool(certificate) != bool(key):
+        raise click.UsageError("--certificate and --key go together.")
     app = create_app({"DATA_DIR": str(folder)})
-    click.echo(f"Serving {folder} at http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/")
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    if not (use_https or certificate):
+        import waitress
+
+        click.echo(f"Serving {folder} at http://{shown}:{port}/")
+        sys.stdout.flush()
+        waitress.serve(app, host=host, port=port, threads=threads, ident="accessible")
+        return
+
+    from cheroot import wsgi
+    from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+    from accessible import tls
+
+    if certificate:
+        cert_path, key_path = certificate, key
+    else:
+        cert_path, key_path, authority = tls.ensure_certificate(folder, hosts=[host])
+        names, addresses = tls.machine_names([host])
+        click.echo(f"The home's certificate covers {', '.join(names + addresses)}.")
+        click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
+                   f"(the file is also at {authority}).")
+    server = wsgi.Server((host, port), app, numthreads=threads, server_name="accessible")
+    server.ssl_adapter = BuiltinSSLAdapter(str(cert_path), str(key_path))
+    click.echo(f"Serving {folder} at https://{shown}:{port}/")
     sys.stdout.flush()
-    waitress.serve(app, host=host, port=port, threads=threads, ident="accessible")
+    try:
+        server.safe_start()
+    finally:
+        server.stop()
 
 
 @main.command()
@@ -452,10 +485,14 @@ def restore_command(backup_file, folder, db):
 
     Example: accessible restore /media/usb/tyglas-2026-11-23.sqlite
     """
+    from pathlib import Path
+
     from accessible import backup
 
+    # SQLite keeps the old file beside the live one by itself; PostgreSQL's is dumped into the data folder.
+    aside = None if db.is_sqlite else Path(folder) / "accessible.before-restore.dump"
     try:
-        backup.restore(db, backup_file)
+        backup.restore(db, backup_file, aside=aside)
     except backup.BackupError as e:
         raise click.ClickException(str(e)) from None
     db.upgrade()

@@ -78,12 +78,21 @@ def _library():
             for ident in ids:
                 if ident in symbols and phrase not in symbols[ident].keywords:
                     symbols[ident].keywords.append(phrase)
-    index = {ident: (set(_tokens(s.name)), {t for k in s.keywords for t in _tokens(k)}) for ident, s in symbols.items()}
+    index = {}
+    for ident, s in symbols.items():
+        name_tokens = _tokens(s.name)
+        index[ident] = (" ".join(name_tokens), set(name_tokens), {t for k in s.keywords for t in _tokens(k)})
     return symbols, curated, index
 
 
 def search(words, limit=12, lang="en"):
     """Return the symbols that best show *words*, best first (Welsh words too when *lang* is cy)."""
+    return list(_search(words or "", limit, lang))
+
+
+@lru_cache(maxsize=2048)
+def _search(words, limit, lang):
+    # Staff pages suggest symbols for every option on every view: the same few searches, over and over.
     symbols, curated, index = _library()
     query = _tokens(words or "")
     if not query:
@@ -95,9 +104,9 @@ def search(words, limit=12, lang="en"):
             if ident in symbols:
                 scores[ident] = max(scores.get(ident, 0), 1000 - rank)
     wanted = set(query)
-    for ident, (name_tokens, keyword_tokens) in index.items():
+    for ident, (name_phrase, name_tokens, keyword_tokens) in index.items():
         score = 0.0
-        if " ".join(_tokens(symbols[ident].name)) == phrase:
+        if name_phrase == phrase:
             score = 500
         else:
             in_name = len(wanted & name_tokens)
@@ -110,7 +119,7 @@ def search(words, limit=12, lang="en"):
         if score > 0:
             scores[ident] = max(scores.get(ident, 0), score - (5 if "-" in ident else 0))
     best = sorted(scores, key=lambda i: (-scores[i], len(symbols[i].name), i))
-    return [symbols[i] for i in best[:limit]]
+    return tuple(symbols[i] for i in best[:limit])
 
 
 def symbol(symbol_id):

@@ -5,9 +5,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from accessible import tls
 from accessible.datadir import data_dir
 from accessible.db import Database
 from accessible.errors import NotFound
@@ -52,12 +53,23 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import auth, family, i18n, kiosk, paper, pictures, records, speech, staff
+    from web import auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
 
     i18n.init_app(app)
+    errors.init_app(app)
     for blueprint in (auth.bp, staff.bp, records.bp, paper.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
+
+    @app.get("/certificate")
+    def certificate():
+        """The home's own certificate authority (public, no personal data): a tablet installs it once to trust HTTPS."""
+        pem = tls.authority_certificate(folder)
+        if pem is None:
+            abort(404)
+        response = app.response_class(pem, mimetype="application/x-x509-ca-cert")
+        response.headers["Content-Disposition"] = 'attachment; filename="home-certificate.crt"'
+        return response
 
     @app.after_request
     def security_headers(response):
@@ -71,7 +83,9 @@ def create_app(test_config=None):
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
-        if response.mimetype == "text/html":
+        # Pages and answers carry personal data, and so does anything under /staff (review crops, scans):
+        # nothing of it stays in a shared tablet's cache. Routes that set their own caching keep it.
+        if response.mimetype in ("text/html", "application/json") or request.path.startswith("/staff/"):
             h.setdefault("Cache-Control", "no-store")
         return response
 
