@@ -376,6 +376,8 @@ class PaperPage(Base):
     #: {"size_mm": [210, 297], "boxes": [{"x_mm", "y_mm", "w_mm", "h_mm", "topic", "option", "value"}]}
     layout: Mapped[str] = mapped_column(Text)
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: For a blank form: who fills it in, "resident" or "family"; its answers count for an anonymous person.
+    audience: Mapped[str | None] = mapped_column(String(10))
 
     topic: Mapped[Topic] = relationship()
     resident: Mapped[Person | None] = relationship()
@@ -402,6 +404,61 @@ class PaperReview(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     paper_page: Mapped[PaperPage] = relationship()
+
+
+class PaperUpload(Base):
+    """A file of scans or photos as staff uploaded it, kept unchanged in the data folder's scans/originals/."""
+
+    __tablename__ = "paper_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("home.id", ondelete="CASCADE"), index=True)
+    #: The file name it had on the uploader's computer.
+    name: Mapped[str] = mapped_column(String(255))
+    #: The stored file's name (its SHA-256 and extension): the same file uploaded twice is kept once.
+    stored: Mapped[str] = mapped_column(String(80))
+    media_type: Mapped[str] = mapped_column(String(40))
+    pages: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PaperScan(Base):
+    """One reading of one printed page; a newer scan of the same page replaces the older."""
+
+    __tablename__ = "paper_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_page_id: Mapped[int] = mapped_column(ForeignKey("paper_page.id", ondelete="CASCADE"), index=True)
+    #: The upload the page came from, and its page number there (None: read from the command line).
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("paper_upload.id", ondelete="SET NULL"))
+    page_number: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300))
+    #: "current", or "replaced" by a newer scan of the same page.
+    state: Mapped[str] = mapped_column(String(10), default="current")
+    #: Who a blank form's answers count for: an anonymous person made for this one sheet.
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    paper_page: Mapped[PaperPage] = relationship()
+    upload: Mapped[PaperUpload | None] = relationship()
+    respondent: Mapped[Person | None] = relationship(foreign_keys=[respondent_id])
+
+    @property
+    def home_id(self):
+        return self.paper_page.topic.home_id
+
+
+class PaperScanRecord(Base):
+    """What one scan put in the database (an answer or a review item), so a newer scan can take it back."""
+
+    __tablename__ = "paper_scan_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("paper_scan.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("paper_review.id", ondelete="CASCADE"))
 
 
 class AuditEvent(Base):
@@ -435,6 +492,9 @@ __all__ = [
     "OutcomeNotice",
     "PaperPage",
     "PaperReview",
+    "PaperScan",
+    "PaperScanRecord",
+    "PaperUpload",
     "Person",
     "Response",
     "Topic",

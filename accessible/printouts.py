@@ -9,6 +9,10 @@ from accessible.errors import Invalid
 from accessible.models import Home, PaperPage, Person
 
 KINDS = ("cards", "menu", "form", "poster")
+#: Who a blank form is for: its answers count for an anonymous person of this kind, one per sheet.
+AUDIENCES = ("resident", "family")
+#: Blank forms printed at once; each sheet has its own code, so a photocopy would count as the same sheet.
+MAX_COPIES = 200
 
 
 def _option(data_dir, option):
@@ -56,8 +60,12 @@ def _text_size(resident):
 
 
 def render(session, topic, what, data_dir, base_url, resident=None, lang=None, sheet="a4-4up", size="a4",
-           each_resident=False, progress=None, actor=None):
-    """Render one printout of *topic* and return its PrintResult; form pages are recorded for reading back."""
+           each_resident=False, progress=None, actor=None, copies=1, audience=None):
+    """Render one printout of *topic* and return its PrintResult; form pages are recorded for reading back.
+
+    Blank forms (no resident) come in *copies*, each sheet with its own code, for *audience* ("resident" or
+    "family"; by default whoever the topic asks, residents first).
+    """
     if what not in KINDS:
         raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
@@ -83,9 +91,17 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
     people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r)) for r in chosen]
+    if not chosen:
+        if audience not in (None, *AUDIENCES):
+            raise Invalid({"audience": "A blank form is for residents or for families."})
+        if not 1 <= copies <= MAX_COPIES:
+            raise Invalid({"copies": f"Print between 1 and {MAX_COPIES} blank forms at once."})
+        audience = audience or ("family" if topic.ask_families and not topic.ask_residents else "resident")
+        people = [None] * copies  # each copy its own sheet, with its own code
     result = printing.render_form(printable, people, base_url, progress=progress)
     for page in result.pages:
         session.add(PaperPage(code=page.page_id, topic_id=topic.id, resident_id=page.resident_id,
+                              audience=None if page.resident_id else audience,
                               layout=json.dumps({"size_mm": page.size_mm, "boxes": page.boxes})))
     session.flush()
     return result

@@ -1,11 +1,27 @@
 """Paper on the staff side: print downloads, and what a printed page's QR code leads to."""
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+import json
 
-from accessible import people, printouts, topics
+import cv2
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from accessible import audit, people, printouts, topics
 from accessible.errors import Invalid
-from accessible.models import Home, PaperReview
+from accessible.models import Home, PaperReview, PaperUpload
 from accessible.paper import answers, read
+from accessible.paper import scans as scan_files
 from web.auth import db, staff_required
 
 bp = Blueprint("paper", __name__)
@@ -25,7 +41,9 @@ def download(topic_id, what):
                 lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy") else None,
                 sheet="a5" if request.args.get("sheet") == "a5" else "a4-4up",
                 size="a3" if request.args.get("size") == "a3" else "a4",
-                each_resident=request.args.get("each") == "1", actor=s.merge(g.staff))
+                each_resident=request.args.get("each") == "1", actor=s.merge(g.staff),
+                copies=request.args.get("copies", default=1, type=int),
+                audience=request.args.get("for") or None)
     except Invalid as e:
         flash(str(e))
         return redirect(url_for("staff.topic", topic_id=topic_id))
@@ -60,42 +78,159 @@ def scans():
             flash("Choose the photos or scans of the filled forms first.")
             return redirect(url_for("paper.scans"))
         for upload in files:
-            try:
-                pages = list(read.page_images(upload.read(), upload.filename))
-            except read.BadScan as e:
-                results.append({"source": upload.filename, "error": str(e)})
+            kept = _keep(upload)
+            if "error" in kept:
+                results.append(kept)
                 continue
-            for label, image in pages:
-                try:
-                    with db().write() as s:
-                        reading = read.read_page(image, _own_pages(s), source=label)
-                        outcome = answers.record(s, reading, current_app.instance_path)
-                    results.append({"source": label, "page": reading.page, "recorded": len(outcome.recorded),
-                                    "review": len(outcome.review)})
-                except read.PageNotRecognised as e:
-                    results.append({"source": label, "error": str(e)})
+            results.extend(_read(kept["upload"], number) for number in range(1, kept["pages"] + 1))
     with db().read() as s:
         home = s.get(Home, g.staff.home_id)
-        return render_template("staff/paper.html", home=home, results=results,
-                               items=answers.pending(s, home.id),
-                               residents=people.people(s, home.id, "resident"), json_marks=_marks)
+        items = answers.pending(s, home.id)
+        return render_template("staff/paper.html", home=home, results=results, items=items,
+                               review={item.id: _review_view(s, item) for item in items},
+                               residents=people.people(s, home.id, "resident"),
+                               family=people.people(s, home.id, "family"), describe=describe,
+                               open_topics=[t for t in topics.topics(s, home.id) if t.stage in PRINTABLE_STAGES])
 
 
-def _marks(item):
-    import json
-
-    return json.loads(item.marks)
+#: Stages in which a form asks something (ideas: the write-in space; reviewed: "How is it going?").
+PRINTABLE_STAGES = ("ideas", "choosing", "reviewed")
 
 
-def _own_pages(s):
-    """Look pages up only among this home's printed pages: another home's forms are not read here."""
-    lookup = answers.boxes_for(s)
+@bp.get("/staff/paper/blank")
+@staff_required
+def blank():
+    """Print blank forms of a topic, for residents or family members, each sheet with its own code."""
+    topic_id = request.args.get("topic", type=int)
+    if topic_id is None:
+        flash("Choose the topic to print blank forms of.")
+        return redirect(url_for("paper.scans"))
+    return redirect(url_for("paper.download", topic_id=topic_id, what="form",
+                            copies=request.args.get("copies", default=1, type=int),
+                            **{"for": "family" if request.args.get("for") == "family" else "resident"}))
 
-    def boxes(code):
-        page = printouts.paper_page(s, code)
-        return lookup(code) if page is not None and page.topic.home_id == g.staff.home_id else None
 
-    return boxes
+def describe(result):
+    """Return what staff are told about one page read (or a file refused), in plain words."""
+    if "error" in result:
+        return f"{result['source']}: {result['error']}"
+    text = f"{result['source']}: {result['recorded']} {'answer' if result['recorded'] == 1 else 'answers'} recorded"
+    if result["review"]:
+        text += f", {result['review']} for you to look at"
+    if result.get("replaced"):
+        text += ". This page was read before: this reading replaces the earlier one, which no longer counts"
+    return text + "."
+
+
+def _keep(file):
+    """Keep one uploaded file; return {"upload": id, "name", "pages"} or {"source", "error"}."""
+    try:
+        with db().write() as s:
+            upload = scan_files.keep(s, g.staff.home_id, current_app.instance_path, file.filename, file.read(),
+                                     actor=s.merge(g.staff))
+            return {"upload": upload.id, "name": upload.name, "pages": upload.pages}
+    except read.BadScan as e:
+        return {"source": file.filename, "error": str(e)}
+
+
+def _upload_of(s, upload_id):
+    upload = s.get(PaperUpload, upload_id)
+    if upload is None or upload.home_id != g.staff.home_id:
+        abort(404)
+    return upload
+
+
+def _read(upload_id, number):
+    """Read one page of a kept upload; return the result with its message for staff."""
+    with db().read() as s:
+        upload = _upload_of(s, upload_id)
+        name = upload.name
+        try:
+            label, image = scan_files.page_image(current_app.instance_path, upload, number)
+        except read.BadScan as e:
+            result = {"source": f"{name}#page={number}", "error": str(e)}
+            return {**result, "message": describe(result)}
+    with db().write() as s:
+        upload = _upload_of(s, upload_id)
+        result = scan_files.read_one(s, upload, number, image, label, current_app.instance_path,
+                                     actor=s.merge(g.staff))
+    return {**result, "message": describe(result)}
+
+
+@bp.post("/staff/paper/uploads")
+@staff_required
+def upload_one():
+    """Keep one uploaded file and say how many pages it has (the upload page's script reads them one by one)."""
+    file = request.files.get("scan")
+    if file is None or not file.filename:
+        return jsonify({"error": "Choose the photos or scans of the filled forms first."}), 400
+    kept = _keep(file)
+    if "error" in kept:
+        return jsonify({**kept, "message": describe(kept)}), 400
+    return jsonify(kept)
+
+
+@bp.post("/staff/paper/uploads/<int:upload_id>/pages/<int:number>")
+@staff_required
+def read_one(upload_id, number):
+    """Read one page of a kept upload and record it; say what happened."""
+    return jsonify(_read(upload_id, number))
+
+
+@bp.get("/staff/paper/uploads/<int:upload_id>/pages/<int:number>.png")
+@staff_required
+def original_page(upload_id, number):
+    """Show one page of an upload as it was scanned or photographed (staff of this home only)."""
+    with db().write() as s:
+        upload = _upload_of(s, upload_id)
+        try:
+            _label, image = scan_files.page_image(current_app.instance_path, upload, number)
+        except (read.BadScan, FileNotFoundError):
+            abort(404)
+        audit.record(s, s.merge(g.staff), "view", upload, detail=f"page {number} of an uploaded scan")
+    ok, png = cv2.imencode(".png", image)
+    response = current_app.response_class(png.tobytes(), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/staff/paper/uploads/<int:upload_id>/original")
+@staff_required
+def original_file(upload_id):
+    """Download an uploaded file exactly as it was uploaded (staff of this home only)."""
+    with db().write() as s:
+        upload = _upload_of(s, upload_id)
+        path, name, kind = scan_files.original_path(current_app.instance_path, upload), upload.name, upload.media_type
+        audit.record(s, s.merge(g.staff), "view", upload, detail="uploaded scan downloaded")
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=kind, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+#: What each box value is called on the review page.
+VALUE_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like", "yes": "Yes", "no": "No"}
+STATE_NAMES = {"ticked": "ticked", "empty": "empty", "uncertain": "not sure"}
+
+
+def _review_view(s, item):
+    """Return what the review page shows of one item: the choices as buttons, the reading in words, the scan."""
+    topic = item.paper_page.topic
+    options = {o.id: o.label for o in topic.options}
+    choices = []
+    for m in json.loads(item.marks):
+        if m["value"] == "tick":
+            label, value = options.get(m["option"], "?"), str(m["option"])
+        else:
+            label, value = VALUE_NAMES.get(m["value"], m["value"]), m["value"]
+        choices.append({"value": value, "label": label, "read": STATE_NAMES.get(m["state"], m["state"])})
+    about = options.get(item.option_id) if item.option_id else None
+    scan = answers.scan_of(s, item)
+    audience = answers.audience_of(item.paper_page, topic)
+    return {"choices": choices, "about": about, "scan": scan, "upload": scan.upload if scan else None,
+            "as_read": "; ".join(f"{c['label']}: {c['read']}" for c in choices),
+            "anonymous": answers.ANONYMOUS.get(audience) if audience else None}
 
 
 @bp.get("/staff/paper/crops/<name>")

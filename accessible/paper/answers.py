@@ -4,13 +4,28 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from accessible import audit, comments, responses, topics
 from accessible.errors import Invalid
-from accessible.models import RATINGS, YESNO, Option, PaperPage, PaperReview, Person, Topic
-from accessible.paper import read
+from accessible.models import (
+    RATINGS,
+    YESNO,
+    Option,
+    PaperPage,
+    PaperReview,
+    PaperScan,
+    PaperScanRecord,
+    Person,
+    Response,
+    Topic,
+)
+from accessible.paper import overlay, read
+
+#: What an anonymous person made for one blank sheet is called, by who the form is for.
+ANONYMOUS = {"resident": "Anonymous resident", "family": "Anonymous family member"}
 
 
 @dataclass
@@ -18,15 +33,16 @@ class Outcome:
     recorded: list = field(default_factory=list)
     review: list = field(default_factory=list)
     unanswered: int = 0
+    #: How many earlier readings of the same sheet this one replaced.
+    replaced: int = 0
+    scan: PaperScan | None = None
 
 
 def questions(marks):
     """Group a page's marks into the questions they answer, in page order."""
     groups = {}
     for mark in marks:
-        per_option = mark.value in RATINGS and mark.option is not None
-        key = (mark.topic, mark.option if per_option else None)
-        groups.setdefault(key, []).append(mark)
+        groups.setdefault(read.question_of(mark), []).append(mark)
     return list(groups.values())
 
 
@@ -42,25 +58,26 @@ def judge(question):
     return "answer", ticked[0]
 
 
-def boxes_for(session):
-    """Return a lookup from a page code to its boxes (None when the page is unknown)."""
+def boxes_for(session, home_id=None):
+    """Return a lookup from a page code to its boxes (None when the page is unknown, or another home's)."""
 
     def lookup(code):
         page = session.query(PaperPage).filter_by(code=code).one_or_none()
-        return None if page is None else json.loads(page.layout)["boxes"]
+        if page is None or (home_id is not None and page.topic.home_id != home_id):
+            return None
+        return json.loads(page.layout)["boxes"]
 
     return lookup
 
 
-def _crop(reading, data_dir, top, bottom):
-    """Save the straightened page between two heights (mm) as a PNG for the review queue; return its name."""
-    if data_dir is None or reading.image is None:
+def _save(data_dir, png):
+    """Save a crop as a PNG in the data folder's scans/ for the review queue; return its name."""
+    if data_dir is None or not png:
         return None
     folder = Path(data_dir) / "scans"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(12)}.png"
-    box = {"x_mm": 12, "y_mm": max(0, top), "w_mm": 186, "h_mm": min(297, bottom) - max(0, top)}
-    (folder / name).write_bytes(read.write_in_crop(reading, box))
+    (folder / name).write_bytes(png)
     return name
 
 
@@ -71,39 +88,108 @@ def crop_path(data_dir, name):
     return Path(data_dir) / "scans" / name
 
 
-def record(session, reading, data_dir=None):
-    """Record the clear answers of a read page as the resident's own (channel paper); queue the rest for review."""
+def audience_of(page, topic):
+    """Return who a blank form is for ("resident" or "family"), as printed; None for a personalised form."""
+    if page.resident_id is not None:
+        return None
+    return page.audience or ("family" if topic.ask_families and not topic.ask_residents else "resident")
+
+
+def _respondent(session, page, topic, scan, actor):
+    """Return who the answers on this sheet count for: its resident, or the sheet's own anonymous person."""
+    if page.resident_id is not None:
+        return page.resident
+    earlier = session.scalar(select(PaperScan).where(PaperScan.paper_page_id == page.id,
+                                                     PaperScan.respondent_id.is_not(None)).order_by(PaperScan.id))
+    if earlier is not None:
+        scan.respondent = earlier.respondent
+        return earlier.respondent
+    kind = audience_of(page, topic)
+    # One person per sheet: each blank form counts once in the tallies, and a newer scan of it replaces the older.
+    person = Person(home_id=topic.home_id, kind=kind, name=ANONYMOUS[kind], active=False)
+    session.add(person)
+    session.flush()
+    scan.respondent = person
+    audit.record(session, actor, "create", person, detail="anonymous, for a blank paper form")
+    return person
+
+
+def _replace_older(session, page, scan, actor):
+    """Take back what earlier readings of the same sheet recorded: a newer scan replaces the older."""
+    older = session.scalars(select(PaperScan).where(PaperScan.paper_page_id == page.id, PaperScan.id != scan.id,
+                                                    PaperScan.state == "current")).all()
+    for old in older:
+        for item in session.scalars(select(PaperScanRecord).where(PaperScanRecord.scan_id == old.id)).all():
+            if item.response_id is not None:
+                response = session.get(Response, item.response_id)
+                if response is not None:
+                    audit.record(session, actor, "delete", response, resident=page.resident_id,
+                                 detail="paper answer replaced by a newer scan of the same page")
+                    session.delete(response)
+        old.state = "replaced"
+        audit.record(session, actor, "update", old, resident=page.resident_id,
+                     detail=f"replaced by scan {scan.id} of the same page")
+    # Questions still waiting from an older reading are about paper that has been read again.
+    for item in session.scalars(select(PaperReview).where(PaperReview.paper_page_id == page.id,
+                                                          PaperReview.state == "pending")).all():
+        item.state = "replaced"
+    session.flush()
+    return len(older)
+
+
+def record(session, reading, data_dir=None, upload=None, page_number=None, actor=None):
+    """Record the clear answers of a read page (channel paper); queue the rest for review.
+
+    A newer reading of the same page replaces the older: its answers and the questions still waiting.
+    """
     page = session.query(PaperPage).filter_by(code=reading.page).one()
     topic = session.get(Topic, page.topic_id)
-    resident = session.get(Person, page.resident_id) if page.resident_id else None
-    outcome = Outcome()
+    scan = PaperScan(paper_page_id=page.id, upload_id=upload.id if upload else None, page_number=page_number,
+                     source=(reading.source or "")[:300], read_by_id=getattr(actor, "id", None))
+    session.add(scan)
+    session.flush()
+    outcome = Outcome(scan=scan)
+    # Read from the command line nobody is signed in: the audit log still files the events under the home.
+    actor = actor or SimpleNamespace(id=None, home_id=topic.home_id)
+    outcome.replaced = _replace_older(session, page, scan, actor)
+    who = _respondent(session, page, topic, scan, actor)
+    if not topics.is_asked(who, topic):
+        who = None  # e.g. a blank form for one resident's own goals: staff say who filled it in
+    boxes = {(b["option"], b["value"]): b for b in json.loads(page.layout)["boxes"]}
     for question in questions(reading.marks):
         verdict, detail = judge(question)
         if verdict == "none":
             outcome.unanswered += 1
             continue
-        if verdict == "review" or resident is None or responses.phase_of(topic) is None:
+        if verdict == "review" or who is None or responses.phase_of(topic) is None:
             why = detail if verdict == "review" else (
-                "a blank form: staff say who filled it in" if resident is None else "the topic is not asking now")
+                "staff say who filled in this form" if who is None else "the topic is not asking now")
             outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
-            boxes = {(b["option"], b["value"]): b for b in json.loads(page.layout)["boxes"]}
             tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
-            session.add(PaperReview(
+            crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
+            item = PaperReview(
                 paper_page_id=page.id, topic_id=topic.id, kind="marks", why=why,
                 option_id=question[0].option if question[0].value in RATINGS and question[0].option else None,
-                marks=json.dumps([m.as_dict() for m in question]),
-                crop=_crop(reading, data_dir, min(tops) - 32, max(tops) + 28) if tops else None))
+                marks=json.dumps([m.as_dict() for m in question]), crop=_save(data_dir, crop))
+            session.add(item)
+            session.flush()
+            session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
             continue
         option = session.get(Option, detail.option) if detail.option is not None else None
         value = detail.value if detail.value in (*RATINGS, *YESNO) else None
         confidence = min(1.0, detail.fill / 0.3)
-        responses.record(session, topic, resident, "paper", option=option, value=value, confidence=confidence)
+        response = responses.record(session, topic, who, "paper", option=option, value=value,
+                                    confidence=confidence)
+        session.add(PaperScanRecord(scan_id=scan.id, response_id=response.id))
         outcome.recorded.append(detail.as_dict())
-    for box in json.loads(page.layout)["boxes"]:
+    for box in boxes.values():
         if box["value"] == "write-in" and reading.image is not None and read.has_writing(reading, box):
-            session.add(PaperReview(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
-                                    why="something is written in the space for ideas and comments", marks="[]",
-                                    crop=_crop(reading, data_dir, box["y_mm"] - 2, box["y_mm"] + box["h_mm"] + 2)))
+            item = PaperReview(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
+                               why="something is written in the space for ideas and comments", marks="[]",
+                               crop=_save(data_dir, overlay.area_png(reading, box)))
+            session.add(item)
+            session.flush()
+            session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
             outcome.review.append({"question": [], "why": "write-in"})
     session.flush()
     return outcome
@@ -116,11 +202,18 @@ def pending(session, home_id):
     return session.scalars(query).all()
 
 
+def scan_of(session, item):
+    """Return the reading a review item came from, or None (items made before readings were kept)."""
+    return session.scalar(select(PaperScan).join(PaperScanRecord, PaperScanRecord.scan_id == PaperScan.id)
+                          .where(PaperScanRecord.review_id == item.id))
+
+
 def resolve(session, item, actor, choice=None, person=None, text=None):
     """Settle a review item: record the answer staff read (or none), or type in what was written."""
     page = item.paper_page
     topic = session.get(Topic, item.topic_id)
-    who = person or (session.get(Person, page.resident_id) if page.resident_id else None)
+    scan = scan_of(session, item)
+    who = person or page.resident or (scan.respondent if scan is not None else None)
     if item.kind == "write-in":
         text = (text or "").strip()
         if text:
@@ -131,13 +224,14 @@ def resolve(session, item, actor, choice=None, person=None, text=None):
                 comment = comments.add(session, topic, author, text)
                 comment.status = "approved"  # staff typed it from the form themselves
     elif choice not in (None, "", "none"):
-        if who is None:
+        if who is None or not topics.is_asked(who, topic):
             raise Invalid({"person": "Say who filled in this form."})
         option = session.get(Option, int(choice)) if str(choice).isdigit() else (
             session.get(Option, item.option_id) if item.option_id else None)
         value = None if str(choice).isdigit() else choice
-        responses.record(session, topic, who, "paper", option=option, value=value)
+        response = responses.record(session, topic, who, "paper", option=option, value=value)
+        if scan is not None:
+            session.add(PaperScanRecord(scan_id=scan.id, response_id=response.id))
     item.state = "resolved"
     audit.record(session, actor, "update", item, resident=who if who and who.kind == "resident" else None,
                  detail="paper review")
-

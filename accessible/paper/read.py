@@ -1,11 +1,15 @@
 """Read filled forms back from scans and phone photos: find the page, straighten it, measure every box."""
 
+import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
+import pypdfium2
 import zxingcpp
+from PIL import Image, UnidentifiedImageError
 
 from accessible.paper import layout, markers
 
@@ -39,6 +43,10 @@ class Mark:
     value: str
     state: str
     fill: float
+    #: Where the box was found on the straightened page (mm), after nudging it onto its printed outline.
+    at: tuple | None = None
+    #: Its only ink is a line straying in from outside it.
+    stray: bool = False
 
     def as_dict(self):
         return {"topic": self.topic, "option": self.option, "value": self.value, "state": self.state,
@@ -52,6 +60,7 @@ class Reading:
     marks: list = field(default_factory=list)
     #: The straightened page (grey), for cropping write-in areas and questions for review.
     image: np.ndarray | None = None
+    pixels_per_mm: float | None = None
 
     def as_dict(self):
         return {"source": self.source, "page": self.page, "marks": [m.as_dict() for m in self.marks]}
@@ -73,8 +82,11 @@ def _detector():
     return cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(markers.ARUCO_DICTIONARY), params)
 
 
-def straighten(grey):
-    """Return the page seen in *grey*, straightened to SCALE px/mm (any rotation, tilt or perspective)."""
+def straighten(grey, with_corners=False):
+    """Return the page seen in *grey*, straightened to SCALE px/mm (any rotation, tilt or perspective).
+
+    With *with_corners*, return (page, the markers' corners found in *grey*).
+    """
     corners, ids, _ = _detector().detectMarkers(grey)
     known = _marker_points()
     source, target = [], []
@@ -89,8 +101,10 @@ def straighten(grey):
     if homography is None:
         raise PageNotRecognised("The page is too bent or blurred to straighten. Scan it again, flat.")
     w, h = layout.PAGE_MM
-    return cv2.warpPerspective(grey, homography, (w * SCALE, h * SCALE), flags=cv2.INTER_LINEAR,
-                               borderValue=255)
+    page = cv2.warpPerspective(grey, homography, (w * SCALE, h * SCALE), flags=cv2.INTER_LINEAR, borderValue=255)
+    if with_corners:
+        return page, [quad for quad, i in zip(corners, ids.flatten(), strict=True) if int(i) in known]
+    return page
 
 
 def page_code(page, original):
@@ -135,53 +149,131 @@ def _nudge(ink, box):
     return where
 
 
+def _strip(ink, x0, y0, x1, y1):
+    part = ink[_px(y0):_px(y1), _px(x0):_px(x1)]
+    return float(part.mean()) if part.size else 0.0
+
+
+@dataclass
+class Measure:
+    """What is inside and around one box: its fill, whether it was circled, whether its ink is a stray line."""
+
+    fill: float
+    at: tuple
+    circled: bool = False
+    stray: bool = False
+
+
 def measure(ink, box):
-    """Return (inside, around): the inked share of the box's inside, and of a ring 2-6 mm outside it."""
+    """Measure one box: the inked share of its inside, a ring drawn round it, and ink that only strays in."""
     x, y = _nudge(ink, box)
+    w, h = box["w_mm"], box["h_mm"]
     inset = 1.8
-    inside = ink[_px(y + inset):_px(y + box["h_mm"] - inset), _px(x + inset):_px(x + box["w_mm"] - inset)]
-    near = ink[_px(y - 6):_px(y + box["h_mm"] + 6), _px(x - 6):_px(x + box["w_mm"] + 6)]
-    core = ink[_px(y - 2):_px(y + box["h_mm"] + 2), _px(x - 2):_px(x + box["w_mm"] + 2)]
-    ring = (near.sum() - core.sum()) / max(1, near.size - core.size) if near.size else 0.0
-    return (float(inside.mean()) if inside.size else 0.0), float(ring)
+    fill = _strip(ink, x + inset, y + inset, x + w - inset, y + h - inset)
+    # A ring round the box shows on its left, right and bottom (the top may carry a printed face).
+    circled = min(_strip(ink, x - 6, y, x - 2, y + h), _strip(ink, x + w + 2, y, x + w + 6, y + h),
+                  _strip(ink, x, y + h + 2, x + w, y + h + 6)) >= AROUND
+    # A line from a tick in the box beside it reaches only the near edge, coming in from outside.
+    core = _strip(ink, x + 4.5, y + 4.5, x + w - 4.5, y + h - 4.5)
+    from_left = _strip(ink, x + inset, y + inset, x + 3.5, y + h - inset) > 0.01 and \
+        _strip(ink, x - 3, y, x - 1.2, y + h) > 0.01
+    from_right = _strip(ink, x + w - 3.5, y + inset, x + w - inset, y + h - inset) > 0.01 and \
+        _strip(ink, x + w + 1.2, y, x + w + 3, y + h) > 0.01
+    stray = fill >= EMPTY and core < 0.01 and (from_left or from_right)
+    return Measure(fill, (x, y), circled, stray)
 
 
-#: Ink in the ring around an empty box: someone circled it, or a line strayed in. A person should look.
+#: Ink on three sides just outside an empty box: someone circled it. A person should look.
 AROUND = 0.02
 
 
-def state_of(fill, around=0.0):
-    """Return ticked, empty or uncertain for a box's fill (and the ink just around it)."""
+def state_of(fill, circled=False):
+    """Return ticked, empty or uncertain for a box's fill (and whether it was circled)."""
     if fill >= TICKED:
         return "ticked"
     if fill < EMPTY:
-        return "uncertain" if around >= AROUND else "empty"
+        return "uncertain" if circled else "empty"
     return "uncertain"
 
 
+def question_of(mark):
+    """Return the question a mark answers: the topic, and for a rated row the option rated."""
+    per_option = mark.value in ("like", "unsure", "dislike") and mark.option is not None
+    return mark.topic, mark.option if per_option else None
+
+
+def _settle_strays(marks):
+    """A short stray line from a clear tick into the next box of the same question is not a second answer."""
+    by_question = {}
+    for mark in marks:
+        by_question.setdefault(question_of(mark), []).append(mark)
+    for question in by_question.values():
+        clear = [m for m in question if m.state == "ticked" and not m.stray]
+        for mark in question:
+            if mark.stray:
+                mark.state = "empty" if len(clear) == 1 else "uncertain"
+
+
+#: Below this many pixels per millimetre of paper (about 140 dpi) boxes cannot be measured safely.
+MIN_PX_PER_MM = 5.5
+#: Edges blurred wider than this (mm, as a Gaussian's sigma) smear a dot into a tick.
+MAX_BLUR_MM = 0.44
+
+
+def pixels_per_mm(corners):
+    """Return how many pixels of the image fall on one millimetre of paper, from the markers' printed size."""
+    sides = [np.linalg.norm(quad[0][i] - quad[0][(i + 1) % 4]) for quad in corners for i in range(4)]
+    return float(np.median(sides)) / (_BLACK_TO - _BLACK_FROM)
+
+
+def blur_mm(page):
+    """Return how blurred the straightened page is (mm), measured across the edges of the corner markers."""
+    sigmas = []
+    for x, y in layout.marker_positions():
+        a, b, c, d = x + _BLACK_FROM, x + _BLACK_TO, y + _BLACK_FROM, y + _BLACK_TO
+        rows = page[_px(c + 3):_px(d - 3)].astype(np.float32)
+        cols = page[:, _px(a + 3):_px(b - 3)].astype(np.float32)
+        profiles = [rows[:, _px(e - 1.5):_px(e + 1.5)].mean(axis=0) for e in (a, b)]
+        profiles += [cols[_px(e - 1.5):_px(e + 1.5)].mean(axis=1) for e in (c, d)]
+        for profile in profiles:
+            if profile.size < 3:
+                continue
+            contrast, steepest = np.ptp(profile), np.abs(np.diff(profile)).max() * SCALE
+            if contrast > 60 and steepest > 0:
+                sigmas.append(contrast / (steepest * np.sqrt(2 * np.pi)))
+    return float(np.median(sigmas)) if sigmas else 9.0
+
+
 def read_page(image, boxes_for, source=""):
-    """Read one page image (BGR or grey numpy array); *boxes_for(code)* gives that page's boxes or None."""
+    """Read one page image (BGR or grey numpy array); *boxes_for(code)* gives that page's boxes or None.
+
+    :raises PageNotRecognised: with a message for the person scanning: no markers, too small, too blurred,
+        no readable code, or a page not known here.
+    """
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    page = straighten(grey)
+    page, corners = straighten(grey, with_corners=True)
+    density = pixels_per_mm(corners)
+    if density < MIN_PX_PER_MM:
+        raise PageNotRecognised(
+            f"The picture is too small to read safely: about {density:.1f} pixels for each millimetre of paper, "
+            f"and at least 6 are needed. Scan at 150 dpi or more, or take the photo closer so the page fills it.")
+    if blur_mm(page) > MAX_BLUR_MM:
+        raise PageNotRecognised("The picture is too blurred to read the boxes safely. Hold the phone still and "
+                                "let it focus, or scan the page again.")
     code = page_code(page, grey)
     boxes = boxes_for(code)
     if boxes is None:
         raise PageNotRecognised(f"Page {code} is not known here: it may be a copy of a form printed elsewhere.")
     ink = _dark(page)
-    reading = Reading(source, code, image=page)
+    reading = Reading(source, code, image=page, pixels_per_mm=density)
     for box in boxes:
         if box["value"] == "write-in":
             continue
-        fill, around = measure(ink, box)
-        reading.marks.append(Mark(box["topic"], box["option"], box["value"], state_of(fill, around), fill))
+        found = measure(ink, box)
+        reading.marks.append(Mark(box["topic"], box["option"], box["value"], state_of(found.fill, found.circled),
+                                  found.fill, at=found.at, stray=found.stray))
+    _settle_strays(reading.marks)
     return reading
-
-
-def write_in_crop(reading, box):
-    """Return the straightened write-in area of a read page as PNG bytes, for staff to type in."""
-    x, y, w, h = (_px(box[k]) for k in ("x_mm", "y_mm", "w_mm", "h_mm"))
-    ok, png = cv2.imencode(".png", reading.image[y:y + h, x:x + w])
-    return png.tobytes() if ok else b""
 
 
 def has_writing(reading, box):
@@ -192,31 +284,65 @@ def has_writing(reading, box):
     return bool(inside.size) and float(inside.mean()) > 0.01
 
 
-def page_images(source, name=None):
-    """Yield (label, grey image) for every page of a photo, a multi-page TIFF or a PDF (a path or bytes).
-
-    :raises BadScan: for a file that is too big, not an image or PDF, or cut short.
-    """
-    import io
-    from pathlib import Path
-
-    from PIL import Image, ImageSequence, UnidentifiedImageError
-
+def _data(source, name):
     data = source if isinstance(source, bytes | bytearray) else Path(source).read_bytes()
     name = name or str(source if not isinstance(source, bytes | bytearray) else "upload")
     if len(data) > MAX_FILE_BYTES:
         raise BadScan(f"{name} is too big ({len(data) // 2**20} MB); "
                       f"send at most {MAX_FILE_BYTES // 2**20} MB at once.")
-    if data[:5] == b"%PDF-":
-        import pypdfium2
+    return data, name
 
+
+def media_type(source, name=None):
+    """Return the media type and page count of a photo, TIFF or PDF (a path or bytes), reading no pixels.
+
+    :raises BadScan: for a file that is too big, not an image or PDF, or has too many pages.
+    """
+    data, name = _data(source, name)
+    if data[:5] == b"%PDF-":
+        try:
+            document = pypdfium2.PdfDocument(bytes(data))
+        except pypdfium2.PdfiumError:
+            raise BadScan(f"{name} is not a readable PDF.") from None
+        pages = len(document)
+        document.close()
+        kind = "application/pdf"
+    else:
+        try:
+            picture = Image.open(io.BytesIO(data))
+            kind = Image.MIME.get(picture.format or "", "")
+            pages = getattr(picture, "n_frames", 1)
+        except (UnidentifiedImageError, Image.DecompressionBombError):
+            raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.") from None
+        except OSError:
+            raise BadScan(f"{name} is damaged or cut short. Scan or photograph the page again.") from None
+        if kind not in ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif"):
+            raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.")
+    if pages > MAX_PAGES:
+        raise BadScan(f"{name} has {pages} pages; send at most {MAX_PAGES} at once.")
+    return kind, pages
+
+
+def page_images(source, name=None, only=None):
+    """Yield (label, grey image) for every page of a photo, a multi-page TIFF or a PDF (a path or bytes).
+
+    With *only* (a page number from 1), yield just that page.
+
+    :raises BadScan: for a file that is too big, not an image or PDF, or cut short.
+    """
+    data, name = _data(source, name)
+    if data[:5] == b"%PDF-":
         try:
             document = pypdfium2.PdfDocument(bytes(data))
         except pypdfium2.PdfiumError:
             raise BadScan(f"{name} is not a readable PDF.") from None
         if len(document) > MAX_PAGES:
             raise BadScan(f"{name} has {len(document)} pages; send at most {MAX_PAGES} at once.")
-        for number, page in enumerate(document, 1):
+        numbers = [only] if only else range(1, len(document) + 1)
+        for number in numbers:
+            if not 1 <= number <= len(document):
+                raise BadScan(f"{name} has no page {number}.")
+            page = document[number - 1]
             yield f"{name}#page={number}", np.array(page.render(scale=200 / 72).to_pil().convert("L"))
         document.close()
         return
@@ -224,10 +350,14 @@ def page_images(source, name=None):
         picture = Image.open(io.BytesIO(data))
         if picture.width * picture.height > MAX_PIXELS:
             raise BadScan(f"{name} has too many pixels ({picture.width} × {picture.height}).")
-        frames = list(ImageSequence.Iterator(picture))[:MAX_PAGES]
-        for number, frame in enumerate(frames, 1):
-            label = f"{name}#page={number}" if len(frames) > 1 else name
-            yield label, np.array(frame.convert("L"))
+        frames = getattr(picture, "n_frames", 1)
+        if only and not 1 <= only <= frames:
+            raise BadScan(f"{name} has no page {only}.")
+        numbers = [only] if only else range(1, min(frames, MAX_PAGES) + 1)
+        for number in numbers:
+            picture.seek(number - 1)
+            label = f"{name}#page={number}" if frames > 1 else name
+            yield label, np.array(picture.convert("L"))
     except (UnidentifiedImageError, Image.DecompressionBombError):
         raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.") from None
     except OSError:

@@ -53,7 +53,7 @@ def test_handwriting_in_the_space_for_comments_is_typed_in_by_staff(staff_client
                 cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 1.6, (40, 40, 40), 3)
     png = cv2.imencode(".png", image)[1].tobytes()
     page = text(upload(staff_client, [("p.png", png)]))
-    assert "p.png: 1 answers recorded, 1 for you to look at" in page
+    assert "p.png: 1 answer recorded, 1 for you to look at" in page
     assert "something is written in the space for ideas and comments" in page
     with db.read() as s:
         item_id = s.scalars(select(PaperReview.id)).one()

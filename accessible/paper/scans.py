@@ -1,0 +1,60 @@
+"""Keep uploaded scans and photos as they came, and read them page by page into answers."""
+
+import hashlib
+from pathlib import Path
+
+from accessible.models import PaperUpload
+from accessible.paper import answers, read
+
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
+              "image/webp": "webp", "image/bmp": "bmp", "image/gif": "gif"}
+
+
+def originals(data_dir):
+    """Return the folder of uploaded originals inside the data folder (never served as static files)."""
+    return Path(data_dir) / "scans" / "originals"
+
+
+def keep(session, home_id, data_dir, name, data, actor=None):
+    """Check an uploaded file, keep it unchanged in the data folder, and return its PaperUpload.
+
+    :raises read.BadScan: for a file that is not a photo, scan or PDF (nothing is kept).
+    """
+    name = (Path(name or "upload").name or "upload")[:255]
+    kind, pages = read.media_type(data, name)
+    stored = f"{hashlib.sha256(data).hexdigest()}.{EXTENSIONS[kind]}"
+    path = originals(data_dir) / stored
+    if not path.exists():  # the same file uploaded again is kept once
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    upload = PaperUpload(home_id=home_id, name=name, stored=stored, media_type=kind, pages=pages,
+                         uploaded_by_id=getattr(actor, "id", None))
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def original_path(data_dir, upload):
+    """Return the kept file of an upload."""
+    return originals(data_dir) / upload.stored
+
+
+def page_image(data_dir, upload, number):
+    """Return (label, grey image) of one page of an upload, from the kept original."""
+    return next(read.page_images(original_path(data_dir, upload), upload.name, only=number))
+
+
+def read_one(session, upload, number, image, label, data_dir, actor=None):
+    """Read one page of an upload and record it; return what staff are told about it (a dict).
+
+    A page that cannot be read gives {"source", "error"} and records nothing.
+    """
+    try:
+        reading = read.read_page(image, answers.boxes_for(session, upload.home_id), source=label)
+    except read.PageNotRecognised as e:
+        return {"source": label, "error": str(e)}
+    outcome = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
+    return {"source": label, "page": reading.page, "recorded": len(outcome.recorded), "review": len(outcome.review),
+            "replaced": outcome.replaced}

@@ -1,0 +1,106 @@
+/* Filled forms: send the chosen files one at a time, then read their pages one at a time, showing progress.
+   Without this file the form still works: it posts every file at once and the page lists what was read. */
+(function () {
+  "use strict";
+  var form = document.getElementById("scan-form");
+  if (!form || !window.FormData || !window.fetch) { return; }
+  var input = document.getElementById("scans");
+  var box = document.getElementById("scan-progress");
+  var bar = document.getElementById("scan-bar");
+  var status = document.getElementById("scan-status");
+  var list = document.getElementById("scan-results");
+  var done = document.getElementById("scan-done");
+  var token = form.querySelector("input[name=csrf_token]").value;
+  var base = form.dataset.uploadUrl;
+
+  function say(text) { status.textContent = text; }
+  function note(text, isError) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    if (isError) { li.className = "error"; }
+    list.appendChild(li);
+  }
+  function ended(response) {
+    // A session that ended mid-batch sends the sign-in page, not JSON.
+    var type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") === -1) {
+      throw new Error("Your session has ended. Sign in again, then upload the files that are not listed here.");
+    }
+    return response.json();
+  }
+  function post(url, data) {
+    data.append("csrf_token", token);
+    return fetch(url, {method: "POST", body: data, credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(ended);
+  }
+  function sendFile(file, index, count) {
+    return new Promise(function (resolve) {
+      var data = new FormData();
+      data.append("csrf_token", token);
+      data.append("scan", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", base);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) { bar.max = count; bar.value = index + e.loaded / e.total; }
+      };
+      xhr.onload = function () {
+        var result = null;
+        try { result = JSON.parse(xhr.responseText); } catch (err) { result = null; }
+        if (!result) {
+          resolve({error: file.name + ": the server did not answer. Your session may have ended: sign in again."});
+        } else { resolve(result); }
+      };
+      xhr.onerror = function () { resolve({error: file.name + ": the upload failed. Check the connection and try again."}); };
+      xhr.send(data);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var files = Array.prototype.slice.call(input.files || []);
+    if (!files.length) { return; } // the server says what to do
+    event.preventDefault();
+    form.querySelector("button[type=submit]").disabled = true;
+    box.hidden = false;
+    list.textContent = "";
+    done.hidden = true;
+    var pages = [];
+    var chain = Promise.resolve();
+    files.forEach(function (file, i) {
+      chain = chain.then(function () {
+        say("Uploading file " + (i + 1) + " of " + files.length + ": " + file.name);
+        return sendFile(file, i, files.length).then(function (result) {
+          if (result.error) { note(result.message || result.error, true); return; }
+          for (var n = 1; n <= result.pages; n += 1) { pages.push({upload: result.upload, number: n}); }
+        });
+      });
+    });
+    var read = 0;
+    var recorded = 0;
+    var review = 0;
+    chain.then(function () {
+      bar.max = Math.max(1, pages.length);
+      bar.value = 0;
+      var reading = Promise.resolve();
+      pages.forEach(function (page, i) {
+        reading = reading.then(function () {
+          say("Reading page " + (i + 1) + " of " + pages.length);
+          return post(base + "/" + page.upload + "/pages/" + page.number, new FormData()).then(function (result) {
+            note(result.message, Boolean(result.error));
+            if (!result.error) { read += 1; recorded += result.recorded; review += result.review; }
+            bar.value = i + 1;
+          });
+        });
+      });
+      return reading;
+    }).then(function () {
+      say("Finished: " + read + " of " + pages.length + " pages read, " + recorded + " answers recorded, " +
+          review + " for you to look at.");
+      done.hidden = false;
+    }).catch(function (err) {
+      say(err.message);
+    }).then(function () {
+      form.querySelector("button[type=submit]").disabled = false;
+    });
+  });
+}());
