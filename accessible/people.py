@@ -5,6 +5,7 @@ from datetime import date
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from accessible import audit
 from accessible.errors import Invalid, NotFound
@@ -48,6 +49,8 @@ def get_person(session, home_id, person_id, kind=None):
 def people(session, home_id, kind):
     """Return the active people of one kind in a home, by name."""
     query = select(Person).where(Person.home_id == home_id, Person.kind == kind, Person.active)
+    # Lists show each person's needs and family: load them in a few queries, not one or two per person.
+    query = query.options(selectinload(Person.needs), selectinload(Person.family), selectinload(Person.residents))
     return session.scalars(query.order_by(Person.name)).all()
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: a home in its own temporary data folder, the app, a signed-in staff client."""
 
+import contextlib
 import os
 import re
 import uuid
@@ -24,13 +25,9 @@ def pytest_configure(config):
                                                   ":pytest.PytestUnraisableExceptionWarning")
 
 
-@pytest.fixture(autouse=True)
-def _database_per_test(monkeypatch):
-    """On the PostgreSQL run, give each test a fresh database of its own, found through DATABASE_URL."""
-    if not POSTGRES:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-        yield
-        return
+@contextlib.contextmanager
+def postgres_database():
+    """Create a fresh database on the test PostgreSQL server; yield its URL; drop it afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -39,10 +36,23 @@ def _database_per_test(monkeypatch):
     admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    monkeypatch.setenv("DATABASE_URL", server.set(database=name).render_as_string(hide_password=False))
-    yield
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def _database_per_test(monkeypatch):
+    """On the PostgreSQL run, give each test a fresh database of its own, found through DATABASE_URL."""
+    if not POSTGRES:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        yield
+        return
+    with postgres_database() as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from accessible.speech import worker
@@ -27,6 +28,20 @@ class SpeechUnavailable(RuntimeError):
 
 def speech_status():
     """Return (True, what speaks) or (False, why speech is off and how to turn it on)."""
+    # find_library runs ldconfig, a few milliseconds, and the staff overview asks on every view: a good answer
+    # is kept for a minute. A bad one is not kept, so the overview says so the moment espeak-ng is installed.
+    now = time.monotonic()
+    if _status_memo and now - _status_memo[0] < 60:
+        return _status_memo[1]
+    status = _speech_status()
+    _status_memo[:] = [now, status] if status[0] else []
+    return status
+
+
+_status_memo = []
+
+
+def _speech_status():
     if importlib.util.find_spec("pyttsx3") is None:
         return False, "Speech is off: the pyttsx3 package is missing. Reinstall accessible (scripts/setup)."
     if not (ctypes.util.find_library("espeak-ng") or ctypes.util.find_library("espeak")):

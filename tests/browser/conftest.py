@@ -1,9 +1,12 @@
 """Browser fixtures: the production server on loopback with the demo home, and Debian's Chromium via Playwright."""
 
+import contextlib
 import shutil
 import threading
 
 import pytest
+
+from tests.conftest import POSTGRES, postgres_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags that keep Chromium off the network (there is none) and quiet, as a kiosk in a care home would be.
@@ -23,17 +26,21 @@ def demo_server(tmp_path_factory):
     from web import create_app
 
     folder = tmp_path_factory.mktemp("browser-home")
-    db = Database.for_data_dir(folder)
-    db.upgrade()
-    with db.write() as s:
-        create_demo(s)
-    app = create_app({"DATA_DIR": str(folder)})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", db
-    server.close()
-    db.dispose()
+    with contextlib.ExitStack() as stack:
+        # On the PostgreSQL run the module's server gets a database of its own on that server.
+        url = stack.enter_context(postgres_database()) if POSTGRES else None
+        db = Database.for_data_dir(folder, url)
+        db.upgrade()
+        with db.write() as s:
+            create_demo(s)
+        app = create_app({"DATA_DIR": str(folder), "DATABASE_URL": url})
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.effective_port}", db
+        server.close()
+        app.extensions["db"].dispose()
+        db.dispose()
 
 
 @pytest.fixture(scope="module")

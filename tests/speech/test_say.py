@@ -148,6 +148,7 @@ def test_say_writes_the_file_asked_for(tmp_path):
 
 def test_without_espeak_speech_is_off_with_a_fix(tmp_path, monkeypatch):
     monkeypatch.setattr(saying.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(saying, "_status_memo", [])  # as on a machine that never had it
     ok, message = saying.speech_status()
     assert not ok and "sudo apt-get install espeak-ng" in message
     with pytest.raises(SpeechUnavailable, match="apt-get install espeak-ng"):
