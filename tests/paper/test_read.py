@@ -44,6 +44,17 @@ def mark(image, box, how="tick", colour=(30, 30, 30)):
     return image
 
 
+def stray(image, tick_box, next_box, depth_mm, seed=0):
+    """Tick *tick_box* with a shaky long stroke that runs on *depth_mm* into *next_box* beside it."""
+    rng = np.random.default_rng(seed)
+    x, y = tick_box["x_mm"], tick_box["y_mm"]
+    cv2.line(image, (px(x + 3), px(y + 8)), (px(x + 6), px(y + 12)), (30, 30, 30), px(0.8))
+    end = next_box["x_mm"] + depth_mm
+    points = [(px(x + 6 + (end - x - 6) * t), px(y + 12 - 9 * t + rng.normal(0, 0.2))) for t in np.linspace(0, 1, 30)]
+    cv2.polylines(image, [np.array(points, np.int32)], False, (30, 30, 30), px(0.8))
+    return image
+
+
 def photograph(image, upside_down=False, tilt=0.06):
     """Return the page as a phone would see it: turned, in perspective, with a shadow, noise and JPEG."""
     h, w = image.shape[:2]
@@ -175,3 +186,68 @@ def test_a_corrected_answer_with_one_box_scribbled_out_goes_to_review(db, form):
         outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
     # A filled box counts as ticked (no "fill to cancel" rule people would not know): a person decides.
     assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
+
+
+def rated(reading):
+    return [(m.value, m.state) for m in reading.marks if m.state != "empty"]
+
+
+def test_an_untouched_rating_form_has_nothing_to_review(db, rate_form):
+    # The faces printed above each box are not a circle drawn round it.
+    _, image, _ = rate_form
+    with db.write() as s:
+        outcome = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
+    assert (outcome.recorded, outcome.review, outcome.unanswered) == ([], [], 3)
+
+
+def test_a_rating_form_photographed_records_each_row(db, rate_form):
+    _, image, boxes = rate_form
+    ticks = [b for b in boxes if b["value"] != "write-in"]
+    mark(mark(mark(image, ticks[0]), ticks[4], "cross"), ticks[8], "filled")
+    with db.write() as s:
+        outcome = answers.record(s, read.read_page(photograph(image, upside_down=True), answers.boxes_for(s)))
+    assert [(m["option"], m["value"]) for m in outcome.recorded] == [
+        (ticks[0]["option"], "like"), (ticks[4]["option"], "unsure"), (ticks[8]["option"], "dislike")]
+    assert outcome.review == []
+
+
+@pytest.mark.parametrize("depth_mm", [1, 3, 5])
+def test_a_shaky_line_that_strays_a_little_into_the_next_box_does_not_tick_it(db, rate_form, depth_mm):
+    _, image, boxes = rate_form
+    like, unsure = boxes[0], boxes[1]
+    stray(image, like, unsure, depth_mm)
+    with db.write() as s:
+        reading = read.read_page(photograph(image), answers.boxes_for(s))
+        assert rated(reading)[0] == ("like", "ticked") and reading.marks[1].state == "empty"
+        outcome = answers.record(s, reading)
+    assert [m["value"] for m in outcome.recorded] == ["like"] and outcome.review == []
+
+
+def test_a_line_that_runs_far_into_the_next_box_goes_to_review(db, rate_form):
+    _, image, boxes = rate_form
+    stray(image, boxes[0], boxes[1], 11)
+    with db.write() as s:
+        outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
+    assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
+
+
+def test_a_stray_line_into_an_empty_row_without_a_tick_is_not_guessed(db, rate_form):
+    # A line that only grazes a box, with no clear tick beside it, is no answer to count: a person looks.
+    _, image, boxes = rate_form
+    like, unsure = boxes[0], boxes[1]
+    x, y = like["x_mm"] + like["w_mm"] + 2, like["y_mm"] + 4
+    cv2.line(image, (px(x), px(y)), (px(unsure["x_mm"] + 3), px(y + 1)), (30, 30, 30), px(0.8))
+    with db.write() as s:
+        reading = read.read_page(image, answers.boxes_for(s))
+        assert reading.marks[1].state in ("uncertain", "empty")
+        outcome = answers.record(s, reading)
+    assert outcome.recorded == []
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_scans_from_150_to_300_dpi_read_the_same(db, form, dpi):
+    _, image, boxes = form
+    mark(image, boxes[1], "pencil")
+    scaled = cv2.resize(image, None, fx=dpi / DPI, fy=dpi / DPI, interpolation=cv2.INTER_AREA)
+    with db.read() as s:
+        assert states(read.read_page(scaled, answers.boxes_for(s))) == ["empty", "ticked", "empty"]

@@ -1,0 +1,270 @@
+"""Scans kept and read again: the original upload, a newer scan replacing the older, blank forms, bad pages."""
+
+import io
+import re
+import subprocess
+
+import cv2
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from accessible import people, printouts, responses, topics
+from accessible.models import AuditEvent, Home, PaperReview, PaperScan, Person, Response, Topic
+from tests.conftest import PASSWORD, post
+from tests.paper.test_read import mark, photograph
+from tests.test_staff import text
+
+
+def upload(client, files):
+    """Upload files on the Filled forms page as a browser does (one request, every file in it)."""
+    page = client.get("/staff/paper").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    # Encoded here, in memory: the test client would spool a big body to a temporary file it never closes.
+    boundary, body = encode_multipart(MultiDict([("csrf_token", token)] + [
+        ("scans", FileStorage(io.BytesIO(data), name)) for name, data in files]))
+    return client.post("/staff/paper", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def png(image):
+    return cv2.imencode(".png", image)[1].tobytes()
+
+
+def rasterise(pdf, folder, dpi=200):
+    """Return every page of a PDF (bytes) as a scanner at *dpi* would see it."""
+    (folder / "in.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(folder / "in.pdf"), str(folder / "scan")], check=True)
+    return [cv2.imread(str(p)) for p in sorted(folder.glob("scan-*.png"))]
+
+
+def tally_of(db, group):
+    with db.read() as s:
+        topic = s.scalars(select(Topic)).one()
+        found = responses.tally(s, topic).group(group)
+        return dict(found.rows), found.people
+
+
+def test_the_review_crop_shows_each_box_outlined_and_labelled_as_read_and_one_click_settles_it(
+        staff_client, form, db, home):
+    _, image, boxes = form
+    mark(mark(image, boxes[0]), boxes[1], "cross")
+    page = text(upload(staff_client, [("page1.png", png(image))]))
+    assert "As read: Fish pie: ticked; Cawl: ticked; Curry: empty." in page
+    html = staff_client.get("/staff/paper").get_data(as_text=True)
+    assert 'alt="This question on the form, each box outlined and labelled as read: Fish pie: ticked; Cawl: ' \
+           'ticked; Curry: empty"' in html
+    assert "Fish pie (read as ticked)" in text(staff_client.get("/staff/paper"))
+    with db.read() as s:
+        item = s.scalars(select(PaperReview)).one()
+        crop_url, item_id, fish = f"/staff/paper/crops/{item.crop}", item.id, boxes[0]["option"]
+    response = staff_client.get(crop_url)
+    crop = cv2.imdecode(np.frombuffer(response.data, np.uint8), cv2.IMREAD_COLOR)
+    response.close()
+    # The outlines are drawn in colour on the grey page: green for the two ticked boxes, grey for the empty one.
+    b, g, r = (crop[..., i].astype(int) for i in range(3))
+    green = (g > 90) & (r < 40) & (b < 40)
+    assert green.sum() > 2 * 4 * 15 * 8 * 4  # two boxes' outlines, about 5 px wide
+    rows = np.nonzero(green.any(axis=1))[0]
+    assert rows.max() - rows.min() > 30 * 8  # the two ticked boxes are one row (46 mm) apart
+    # One click: the button for the answer staff can see.
+    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(fish)}, form_url="/staff/paper")
+    assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
+    assert tally_of(db, "resident")[0]["Fish pie"] == 1
+
+
+def test_the_original_upload_is_kept_and_only_signed_in_staff_of_the_home_see_it(staff_client, app, form, db,
+                                                                                   home, data):
+    _, image, boxes = form
+    mark(mark(image, boxes[0]), boxes[2])
+    photo = cv2.imencode(".jpg", photograph(image))[1].tobytes()
+    upload(staff_client, [("phone photo.jpg", photo)])
+    kept = list((data / "scans" / "originals").iterdir())
+    assert [p.read_bytes() for p in kept] == [photo]  # unchanged, in the data folder, not under static/
+    html = staff_client.get("/staff/paper").get_data(as_text=True)
+    link = re.search(r'href="(/staff/paper/uploads/\d+/pages/1\.png)">The whole page as it was scanned', html)
+    assert link and "(page 1 of phone photo.jpg, read " in text(staff_client.get("/staff/paper"))
+    shown = staff_client.get(link.group(1))
+    assert shown.mimetype == "image/png"
+    assert cv2.imdecode(np.frombuffer(shown.data, np.uint8), cv2.IMREAD_GRAYSCALE).shape == \
+        cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_GRAYSCALE).shape
+    download = staff_client.get(link.group(1).replace("/pages/1.png", "/original"))
+    assert download.data == photo and "attachment" in download.headers["Content-Disposition"]
+    download.close()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "view",
+                                                                          AuditEvent.record_type == "PaperUpload")) == 2
+    # Signed out: sent to sign in. Staff of another home: not found.
+    other = app.test_client()
+    assert other.get(link.group(1)).status_code == 302
+    with db.write() as s:
+        elsewhere = people.create_home(s, "Another home")
+        people.add_staff(s, elsewhere, "olwen", PASSWORD, name="Olwen Hughes")
+    post(other, "/login", {"username": "olwen", "password": PASSWORD})
+    assert other.get(link.group(1)).status_code == 404
+    assert other.get(link.group(1).replace("/pages/1.png", "/original")).status_code == 404
+    assert "Nothing is waiting." in text(other.get("/staff/paper"))
+
+
+def test_a_newer_scan_of_the_same_page_replaces_the_older_and_the_audit_log_says_so(staff_client, form, db, home):
+    _, image, boxes = form
+    first = mark(image.copy(), boxes[0])
+    assert "1 answer recorded." in text(upload(staff_client, [("monday.png", png(first))]))
+    assert tally_of(db, "resident")[0] == {"Fish pie": 1, "Cawl": 0, "Curry": 0}
+    # The same sheet, scanned again after the answer was changed on it: it replaces, it does not add.
+    second = mark(mark(image.copy(), boxes[0], "scribble"), boxes[2])
+    page = text(upload(staff_client, [("tuesday.png", png(second))]))
+    assert "This page was read before: this reading replaces the earlier one, which no longer counts." in page
+    assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 0, "Curry": 0}, 0)  # two marks: a person looks
+    assert "more than one box is marked" in page
+    # And a third scan of the same sheet: the question still waiting from the second is replaced too.
+    third = mark(image.copy(), boxes[2])
+    upload(staff_client, [("wednesday.png", png(third))])
+    assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 0, "Curry": 1}, 1)
+    assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
+    with db.read() as s:
+        assert [scan.state for scan in s.scalars(select(PaperScan).order_by(PaperScan.id))] == \
+            ["replaced", "replaced", "current"]
+        events = s.scalars(select(AuditEvent).where(AuditEvent.detail.like("%replaced%"))
+                           .order_by(AuditEvent.id)).all()
+        assert [(e.action, e.record_type, e.actor_id) for e in events] == [
+            ("delete", "Response", home["staff"]), ("update", "PaperScan", home["staff"]),
+            ("update", "PaperScan", home["staff"])]
+        assert all(e.resident_id == home["residents"][0] for e in events)
+
+
+def test_the_same_page_twice_in_one_batch_counts_once(staff_client, form, db):
+    _, image, boxes = form
+    mark(image, boxes[1])
+    page = text(upload(staff_client, [("a.png", png(image)), ("b.jpg", cv2.imencode(".jpg", photograph(image))[1]
+                                                               .tobytes())]))
+    assert "a.png: 1 answer recorded." in page and "b.jpg: 1 answer recorded. This page was read before" in page
+    assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
+
+
+@pytest.mark.parametrize("audience, group", [("resident", "resident"), ("family", "family")])
+def test_blank_forms_count_once_each_for_an_anonymous_person_as_the_form_says(staff_client, db, home, tmp_path,
+                                                                                audience, group):
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
+                                    options=["Fish pie", "Cawl", "Curry"])
+        topics.move_to(s, topic, "choosing")
+        topic_id = topic.id
+    pdf = staff_client.get(f"/staff/paper/blank?topic={topic_id}&for={audience}&copies=3", follow_redirects=True)
+    assert pdf.mimetype == "application/pdf"
+    sheets = rasterise(pdf.data, tmp_path)
+    assert len(sheets) == 3
+    with db.read() as s:
+        layouts = [p.boxes for p in printouts.render(s, s.get(Topic, topic_id), "form", None, "http://x").pages]
+    boxes = [b for b in layouts[0] if b["value"] == "tick"]  # every sheet has the same boxes in the same places
+    mark(sheets[0], boxes[0])
+    mark(sheets[1], boxes[0], "cross")
+    mark(sheets[2], boxes[2], "filled")
+    page = text(upload(staff_client, [(f"sheet{i}.png", png(sheet)) for i, sheet in enumerate(sheets)]))
+    assert page.count("1 answer recorded.") == 3
+    assert tally_of(db, group) == ({"Fish pie": 2, "Cawl": 0, "Curry": 1}, 3)
+    # The first sheet again, in the next pile: still three people, three answers.
+    upload(staff_client, [("again.jpg", cv2.imencode(".jpg", photograph(sheets[0]))[1].tobytes())])
+    assert tally_of(db, group) == ({"Fish pie": 2, "Cawl": 0, "Curry": 1}, 3)
+    with db.read() as s:
+        anonymous = s.scalars(select(Person).where(Person.active.is_(False))).all()
+        assert {(p.kind, p.name) for p in anonymous} == {(audience, f"Anonymous {audience}".replace(
+            "Anonymous family", "Anonymous family member"))}
+        assert len(anonymous) == 3
+        # Not on the lists of residents and families staff work from.
+        assert {p.id for p in people.people(s, home["home"], audience)}.isdisjoint(p.id for p in anonymous)
+        assert s.scalar(select(func.count()).select_from(Response)) == 3
+
+
+def test_a_blank_form_with_two_marks_is_settled_as_the_anonymous_person(staff_client, db, home, tmp_path):
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
+                                    options=["Fish pie", "Cawl", "Curry"])
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", None, "http://localhost")
+    (sheet,) = rasterise(result.pdf, tmp_path)
+    boxes = [b for b in result.pages[0].boxes if b["value"] == "tick"]
+    mark(mark(sheet, boxes[0]), boxes[1])
+    upload(staff_client, [("blank.png", png(sheet))])
+    page = text(staff_client.get("/staff/paper"))
+    assert "Lunch – a blank form" in page and "As the form says: anonymous resident" in page
+    with db.read() as s:
+        item_id = s.scalars(select(PaperReview.id)).one()
+    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(boxes[1]["option"]), "person": ""},
+         form_url="/staff/paper")
+    assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
+
+
+def _covered(image, corner):
+    """Tear a corner off: the marker there is gone."""
+    h, w = image.shape[:2]
+    x, y = [(0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1)][corner]
+    cv2.rectangle(image, (x, y), (abs(x - 380), abs(y - 380)), (255, 255, 255), -1)
+    return image
+
+
+def test_bad_pages_get_a_clear_message_each_and_the_rest_of_the_batch_is_read(staff_client, form, db, home, data):
+    _, image, boxes = form
+    good = mark(image.copy(), boxes[0])
+    tiny = cv2.resize(mark(image.copy(), boxes[1]), None, fx=0.45, fy=0.45, interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(mark(image.copy(), boxes[1]), (0, 0), 5)
+    torn = _covered(mark(image.copy(), boxes[1]), 2)
+    shopping = np.full_like(image, 255)
+    cv2.putText(shopping, "Shopping: milk, bread", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 3, (0, 0, 0), 5)
+    page = text(upload(staff_client, [
+        ("tiny.png", png(tiny)), ("blurred.png", png(blurred)), ("good.png", png(good)),
+        ("shopping.png", png(shopping)), ("torn.png", png(torn)), ("cut.jpg", png(good)[:5000])]))
+    assert "tiny.png: The picture is too small to read safely: about 3.5 pixels for each millimetre of paper, " \
+           "and at least 6 are needed. Scan at 150 dpi or more, or take the photo closer so the page fills it." in page
+    assert "blurred.png: The picture is too blurred to read the boxes safely. Hold the phone still and let it " \
+           "focus, or scan the page again." in page
+    assert "good.png: 1 answer recorded." in page
+    assert "shopping.png: The corner marks could not be found." in page
+    assert "cut.jpg: cut.jpg is damaged or cut short." in page
+    # A marker torn off: the other three still place the page; the newer reading (torn.png) replaces good.png's.
+    assert "torn.png: 1 answer recorded. This page was read before" in page
+    assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PaperScan)) == 2  # only the pages that were read
+
+
+def test_a_page_from_another_home_is_not_read_here(app, form, db, home):
+    _, image, boxes = form
+    mark(image, boxes[0])
+    with db.write() as s:
+        elsewhere = people.create_home(s, "Another home")
+        people.add_staff(s, elsewhere, "olwen", PASSWORD, name="Olwen Hughes")
+    other = app.test_client()
+    post(other, "/login", {"username": "olwen", "password": PASSWORD})
+    page = text(upload(other, [("theirs.png", png(image))]))
+    assert re.search(r"theirs\.png: Page \S+ is not known here: it may be a copy of a form printed elsewhere\.", page)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PaperScan)) == 0
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_upload_page_by_page_for_progress(staff_client, form, db, tmp_path):
+    from PIL import Image
+
+    _, image, boxes = form
+    pages = [Image.fromarray(cv2.cvtColor(mark(image.copy(), b), cv2.COLOR_BGR2RGB)) for b in boxes[:2]]
+    buffer = io.BytesIO()
+    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=200)
+    html = staff_client.get("/staff/paper").get_data(as_text=True)
+    assert '<script src="/static/paper_upload.js" defer></script>' in html and "<script>" not in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    kept = staff_client.post("/staff/paper/uploads", data={"csrf_token": token,
+                                                           "scan": (io.BytesIO(buffer.getvalue()), "pile.pdf")})
+    assert kept.json == {"upload": kept.json["upload"], "name": "pile.pdf", "pages": 2}
+    url = f"/staff/paper/uploads/{kept.json['upload']}/pages"
+    first = staff_client.post(f"{url}/1", data={"csrf_token": token}).json
+    second = staff_client.post(f"{url}/2", data={"csrf_token": token}).json
+    assert first["message"] == "pile.pdf#page=1: 1 answer recorded."
+    assert second["message"] == "pile.pdf#page=2: 1 answer recorded. This page was read before: this reading " \
+                                "replaces the earlier one, which no longer counts."
+    refused = staff_client.post("/staff/paper/uploads", data={"csrf_token": token,
+                                                              "scan": (io.BytesIO(b"hello"), "notes.txt")})
+    assert refused.status_code == 400 and refused.json["message"] == \
+        "notes.txt: notes.txt is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files."
+    assert staff_client.post(f"{url}/3", data={"csrf_token": token}).json["error"] == "pile.pdf has no page 3."
