@@ -1,12 +1,16 @@
 """The kiosk through the Flask test client: one resident's questions only, confirm before recording, channels."""
 
+import io
 import re
+import subprocess
+import wave
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
 from accessible import topics
-from accessible.models import Home, Person, Response, Topic
+from accessible.models import Home, Option, Person, Response, Topic
 from tests.conftest import post
 from tests.test_staff import text
 
@@ -157,3 +161,79 @@ def test_the_kiosk_tells_a_resident_who_took_part_what_came_of_it(staff_client, 
 
 def text_of(html):
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+
+
+def _espeak_wav(words, voice="en-us"):
+    """Return *words* said by espeak-ng, as a WAV a browser would send."""
+    return subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "--stdout", words], check=True,
+                          capture_output=True).stdout
+
+
+def _hiss_wav():
+    samples = (np.random.default_rng(3).normal(0, 300, 16000)).astype(np.int16)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+def _listen(kiosk, url, audio):
+    page = kiosk.get(url.split("/listen")[0]).get_data(as_text=True)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    return kiosk.post(url, data={"audio": (io.BytesIO(audio), "speech.wav")}, headers={"X-CSRFToken": token},
+                      content_type="multipart/form-data").get_json()
+
+
+@pytest.mark.slow
+def test_after_two_misses_by_voice_the_kiosk_asks_one_option_at_a_time_then_offers_touch(
+        staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    menu = open_topics["menu"]
+    assert "Speak" in text(kiosk.get(f"/kiosk/topics/{menu}"))
+    # First miss: the recogniser hears only the room's hiss, and the resident is asked again.
+    heard = _listen(kiosk, f"/kiosk/topics/{menu}/listen", _hiss_wav())
+    assert heard["choice"] is None and "next_url" not in heard and "confirm_url" not in heard
+    # Second miss: a choice was heard, but the resident says it is not right.
+    with db.read() as s:
+        fish = s.scalars(select(Option.id).where(Option.topic_id == menu, Option.label == "Fish pie")).one()
+    confirm = kiosk.get(f"/kiosk/topics/{menu}/confirm?choice={fish}&channel=voice")
+    no = re.search(r'href="([^"]+)"[^>]*data-confirm="no"', confirm.get_data(as_text=True)).group(1)
+    one_by_one = kiosk.get(no.replace("&amp;", "&")).headers["Location"]
+    # Now each option in turn, as a yes/no question, said aloud.
+    page = kiosk.get(one_by_one)
+    assert "Did you mean Fish pie?" in text(page)
+    asked = []
+    while "Location" not in page.headers:
+        asked.append(re.search(r"Did you mean ([^?]+)\?", text(page)).group(1))
+        no = re.search(r'href="([^"]+)"[^>]*data-confirm="no"', page.get_data(as_text=True)).group(1)
+        page = kiosk.get(no.replace("&amp;", "&"))
+    with db.read() as s:
+        labels = s.scalars(select(Option.label).where(Option.topic_id == menu).order_by(Option.position)).all()
+    assert asked == labels
+    # After the last, touch: the screen says so and the Speak button rests.
+    touch = text(kiosk.get(page.headers["Location"]))
+    assert "Please touch the one you want." in touch and "Speak" not in touch
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []  # nothing recorded by any of this
+
+
+@pytest.mark.slow
+def test_yes_by_voice_on_a_one_at_a_time_question_records_that_option(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    menu = open_topics["menu"]
+    url = f"/kiosk/topics/{menu}/one-by-one?i=1"
+    page = kiosk.get(url).get_data(as_text=True)
+    listen_url = re.search(r'data-listen-url="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "yesno=1" in listen_url
+    assert _listen(kiosk, listen_url, _espeak_wav("yes please"))["key"] == "yes"
+    assert _listen(kiosk, listen_url, _espeak_wav("no thanks"))["key"] == "no"
+    # The page's own yes, sent with the channel the answer came by.
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
+    response = kiosk.post(f"/kiosk/topics/{menu}/answer", data={**form, "channel": "voice"})
+    assert response.headers["Location"] == "/kiosk/thanks"
+    with db.read() as s:
+        answer = s.scalars(select(Response)).one()
+        assert (answer.option.label, answer.channel) == ("Shepherd's pie", "voice")

@@ -195,7 +195,7 @@ def question(topic_id):
         shown = choices[(page - 1) * per: page * per]
         return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
                                choices=shown, page=page, pages=pages, speech_url=speech_url,
-                               all_choices=choices, rated_option=None)
+                               all_choices=choices, rated_option=None, touch=request.args.get("touch") == "1")
 
 
 @bp.get("/topics/<int:topic_id>/rate/<int:option_id>")
@@ -210,7 +210,7 @@ def rate(topic_id, option_id):
         choices = [(r, RATING_WORDS[r], RATING_WORDS[r], RATING_SYMBOLS[r]) for r in RATINGS]
         return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
                                choices=choices, page=1, pages=1, speech_url=speech_url, all_choices=choices,
-                               rated_option=option)
+                               rated_option=option, touch=request.args.get("touch") == "1")
 
 
 def _chosen(topic, form):
@@ -240,8 +240,9 @@ def confirm(topic_id):
         except Invalid:
             return redirect(url_for("kiosk.question", topic_id=topic.id))
         channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
-        back = (url_for("kiosk.rate", topic_id=topic.id, option_id=option.id) if request.args.get("rated")
-                else url_for("kiosk.question", topic_id=topic.id))
+        rated = request.args.get("rated", type=int)
+        back = (url_for("kiosk.not_right", topic_id=topic.id, rated=rated) if channel == "voice"
+                else _screen_url(topic, rated))
         return render_template("kiosk/confirm.html", resident=resident, topic=topic, settings=settings,
                                words=words, option=option, value=value, channel=channel, back=back,
                                rated=request.args.get("rated", ""), choice=request.args.get("choice"),
@@ -261,6 +262,7 @@ def answer(topic_id):
             responses.record(s, topic, resident, channel, option=option, value=value, confidence=confidence)
     except Invalid:
         return redirect(url_for("kiosk.question", topic_id=topic_id))
+    _misses(topic_id, request.form.get("rated", type=int), clear=True)
     session["said"] = words
     return redirect(url_for("kiosk.thanks"))
 
@@ -275,42 +277,122 @@ def thanks():
                                speech_url=speech_url)
 
 
-@bp.post("/topics/<int:topic_id>/listen")
-def listen(topic_id):
-    """Hear which answer on screen the resident said; answer with where to confirm it, as JSON."""
+#: Voice misses on one screen (nothing caught, or "no, that's not right") before asking one option at a time.
+MISSES_BEFORE_ONE_BY_ONE = 2
+
+
+def _screen_choices(topic, rated):
+    """Return the answers on the screen asking *topic* (about the option *rated*, for a rating)."""
+    if rated is not None:
+        if not any(o.id == rated for o in topic.accepted_options):
+            abort(404)
+        return [(r, RATING_WORDS[r], RATING_WORDS[r], RATING_SYMBOLS[r]) for r in RATINGS]
+    return _choices(topic)
+
+
+def _screen_url(topic, rated, **params):
+    if rated is not None:
+        return url_for("kiosk.rate", topic_id=topic.id, option_id=rated, **params)
+    return url_for("kiosk.question", topic_id=topic.id, **params)
+
+
+def _misses(topic_id, rated, add=0, clear=False):
+    """Count voice misses on one screen, in the kiosk session; return the count."""
+    key = f"{topic_id}:{rated or ''}"
+    misses = dict(session.get("voice_misses", {}))
+    misses[key] = 0 if clear else misses.get(key, 0) + add
+    session["voice_misses"] = {k: v for k, v in misses.items() if v}
+    return misses[key]
+
+
+def _spoken_options(settings, choices):
+    """Return the listener's options for *choices*: each label with what else a resident may say for it."""
+    # Many Welsh speakers answer in English too: a Welsh screen hears both.
+    synonyms = {k: [*SPOKEN_SYNONYMS.get(settings["lang"], {}).get(k, []),
+                    *(SPOKEN_SYNONYMS["en"][k] if settings["lang"] != "en" else [])]
+                for k in SPOKEN_SYNONYMS["en"]}
+    options = []
+    for key, label, spoken, picture in choices:
+        extra = picture.synonym_list if isinstance(picture, Option) else synonyms.get(key, [])
+        options.append({"label": _(label), "synonyms": [spoken, *extra] if spoken != label else extra})
+    return options
+
+
+def _hear(options):
+    """Run the listener on the uploaded recording; return (result, None) or (None, an error response)."""
     from accessible.speech import listen as listening
 
-    with db().read() as s:
-        resident, home_, settings = _context(s)
-        topic = _topic_for(s, resident, topic_id)
-        rated = request.args.get("rated", type=int)
-        if rated is not None:
-            choices = [(r, RATING_WORDS[r], RATING_WORDS[r], None) for r in RATINGS]
-        else:
-            choices = _choices(topic)
-        # Many Welsh speakers answer in English too: a Welsh screen hears both.
-        synonyms = {k: [*SPOKEN_SYNONYMS.get(settings["lang"], {}).get(k, []),
-                        *(SPOKEN_SYNONYMS["en"][k] if settings["lang"] != "en" else [])]
-                    for k in SPOKEN_SYNONYMS["en"]}
-        options = []
-        for key, label, spoken, picture in choices:
-            extra = picture.synonym_list if isinstance(picture, Option) else synonyms.get(key, [])
-            options.append({"label": _(label), "synonyms": [spoken, *extra] if spoken != label else extra})
     upload = request.files.get("audio")
     if upload is None:
-        return jsonify(error=_("No recording arrived. Please try again.")), 400
+        return None, (jsonify(error=_("No recording arrived. Please try again.")), 400)
     try:
         heard = listening.listen(upload.read(), options)
     except (listening.BadAudio, ValueError) as e:
-        return jsonify(error=str(e)), 400
+        return None, (jsonify(error=str(e)), 400)
+    return heard, None
+
+
+@bp.post("/topics/<int:topic_id>/listen")
+def listen(topic_id):
+    """Hear which answer on screen the resident said; answer with where to confirm it, as JSON.
+
+    With ``yesno=1`` it hears only yes or no (the "Is that right?" and one-at-a-time screens).
+    """
+    rated = request.args.get("rated", type=int)
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        choices = _screen_choices(topic, rated)
+        if request.args.get("yesno") == "1":
+            choices = [(v, YESNO_WORDS[v], YESNO_WORDS[v], None) for v in YESNO_WORDS]
+        options = _spoken_options(settings, choices)
+    heard, error = _hear(options)
+    if error:
+        return error
     result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}
-    if heard.get("choice") is not None:
-        index = [o["label"] for o in options].index(heard["choice"])
+    if heard.get("choice") is None:
+        if request.args.get("yesno") != "1" and _misses(topic_id, rated, add=1) >= MISSES_BEFORE_ONE_BY_ONE:
+            result["next_url"] = url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=0)
+        return jsonify(result)
+    index = [o["label"] for o in options].index(heard["choice"])
+    result["key"] = choices[index][0]
+    if request.args.get("yesno") != "1":
         params = {"choice": choices[index][0], "channel": "voice", "confidence": f"{heard['confidence']:.2f}"}
-        if rated is not None:
-            params["rated"] = rated
-        result["confirm_url"] = url_for("kiosk.confirm", topic_id=topic_id, **params)
+        result["confirm_url"] = url_for("kiosk.confirm", topic_id=topic_id, rated=rated, **params)
     return jsonify(result)
+
+
+@bp.get("/topics/<int:topic_id>/not-right")
+def not_right(topic_id):
+    """The resident said the answer heard was not right: ask again, or after two misses one option at a time."""
+    rated = request.args.get("rated", type=int)
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        _screen_choices(topic, rated)
+    if _misses(topic_id, rated, add=1) >= MISSES_BEFORE_ONE_BY_ONE:
+        return redirect(url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=0))
+    return redirect(_screen_url(topic, rated))
+
+
+@bp.get("/topics/<int:topic_id>/one-by-one")
+def one_by_one(topic_id):
+    """After two misses, ask about each answer in turn as a yes/no question; after the last, offer touch."""
+    rated = request.args.get("rated", type=int)
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        topic = _topic_for(s, resident, topic_id)
+        choices = _screen_choices(topic, rated)
+        i = max(request.args.get("i", 0, type=int), 0)
+        if i >= len(choices):
+            _misses(topic_id, rated, clear=True)
+            return redirect(_screen_url(topic, rated, touch=1))
+        key, label, spoken, picture = choices[i]
+        rated_option = next((o for o in topic.accepted_options if o.id == rated), None)
+        return render_template("kiosk/one_by_one.html", resident=resident, topic=topic, settings=settings,
+                               key=key, label=label, spoken=spoken, picture=picture, rated=rated,
+                               rated_option=rated_option, speech_url=speech_url,
+                               no_url=url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=i + 1))
 
 
 def _untold(s, resident, outcome_id):

@@ -148,8 +148,26 @@ def test_voice_with_chromium_playing_a_wav_as_its_microphone(playwright_instance
     browser.close()
 
 
+def test_yes_said_to_a_one_at_a_time_question_records_it_by_voice(playwright_instance, demo_server, tmp_path):
+    # After two misses the kiosk asks "Did you mean Roast chicken?"; the resident says "yes please".
+    base, db = demo_server
+    wav = _speech_file(tmp_path, "yes please", "en-gb")
+    browser = launch(playwright_instance, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                                           f"--use-file-for-fake-audio-capture={wav}"])
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, permissions=["microphone"])
+    page = context.new_page()
+    resident = start_kiosk(page, base, db, "Arthur Thomas")
+    topic_id = go_to_topic(page, base, db, "Next week's menu")
+    page.goto(f"{base}/kiosk/topics/{topic_id}/one-by-one?i=2")
+    assert page.locator("h1").inner_text() == "Did you mean Roast chicken?"
+    page.click("[data-speak]")
+    page.wait_for_url(f"{base}/kiosk/thanks", timeout=20_000)
+    assert latest_answer(db, resident)[1:] == ("Roast chicken", "voice")
+    browser.close()
+
+
 KIOSK_PAGES = ["/kiosk/", "/kiosk/topics/{menu}", "/kiosk/topics/{menu}/confirm?choice={fish}", "/kiosk/topics/{rate}",
-               "/kiosk/thanks"]
+               "/kiosk/topics/{menu}/one-by-one?i=0", "/kiosk/topics/{menu}?touch=1", "/kiosk/thanks"]
 
 
 @pytest.mark.parametrize("name", ["Margaret Evans", "Dafydd Jones", "Gwen Roberts"])

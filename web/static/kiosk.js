@@ -8,6 +8,7 @@
   var current = null; // the audio element playing now
 
   function play(audio) {
+    if (recording) { return; } // nothing speaks over the resident while the microphone is open
     if (current && current !== audio) { current.pause(); current.currentTime = 0; }
     current = audio;
     audio.currentTime = 0;
@@ -58,7 +59,11 @@
     if (el.tagName === "A") {
       window.location.href = el.classList.contains("choice-card") && !el.dataset.confirm
         ? withChannel(el.href, "switch") : el.href;
-    } else { el.click(); }
+    } else {
+      var channelField = el.form && el.form.querySelector("[data-channel]");
+      if (channelField) { channelField.value = "switch"; }
+      el.click();
+    }
   }
   if (scanMs > 0 && targets.length) {
     // A confirmed answer keeps the channel it was chosen by.
@@ -79,40 +84,62 @@
   }
 
   // Voice: record what the resident says, send it with the options on screen, confirm what was heard.
+  // On a yes/no screen (data-yesno) the answer presses the screen's own yes or no.
   var voice = document.querySelector("[data-listen-url]");
+  var recording = false;
   if (voice && navigator.mediaDevices && window.AudioContext) {
     var button = voice.querySelector("[data-speak]");
     var status = voice.querySelector("[data-voice-status]");
     var sorry = new Audio(voice.dataset.sorry);
+    var again = function (message) {
+      status.textContent = message || "";
+      button.disabled = false;
+      play(sorry);
+    };
     button.addEventListener("click", function () {
-      stop();
+      stop(); // never record while a prompt is playing
       button.disabled = true;
       status.textContent = button.dataset.listening || "…";
       record().then(send).then(function (result) {
         if (result.confirm_url) { window.location.href = result.confirm_url; return; }
-        status.textContent = result.error || "";
-        play(sorry);
-        button.disabled = false;
-      }).catch(function () { play(sorry); button.disabled = false; status.textContent = ""; });
+        if (result.next_url) { window.location.href = result.next_url; return; }
+        if (voice.hasAttribute("data-yesno") && (result.key === "yes" || result.key === "no")) {
+          var target = document.querySelector("[data-confirm=" + result.key + "]");
+          var channelField = target.form && target.form.querySelector("[data-channel]");
+          if (channelField) { channelField.value = "voice"; }
+          if (target.tagName === "A") { window.location.href = target.href; } else { target.click(); }
+          return;
+        }
+        again(result.error);
+      }).catch(function () { again(""); });
     });
   }
 
+  // What counts as the end of speech: older speakers pause longer, so 1.3 s of quiet after speaking.
+  var TRAILING_QUIET_S = 1.3;
+  var NOTHING_SAID_S = 10; // nobody spoke at all
+  var LONGEST_S = 28;      // the server takes 30 s at most; no one answers a choice for that long
+
   function record() {
-    // Up to five seconds, ending early after a second of quiet once the resident has spoken.
     return navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: false } })
       .then(function (stream) {
+        recording = true;
         return new Promise(function (resolve) {
-          var ctx = new AudioContext({ sampleRate: 16000 });
+          // The microphone's own rate: Firefox refuses a 16 kHz context on a microphone. Resampled afterwards.
+          var ctx = new AudioContext();
           var source = ctx.createMediaStreamSource(stream);
           var node = ctx.createScriptProcessor(4096, 1, 1);
           var chunks = [];
           var heardSpeech = false;
           var quietFor = 0;
           var total = 0;
+          var floor = null; // the room's own level, learnt from the first moments
           function finish() {
+            node.onaudioprocess = null;
             node.disconnect(); source.disconnect();
             stream.getTracks().forEach(function (t) { t.stop(); });
             ctx.close();
+            recording = false;
             resolve({ chunks: chunks, rate: ctx.sampleRate });
           }
           node.onaudioprocess = function (e) {
@@ -123,13 +150,35 @@
             var rms = Math.sqrt(sum / data.length);
             var seconds = data.length / ctx.sampleRate;
             total += seconds;
-            if (rms > 0.02) { heardSpeech = true; quietFor = 0; } else { quietFor += seconds; }
-            if ((heardSpeech && quietFor > 1.0) || total > 5) { finish(); }
+            floor = floor === null ? rms : Math.min(floor * 1.02 + 0.0005, Math.max(rms, floor * 0.98));
+            if (rms > Math.max(0.015, floor * 3)) { heardSpeech = true; quietFor = 0; } else { quietFor += seconds; }
+            if ((heardSpeech && quietFor > TRAILING_QUIET_S) || (!heardSpeech && total > NOTHING_SAID_S) ||
+                total > LONGEST_S) { finish(); }
           };
           source.connect(node);
           node.connect(ctx.destination);
         });
-      });
+      })
+      .then(resample16k);
+  }
+
+  function resample16k(rec) {
+    // 16 kHz mono for the recogniser, filtered properly by the browser's own resampler.
+    if (rec.rate === 16000 || !window.OfflineAudioContext) { return rec; }
+    var n = rec.chunks.reduce(function (a, c) { return a + c.length; }, 0);
+    if (!n) { return rec; }
+    var offline = new OfflineAudioContext(1, Math.ceil(n * 16000 / rec.rate), 16000);
+    var buffer = offline.createBuffer(1, n, rec.rate);
+    var channel = buffer.getChannelData(0);
+    var o = 0;
+    rec.chunks.forEach(function (c) { channel.set(c, o); o += c.length; });
+    var source = offline.createBufferSource();
+    source.buffer = buffer;
+    source.connect(offline.destination);
+    source.start();
+    return offline.startRendering().then(function (rendered) {
+      return { chunks: [rendered.getChannelData(0)], rate: 16000 };
+    });
   }
 
   function wav(rec) {
