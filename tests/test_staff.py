@@ -250,3 +250,23 @@ def test_the_overview_says_when_speech_is_off_and_how_to_fix_it(staff_client, mo
     monkeypatch.setattr(say, "_status_memo", [])  # as on a machine that never had it
     page = text(staff_client.get("/staff/"))
     assert "Speech is off: espeak-ng is not installed. Install espeak-ng with: sudo apt-get install espeak-ng" in page
+
+
+def test_times_are_shown_in_the_homes_own_time(staff_client, home, menu, db, monkeypatch):
+    import time
+    from datetime import UTC, datetime
+
+    from accessible import comments
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        with db.write() as s:
+            topic = s.get(Topic, menu)
+            comment = comments.add(s, topic, s.get(Person, home["family"]), "Could the fish pie have peas?")
+            comment.created_at = datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # 12:30 in a British summer
+        page = text(staff_client.get("/staff/comments"))
+        assert "01 July 2026 12:30" in page
+    finally:
+        monkeypatch.undo()
+        time.tzset()
