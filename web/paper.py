@@ -211,7 +211,7 @@ def original_file(upload_id):
 
 #: What each box value is called on the review page.
 VALUE_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like", "yes": "Yes", "no": "No"}
-STATE_NAMES = {"ticked": "ticked", "empty": "empty", "uncertain": "not sure"}
+STATE_NAMES = {"ticked": "ticked", "empty": "empty", "uncertain": "unclear"}
 
 
 def _review_view(s, item):

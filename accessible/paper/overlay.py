@@ -8,7 +8,7 @@ from accessible.paper.read import SCALE
 STYLES = {
     "ticked": ("TICKED", (0, 110, 0), 5, False),
     "empty": ("EMPTY", (90, 90, 90), 2, False),
-    "uncertain": ("NOT SURE?", (0, 60, 200), 4, True),
+    "uncertain": ("UNCLEAR", (0, 60, 200), 4, True),
 }
 #: The question's band is cut from this far in from the left and right edges of the page (mm).
 MARGIN_MM = 12
@@ -29,11 +29,11 @@ def _dashed_rectangle(image, a, b, colour, width, dash=14):
             cv2.line(image, s, e, colour, width)
 
 
-def _label(image, text, x, y, colour):
-    """Write *text* at (x, y) px in *colour* on a white ground, so it stays legible over ink."""
-    font, scale, weight = cv2.FONT_HERSHEY_DUPLEX, 0.75, 2
+def _label(image, text, centre, y, colour):
+    """Write *text* centred on *centre* at height *y* (px) in *colour* on a white ground, legible over ink."""
+    font, scale, weight = cv2.FONT_HERSHEY_DUPLEX, 1.0, 2
     (w, h), base = cv2.getTextSize(text, font, scale, weight)
-    x = max(0, min(x, image.shape[1] - w - 4))
+    x = max(0, min(centre - w // 2, image.shape[1] - w - 4))
     cv2.rectangle(image, (x - 3, y - h - 4), (x + w + 3, y + base + 2), (255, 255, 255), -1)
     cv2.putText(image, text, (x, y), font, scale, colour, weight, cv2.LINE_AA)
 
@@ -56,7 +56,7 @@ def question_png(reading, marks, top_mm, bottom_mm):
             _dashed_rectangle(band, a, b, colour, width)
         else:
             cv2.rectangle(band, a, b, colour, width)
-        _label(band, text, a[0] - 10, b[1] + 30, colour)
+        _label(band, text, (a[0] + b[0]) // 2, b[1] + 34, colour)
     band = band[:, _px(MARGIN_MM):band.shape[1] - _px(MARGIN_MM)]
     ok, png = cv2.imencode(".png", band)
     return png.tobytes() if ok else None
