@@ -290,6 +290,14 @@ def _screen_choices(topic, rated):
     return _choices(topic)
 
 
+def _screen(s, topic_id):
+    """Return (resident, settings, topic, rated option id, choices) for the screen a voice request is about."""
+    resident, _home, settings = _context(s)
+    topic = _topic_for(s, resident, topic_id)
+    rated = request.args.get("rated", type=int)
+    return resident, settings, topic, rated, _screen_choices(topic, rated)
+
+
 def _screen_url(topic, rated, **params):
     if rated is not None:
         return url_for("kiosk.rate", topic_id=topic.id, option_id=rated, **params)
@@ -338,11 +346,8 @@ def listen(topic_id):
 
     With ``yesno=1`` it hears only yes or no (the "Is that right?" and one-at-a-time screens).
     """
-    rated = request.args.get("rated", type=int)
     with db().read() as s:
-        resident, home_, settings = _context(s)
-        topic = _topic_for(s, resident, topic_id)
-        choices = _screen_choices(topic, rated)
+        _resident, settings, topic, rated, choices = _screen(s, topic_id)
         if request.args.get("yesno") == "1":
             choices = [(v, YESNO_WORDS[v], YESNO_WORDS[v], None) for v in YESNO_WORDS]
         options = _spoken_options(settings, choices)
@@ -365,11 +370,8 @@ def listen(topic_id):
 @bp.get("/topics/<int:topic_id>/not-right")
 def not_right(topic_id):
     """The resident said the answer heard was not right: ask again, or after two misses one option at a time."""
-    rated = request.args.get("rated", type=int)
     with db().read() as s:
-        resident, home_, settings = _context(s)
-        topic = _topic_for(s, resident, topic_id)
-        _screen_choices(topic, rated)
+        _resident, _settings, topic, rated, _choices = _screen(s, topic_id)
     if _misses(topic_id, rated, add=1) >= MISSES_BEFORE_ONE_BY_ONE:
         return redirect(url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=0))
     return redirect(_screen_url(topic, rated))
@@ -378,11 +380,8 @@ def not_right(topic_id):
 @bp.get("/topics/<int:topic_id>/one-by-one")
 def one_by_one(topic_id):
     """After two misses, ask about each answer in turn as a yes/no question; after the last, offer touch."""
-    rated = request.args.get("rated", type=int)
     with db().read() as s:
-        resident, home_, settings = _context(s)
-        topic = _topic_for(s, resident, topic_id)
-        choices = _screen_choices(topic, rated)
+        resident, settings, topic, rated, choices = _screen(s, topic_id)
         i = max(request.args.get("i", 0, type=int), 0)
         if i >= len(choices):
             _misses(topic_id, rated, clear=True)
