@@ -7,6 +7,7 @@ import pytest
 
 from accessible import printouts, topics
 from accessible.models import Home, Person
+from tests.browser.conftest import browser, demo_server, playwright_instance  # noqa: F401 (for the browser test)
 
 DPI = 200
 

@@ -94,8 +94,8 @@
       });
       return reading;
     }).then(function () {
-      say("Finished: " + read + " of " + pages.length + " pages read, " + recorded + " answers recorded, " +
-          review + " for you to look at.");
+      say("Finished: " + read + " of " + pages.length + " pages read, " + recorded +
+          (recorded === 1 ? " answer" : " answers") + " recorded, " + review + " for you to look at.");
       done.hidden = false;
     }).catch(function (err) {
       say(err.message);

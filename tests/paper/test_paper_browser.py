@@ -1,0 +1,71 @@
+"""Staff upload a pile of filled forms in real Chromium: progress page by page, then settle the review in a click."""
+
+import subprocess
+
+import cv2
+import pytest
+from sqlalchemy import select
+
+from accessible import printouts, responses
+from accessible.models import Person, Topic
+from tests.browser.conftest import axe_violations, sign_in, small_targets
+from tests.paper.test_read import mark, photograph
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_pile_of_forms_is_read_with_progress_and_the_doubtful_one_settled_in_one_click(browser, demo_server,
+                                                                                            tmp_path):
+    base, db = demo_server
+    with db.write() as s:
+        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
+        asked = [p for p in s.scalars(select(Person).where(Person.kind == "resident", Person.active))
+                 if printouts.topics.is_asked(p, menu)][:2]
+        results = [printouts.render(s, menu, "form", None, base, resident=r) for r in asked]
+        menu_id = menu.id
+    files = []
+    for n, result in enumerate(results):
+        (tmp_path / f"f{n}.pdf").write_bytes(result.pdf)
+        subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile",
+                        str(tmp_path / f"f{n}.pdf"), str(tmp_path / f"page{n}")], check=True)
+        image = cv2.imread(str(tmp_path / f"page{n}.png"))
+        ticks = [b for b in result.pages[0].boxes if b["value"] == "tick"]
+        mark(image, ticks[0])
+        if n == 1:
+            mark(image, ticks[1], "cross")  # two answers: staff decide
+        path = tmp_path / f"form {n + 1}.jpg"
+        cv2.imwrite(str(path), photograph(image))
+        files.append(str(path))
+    (tmp_path / "list.txt").write_text("milk, bread")
+    files.append(str(tmp_path / "list.txt"))
+
+    page = browser.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/staff/paper")
+    assert axe_violations(page) == []
+    page.set_input_files("#scans", files)
+    page.click("text=Read the forms")
+    page.wait_for_selector("#scan-status:has-text('Finished')", timeout=60_000)
+    assert page.inner_text("#scan-status") == "Finished: 2 of 2 pages read, 1 answer recorded, 1 for you to look at."
+    assert page.eval_on_selector("#scan-bar", "bar => [bar.value, bar.max]") == [2, 2]
+    listed = page.inner_text("#scan-results")
+    assert "form 1.jpg: 1 answer recorded." in listed and "form 2.jpg: 0 answers recorded, 1 for you to look at." \
+        in listed and "list.txt: list.txt is not a photo, a scan or a PDF." in listed
+    assert axe_violations(page) == [] and small_targets(page) == []
+
+    page.click("text=See what is waiting for you")
+    item = page.locator("article.review-item").filter(has_text=asked[1].name)
+    assert item.locator("img.crop").evaluate("img => img.complete && img.naturalWidth > 600")
+    assert "As read:" in item.inner_text() and "(read as ticked)" in item.inner_text()
+    assert axe_violations(page) == [] and small_targets(page) == []
+    label = results[1].pages[0].boxes[1]
+    with db.read() as s:
+        chosen = s.get(Topic, menu_id).options
+        second = next(o.label for o in chosen if o.id == label["option"])
+    item.get_by_role("button", name=f"{second} (read as ticked)").click()
+    assert "Thank you: that paper question is settled." in page.inner_text("main")
+    with db.read() as s:
+        topic = s.get(Topic, menu_id)
+        counted = {r.person_id: r.option.label for r in responses.latest(s, topic) if r.channel == "paper"}
+        assert counted[asked[1].id] == second
+    page.close()
