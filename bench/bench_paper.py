@@ -98,13 +98,14 @@ def _degrade(image, rng):
 _BOXES = {}
 
 
-def _unreadable(data):
-    """Return the page made too small (about 4 px/mm) or too blurred (0.6 mm) to read safely, as JPEG."""
+def _unreadable(sample, n):
+    """Return a page made too small (60-120 dpi) or too blurred (0.7 mm) to read safely, as JPEG."""
+    *_, dpi, _blur, data = sample
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if len(data) % 2:
-        image = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    if n % 2:
+        image = cv2.resize(image, None, fx=0.4, fy=0.4, interpolation=cv2.INTER_AREA)
     else:
-        image = cv2.GaussianBlur(image, (0, 0), 0.6 * image.shape[1] / 240)  # roughly px per mm of the page
+        image = cv2.GaussianBlur(image, (0, 0), 0.7 * dpi / 25.4)
     return cv2.imencode(".jpg", image)[1].tobytes()
 
 
@@ -140,7 +141,7 @@ def main(pages=120):
                 used.update(kinds)
                 samples.append((page.page_id, truth, *_degrade(image, rng)))
     jobs = [data for *_, data in samples]
-    bad = [_unreadable(data) for data in jobs[:12]]
+    bad = [_unreadable(sample, n) for n, sample in enumerate(samples[:12])]
     _init(boxes)
     started = time.perf_counter()
     outcomes = [_read(job) for job in jobs]
@@ -181,9 +182,10 @@ def main(pages=120):
           f"below 200 dpi {by[('low dpi', 'wrong')]}, 200 dpi and above {by[('high dpi', 'wrong')]}")
     print(f"boxes sent to review: {review}/{total} ({review / max(1, total):.2%})")
     print(f"speed: {one_core:.1f} pages/s on one core, {two_cores:.1f} pages/s on two (JPEG decode included)")
-    refused = [_read(job)[0] for job in bad]
-    print(f"bad pages (below 6 px/mm, or blurred 0.6 mm) refused with a message, nothing read: "
-          f"{sum(1 for r in refused if r.startswith('The picture is too'))}/{len(bad)}")
+    refused = Counter(_read(job)[0].split(".")[0] for job in bad)
+    print(f"bad pages (60-120 dpi, or blurred 0.7 mm) refused with a message, nothing read: "
+          f"{sum(n for r, n in refused.items() if r not in boxes)}/{len(bad)} ("
+          + "; ".join(f"{n}× {r}" for r, n in refused.items()) + ")")
     for message, count in errors.items():
         print(f"  not identified ({count}): {message}")
 

@@ -117,8 +117,8 @@ def straighten(grey, with_corners=False):
             source.extend(quad[0])
             target.extend((x * SCALE, y * SCALE) for x, y in known[int(marker_id)])
     if len(source) < 8:
-        raise PageNotRecognised("The corner marks could not be found. Scan or photograph the whole page, flat and "
-                                "in good light, with all four corners showing.")
+        raise PageNotRecognised("The corner marks could not be found. Scan or photograph the whole page, flat, sharp "
+                                "and in good light, with all four corners showing.")
     homography, _ = cv2.findHomography(np.float32(source), np.float32(target), cv2.RANSAC, 3.0)
     if homography is None:
         raise PageNotRecognised("The page is too bent or blurred to straighten. Scan it again, flat.")

@@ -251,3 +251,19 @@ def test_scans_from_150_to_300_dpi_read_the_same(db, form, dpi):
     scaled = cv2.resize(image, None, fx=dpi / DPI, fy=dpi / DPI, interpolation=cv2.INTER_AREA)
     with db.read() as s:
         assert states(read.read_page(scaled, answers.boxes_for(s))) == ["empty", "ticked", "empty"]
+
+
+def test_reading_the_same_scan_twice_from_the_command_line_counts_once(form, data, tmp_path, db, home):
+    from accessible.models import AuditEvent
+
+    _, image, boxes = form
+    mark(image, boxes[2])
+    cv2.imwrite(str(tmp_path / "scan.png"), image)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "scan.png"), "--json", "--data", str(data)])
+        assert json.loads(result.output.splitlines()[-1])["recorded"] == 1
+    with db.read() as s:
+        (answer,) = s.scalars(select(Response)).all()
+        assert answer.option_id == boxes[2]["option"]
+        replaced = s.scalars(select(AuditEvent).where(AuditEvent.detail.like("%newer scan%"))).all()
+        assert [(e.action, e.home_id, e.actor_id) for e in replaced] == [("delete", home["home"], None)]
