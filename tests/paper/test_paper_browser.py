@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from accessible import printouts, responses
 from accessible.models import Person, Topic
-from tests.browser.conftest import axe_violations, sign_in, small_targets
+from tests.browser.conftest import axe_violations, horizontal_scroll, sign_in, small_targets
 from tests.paper.test_read import mark, photograph
 
 pytestmark = pytest.mark.slow
@@ -58,6 +58,8 @@ def test_a_pile_of_forms_is_read_with_progress_and_the_doubtful_one_settled_in_o
     assert item.locator("img.crop").evaluate("img => img.complete && img.naturalWidth > 600")
     assert "As read:" in item.inner_text() and "(read as ticked)" in item.inner_text()
     assert axe_violations(page) == [] and small_targets(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})  # a phone, or a page zoomed to 400 %
+    assert not horizontal_scroll(page)
     label = results[1].pages[0].boxes[1]
     with db.read() as s:
         chosen = s.get(Topic, menu_id).options
