@@ -326,11 +326,10 @@ def _spoken_options(settings, choices):
     return options
 
 
-def _hear(options):
+def _hear(upload, options):
     """Run the listener on the uploaded recording; return (result, None) or (None, an error response)."""
     from accessible.speech import listen as listening
 
-    upload = request.files.get("audio")
     if upload is None:
         return None, (jsonify(error=_("No recording arrived. Please try again.")), 400)
     try:
@@ -351,7 +350,7 @@ def listen(topic_id):
         if request.args.get("yesno") == "1":
             choices = [(v, YESNO_WORDS[v], YESNO_WORDS[v], None) for v in YESNO_WORDS]
         options = _spoken_options(settings, choices)
-    heard, error = _hear(options)
+    heard, error = _hear(request.files.get("audio"), options)
     if error:
         return error
     result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}
