@@ -99,6 +99,8 @@ def _respondent(session, page, topic, scan, actor):
     """Return who the answers on this sheet count for: its resident, or the sheet's own anonymous person."""
     if page.resident_id is not None:
         return page.resident
+    if topic.personal:
+        return None  # a blank form of one resident's own goals: staff say who filled it in
     earlier = session.scalar(select(PaperScan).where(PaperScan.paper_page_id == page.id,
                                                      PaperScan.respondent_id.is_not(None)).order_by(PaperScan.id))
     if earlier is not None:
@@ -153,8 +155,8 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
     actor = actor or SimpleNamespace(id=None, home_id=topic.home_id)
     outcome.replaced = _replace_older(session, page, scan, actor)
     who = _respondent(session, page, topic, scan, actor)
-    if not topics.is_asked(who, topic):
-        who = None  # e.g. a blank form for one resident's own goals: staff say who filled it in
+    if who is not None and not topics.is_asked(who, topic):
+        who = None  # e.g. a blank form for families of a topic that now asks residents only
     boxes = {(b["option"], b["value"]): b for b in json.loads(page.layout)["boxes"]}
     for question in questions(reading.marks):
         verdict, detail = judge(question)

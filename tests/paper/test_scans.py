@@ -268,3 +268,26 @@ def test_upload_page_by_page_for_progress(staff_client, form, db, tmp_path):
     assert refused.status_code == 400 and refused.json["message"] == \
         "notes.txt: notes.txt is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files."
     assert staff_client.post(f"{url}/3", data={"csrf_token": token}).json["error"] == "pile.pdf has no page 3."
+
+
+def test_a_blank_form_of_one_residents_own_goals_asks_staff_who_filled_it_in(staff_client, db, home, tmp_path):
+    with db.write() as s:
+        margaret = s.get(Person, home["residents"][0])
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "My goals", "What would you like to do more of?",
+                                    options=["Walks", "Baking"], resident=margaret)
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", None, "http://localhost")
+    (sheet,) = rasterise(result.pdf, tmp_path)
+    mark(sheet, [b for b in result.pages[0].boxes if b["value"] == "tick"][1])
+    page = text(upload(staff_client, [("goals.png", png(sheet))]))
+    assert "goals.png: 0 answers recorded, 1 for you to look at." in page
+    assert "Why: staff say who filled in this form." in text(staff_client.get("/staff/paper"))
+    with db.read() as s:
+        assert s.scalars(select(Person).where(Person.active.is_(False))).all() == []  # nobody made up
+        item_id = s.scalars(select(PaperReview.id)).one()
+        baking = result.pages[0].boxes[1]["option"]
+    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(baking), "person": str(home["residents"][0])},
+         form_url="/staff/paper")
+    with db.read() as s:
+        answer = s.scalars(select(Response)).one()
+        assert (answer.person_id, answer.option_id, answer.channel) == (home["residents"][0], baking, "paper")

@@ -33,8 +33,13 @@
     return fetch(url, {method: "POST", body: data, credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(ended);
   }
+  var MAX_BYTES = 60 * 1024 * 1024;
   function sendFile(file, index, count) {
     return new Promise(function (resolve) {
+      if (file.size > MAX_BYTES) {
+        resolve({error: file.name + " is too big (" + Math.round(file.size / 1048576) + " MB); send at most 60 MB at once."});
+        return;
+      }
       var data = new FormData();
       data.append("csrf_token", token);
       data.append("scan", file, file.name);
@@ -45,6 +50,7 @@
         if (e.lengthComputable) { bar.max = count; bar.value = index + e.loaded / e.total; }
       };
       xhr.onload = function () {
+        if (xhr.status === 413) { resolve({error: file.name + " is too big; send at most 60 MB at once."}); return; }
         var result = null;
         try { result = JSON.parse(xhr.responseText); } catch (err) { result = null; }
         if (!result) {
