@@ -188,10 +188,8 @@ def original_page(upload_id, number):
         except (read.BadScan, FileNotFoundError):
             abort(404)
         audit.record(s, s.merge(g.staff), "view", upload, detail=f"page {number} of an uploaded scan")
-    ok, png = cv2.imencode(".png", image)
-    response = current_app.response_class(png.tobytes(), mimetype="image/png")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    _ok, png = cv2.imencode(".png", image)
+    return _private(current_app.response_class(png.tobytes(), mimetype="image/png"))
 
 
 @bp.get("/staff/paper/uploads/<int:upload_id>/original")
@@ -204,7 +202,11 @@ def original_file(upload_id):
         audit.record(s, s.merge(g.staff), "view", upload, detail="uploaded scan downloaded")
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=kind, as_attachment=True, download_name=name, max_age=0)
+    return _private(send_file(path, mimetype=kind, as_attachment=True, download_name=name, max_age=0))
+
+
+def _private(response):
+    """Keep a scan of people's answers out of every cache."""
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

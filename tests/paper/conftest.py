@@ -13,6 +13,7 @@ DPI = 200
 
 
 def _printed(db, home, tmp_path, kind):
+    """Print Margaret's personalised form of a lunch topic of *kind*; rasterise its first page as a scanner would."""
     with db.write() as s:
         topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
                                     kind=kind, options=["Fish pie", "Cawl", "Curry"])
@@ -35,15 +36,4 @@ def rate_form(db, home, tmp_path):
 @pytest.fixture
 def form(db, home, data, tmp_path):
     """Print Margaret's personalised menu form; return (pdf path, first page image, its boxes)."""
-    with db.write() as s:
-        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
-                                    options=["Fish pie", "Cawl", "Curry"])
-        topics.move_to(s, topic, "choosing")
-        result = printouts.render(s, topic, "form", data, "http://localhost",
-                                  resident=s.get(Person, home["residents"][0]))
-    pdf = tmp_path / "form.pdf"
-    pdf.write_bytes(result.pdf)
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(tmp_path / "page")], check=True)
-    image = cv2.imread(str(tmp_path / "page.png"))
-    return pdf, image, result.pages[0].boxes
+    return _printed(db, home, tmp_path, "choose")
