@@ -291,3 +291,27 @@ def test_a_blank_form_of_one_residents_own_goals_asks_staff_who_filled_it_in(sta
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
         assert (answer.person_id, answer.option_id, answer.channel) == (home["residents"][0], baking, "paper")
+
+
+def test_an_idea_written_on_a_blank_family_form_is_typed_in_as_that_anonymous_family_members(staff_client, db,
+                                                                                                home, tmp_path):
+    from accessible.models import Option
+
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Garden", "What should we grow in the garden?",
+                                    options=["Tomatoes"])
+        topics.move_to(s, topic, "ideas")
+        result = printouts.render(s, topic, "form", None, "http://localhost", audience="family")
+    (sheet,) = rasterise(result.pdf, tmp_path)
+    (space,) = [b for b in result.pages[0].boxes if b["value"] == "write-in"]
+    cv2.putText(sheet, "Sweet peas", (int((space["x_mm"] + 5) * 200 / 25.4), int((space["y_mm"] + 20) * 200 / 25.4)),
+                cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 1.6, (40, 40, 40), 3)
+    upload(staff_client, [("garden.png", png(sheet))])
+    assert "Type what is written (it becomes an idea, attributed to them)" in text(staff_client.get("/staff/paper"))
+    with db.read() as s:
+        item_id = s.scalars(select(PaperReview.id)).one()
+    post(staff_client, f"/staff/paper/review/{item_id}", {"text": "Sweet peas", "person": ""}, form_url="/staff/paper")
+    with db.read() as s:
+        idea = s.scalars(select(Option).where(Option.label == "Sweet peas")).one()
+        assert (idea.proposed_by.kind, idea.proposed_by.name, idea.recorded_by_id) == (
+            "family", "Anonymous family member", home["staff"])
