@@ -246,6 +246,10 @@ class Option(Base):
     #: "openmoji:<hexcode>" or "photo:<id>"; None until one is chosen.
     picture: Mapped[str | None] = mapped_column(String(100))
     picture_alt: Mapped[str | None] = mapped_column(String(300))
+    #: The option in the other style, kept when staff change style: a photo where `picture` is a symbol, or a
+    #: symbol where it is a photo. A resident who prefers photos (or symbols) sees that one.
+    second_picture: Mapped[str | None] = mapped_column(String(100))
+    second_picture_alt: Mapped[str | None] = mapped_column(String(300))
     #: What is read aloud, where it differs from the label.
     spoken_text: Mapped[str | None] = mapped_column(String(300))
     #: Other words a resident may say for it, one per line.
@@ -264,6 +268,14 @@ class Option(Base):
     @property
     def synonym_list(self):
         return [s.strip() for s in (self.synonyms or "").splitlines() if s.strip()]
+
+    def picture_for(self, style="symbols"):
+        """Return (picture, alt text) in the *style* a resident prefers ("photos" or "symbols"), if it has one."""
+        wanted = "photo:" if style == "photos" else "openmoji:"
+        if self.second_picture and self.second_picture.startswith(wanted) and not (
+                self.picture or "").startswith(wanted):
+            return self.second_picture, self.second_picture_alt
+        return self.picture, self.picture_alt
 
 
 class Response(Base):

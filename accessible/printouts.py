@@ -15,8 +15,9 @@ AUDIENCES = ("resident", "family")
 MAX_COPIES = 200
 
 
-def _option(data_dir, option):
-    kind, _, ident = (option.picture or "").partition(":")
+def _option(data_dir, option, style=None):
+    picture, alt = option.picture_for(style) if style else (option.picture, option.picture_alt)
+    kind, _, ident = (picture or "").partition(":")
     path = None
     if kind == "openmoji" and pictures.symbol(ident) is not None:
         path = pictures.SVG_DIR / f"{pictures.symbol(ident).id}.svg"
@@ -25,12 +26,12 @@ def _option(data_dir, option):
             path = pictures.photo(data_dir, ident).path
         except KeyError:
             path = None  # a photo removed since: print the words alone
-    return printing.PrintOption(option.id, option.label, path, option.picture_alt or option.label,
+    return printing.PrintOption(option.id, option.label, path, alt or option.label,
                                 openmoji=kind == "openmoji" and path is not None)
 
 
-def print_topic_of(session, topic, data_dir, lang=None):
-    """Return the topic as the printing library takes it."""
+def print_topic_of(session, topic, data_dir, lang=None, style=None):
+    """Return the topic as the printing library takes it, with pictures in *style* ("photos" or "symbols") if given."""
     home = session.get(Home, topic.home_id)
     tally = responses.tally(session, topic, "choosing")
     tallies = []
@@ -39,7 +40,7 @@ def print_topic_of(session, topic, data_dir, lang=None):
         tallies.append((group.name, rows))
     return printing.PrintTopic(
         id=topic.id, question=topic.question, kind=topic.kind, stage=topic.stage,
-        options=[_option(data_dir, o) for o in topic.accepted_options],
+        options=[_option(data_dir, o, style) for o in topic.accepted_options],
         outcome=topic.outcome.decision if topic.outcome else None,
         outcome_reason=topic.outcome.reason if topic.outcome else None,
         tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name,
@@ -70,7 +71,9 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
         raise Invalid({"what": "This topic has no options to print yet."})
-    printable = print_topic_of(session, topic, data_dir, lang)
+    # A printout for one resident shows photos or symbols as their needs say; a batch shows the main pictures.
+    style = resident.needs.picture_style if resident is not None and resident.needs else None
+    printable = print_topic_of(session, topic, data_dir, lang, style)
     base_url = base_url.rstrip("/")
     if what == "menu":
         return printing.render_menu(printable, base_url, progress=progress)

@@ -185,6 +185,13 @@ def set_picture(session, option, picture, picture_alt, actor=None):
     alt = " ".join((picture_alt or "").split())
     if not alt:
         raise Invalid({"picture_alt": "Describe the picture in a few words, for people who cannot see it."})
+    old_kind = (option.picture or "").partition(":")[0]
+    if option.picture and old_kind != kind:
+        # A photo beside a symbol (or the other way round): both are kept, and each resident sees the style
+        # their communication needs say. The newest is what everyone else sees.
+        option.second_picture, option.second_picture_alt = option.picture, option.picture_alt
+    elif (option.second_picture or "").startswith(f"{kind}:"):
+        option.second_picture = option.second_picture_alt = None
     option.picture, option.picture_alt = picture, alt
     audit.record(session, actor, "update", option, detail="picture")
     return option

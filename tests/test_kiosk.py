@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from accessible import topics
+from accessible import people, topics
 from accessible.models import Home, Option, Person, Response, Topic
-from tests.conftest import post
+from tests.conftest import PASSWORD, post
 from tests.test_staff import text
 
 
@@ -237,3 +237,33 @@ def test_yes_by_voice_on_a_one_at_a_time_question_records_that_option(staff_clie
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
         assert (answer.option.label, answer.channel) == ("Shepherd's pie", "voice")
+
+
+def test_each_resident_sees_photos_or_symbols_as_their_needs_say(app, home, open_topics, db, data):
+    from PIL import Image
+
+    from accessible import pictures
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "orange").save(buffer, format="JPEG")
+    with db.write() as s:
+        fish = s.scalars(select(Option).where(Option.topic_id == open_topics["menu"],
+                                              Option.label == "Fish pie")).one()
+        symbol = fish.picture
+        photo = pictures.save_photo(str(data), buffer.getvalue(), "fish.jpg", "Our cook's fish pie")
+        topics.set_picture(s, fish, f"photo:{photo.id}", photo.alt_text)
+        assert (fish.picture, fish.second_picture) == (f"photo:{photo.id}", symbol)  # the symbol is kept
+        people.set_needs(s.get(Person, home["residents"][2]).needs, picture_style="symbols")
+        people.set_needs(s.get(Person, home["residents"][0]).needs, picture_style="photos")
+
+    def fish_picture(resident_id):
+        device = app.test_client()  # each resident's kiosk is a device of its own, started by staff
+        assert post(device, "/login", {"username": "sam", "password": PASSWORD}).status_code == 302
+        kiosk = kiosk_for(device, resident_id)
+        page = kiosk.get(f"/kiosk/topics/{open_topics['menu']}").get_data(as_text=True)
+        card = re.search(r'<a class="choice-card"[^>]*>\s*<img src="([^"]+)"[^>]*>\s*<span class="choice-label">'
+                         r"Fish pie", page)
+        return card.group(1)
+
+    assert fish_picture(home["residents"][0]) == f"/pictures/photo/{photo.id}"
+    assert fish_picture(home["residents"][2]) == f"/pictures/symbol/{symbol.split(':')[1]}.svg"

@@ -67,3 +67,33 @@ def test_print_command_makes_one_form_per_resident(tmp_path):
     assert result.exit_code == 0 and "(24 answer pages)" in result.output  # 12 residents × 2 pages
     result = CliRunner().invoke(main, ["print", "poster", "1", "-o", str(tmp_path / "p.pdf"), "--data", str(tmp_path)])
     assert result.exit_code == 1 and "record the decision first" in result.output
+
+
+def test_a_residents_own_printout_shows_photos_or_symbols_as_their_needs_say(db, data, menu, home, tmp_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from accessible import people, pictures
+    from accessible.models import Option
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (255, 0, 255)).save(buffer, format="PNG")  # a magenta no symbol uses
+    with db.write() as s:
+        photo = pictures.save_photo(str(data), buffer.getvalue(), "fish.png", "Our cook's fish pie")
+        fish = s.scalars(select(Option).where(Option.topic_id == menu, Option.label == "Fish pie")).one()
+        topics.set_picture(s, fish, f"photo:{photo.id}", photo.alt_text)
+        margaret, eileen = (s.get(Person, i) for i in (home["residents"][0], home["residents"][2]))
+        people.set_needs(margaret.needs, picture_style="photos")
+        people.set_needs(eileen.needs, picture_style="symbols")
+
+    def magenta_pixels(resident_id):
+        with db.write() as s:
+            result = printouts.render(s, s.get(Topic, menu), "form", data, "http://localhost",
+                                      resident=s.get(Person, resident_id))
+        pages = raster(result.pdf, tmp_path / str(resident_id), dpi=50)
+        return sum(int(np.sum((p[..., 0] > 200) & (p[..., 1] < 60) & (p[..., 2] > 200))) for p in pages)
+
+    assert magenta_pixels(home["residents"][0]) > 500  # Margaret prefers photos: the photo of the fish pie
+    assert magenta_pixels(home["residents"][2]) == 0  # Eileen prefers symbols: the fish symbol instead
