@@ -43,8 +43,8 @@ def person_data(session, person):
                           "expires_at": _when(k.expires_at), "revoked_at": _when(k.revoked_at)}
                          for k in session.scalars(select(FamilyLink).where(
                              or_(FamilyLink.family_id == person.id, FamilyLink.resident_id == person.id)))],
-        "photos": [o.picture for o in session.scalars(select(Option).where(Option.proposed_by_id == person.id))
-                   if o.picture and o.picture.startswith("photo:")],
+        "photos": [p for o in session.scalars(select(Option).where(Option.proposed_by_id == person.id))
+                   for p in (o.picture, o.second_picture) if p and p.startswith("photo:")],
         "record_views": [{"action": e.action, "record": e.record_type, "time": _when(e.at),
                           "by": e.actor.name if e.actor else None}
                          for e in session.scalars(select(AuditEvent).where(AuditEvent.resident_id == person.id)
