@@ -2,7 +2,6 @@
 
 import io
 import json
-import re
 import statistics
 import struct
 import threading
@@ -149,7 +148,8 @@ def _engine(name, language, models_dir):
                 if key not in _engines:
                     _engines[key] = VoskEngine(folder)
                 return _engines[key]
-    if language != "en" and name == "auto":
+    # Welsh has no speech model of its own here: the English one listens, with Welsh pronunciations.
+    if language not in ("en", "cy") and name == "auto":
         raise EngineUnavailable(f"no speech model for language {language!r} is installed; "
                                 "`accessible models list` shows what can be installed")
     with _engines_lock:
@@ -158,23 +158,19 @@ def _engine(name, language, models_dir):
         return _engines["pocketsphinx"]
 
 
-def language_of(options):
-    """Return the language the option labels are written in (``ko`` for Hangul, else ``en``)."""
-    text = " ".join(o if isinstance(o, str) else str(o.get("label", "")) for o in options)
-    return "ko" if re.search(r"[\uac00-\ud7a3]", text) else "en"
-
-
-def listen(audio, options, engine="auto", models_dir=None, yesno=None):
+def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=None):
     """Return which of *options* the speech in *audio* chooses: ``{"choice", "confidence", "heard", "engine", "ms"}``.
+
+    *language* (``en``, ``cy``, ``ko``) is the screen's; when None it is guessed from the option labels.
 
     :raises BadAudio: when the audio cannot be read.
     :raises ValueError: for bad options or an unknown engine name.
     :raises EngineUnavailable: when the asked-for engine has no model here.
     """
     started = time.perf_counter()
-    grammar = build_grammar(options, yesno=yesno)
+    grammar = build_grammar(options, yesno=yesno, language=language)
     samples = read_wav(audio)
-    chosen = _engine(engine, language_of(options), models_dir)
+    chosen = _engine(engine, grammar.language, models_dir)
     if np.max(np.abs(samples), initial=0.0) < 1e-3:
         decoded_choice, confidence, heard = None, 0.0, ""  # silence: nothing was said
     else:
