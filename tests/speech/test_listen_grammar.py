@@ -53,3 +53,11 @@ def test_normalise_spells_digits_and_drops_punctuation():
 def test_bad_options_are_refused(options):
     with pytest.raises(ValueError):
         build_grammar(options)
+
+
+@pytest.mark.parametrize("text", ["third", "last", "option two", "the fourth"])
+def test_short_ordinals_that_fit_other_speech_are_not_in_the_grammar(text):
+    options = ["Bingo", "Garden walk", "Music", "Bara brith"]
+    assert chosen(options, text) is None
+    assert chosen(options, "the third one") == "Music"
+    assert chosen(options, "number four") == "Bara brith"
