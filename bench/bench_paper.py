@@ -9,6 +9,7 @@ Run: PYTHONPATH=. .venv/bin/python bench/bench_paper.py [pages]
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -182,7 +183,7 @@ def main(pages=120):
           f"below 200 dpi {by[('low dpi', 'wrong')]}, 200 dpi and above {by[('high dpi', 'wrong')]}")
     print(f"boxes sent to review: {review}/{total} ({review / max(1, total):.2%})")
     print(f"speed: {one_core:.1f} pages/s on one core, {two_cores:.1f} pages/s on two (JPEG decode included)")
-    refused = Counter(_read(job)[0].split(".")[0] for job in bad)
+    refused = Counter(re.sub(r"about [0-9.]+", "about N", _read(job)[0].split(". ")[0]) for job in bad)
     print(f"bad pages (60-120 dpi, or blurred 0.7 mm) refused with a message, nothing read: "
           f"{sum(n for r, n in refused.items() if r not in boxes)}/{len(bad)} ("
           + "; ".join(f"{n}× {r}" for r, n in refused.items()) + ")")
