@@ -2,7 +2,6 @@
 
 import io
 import json
-import subprocess
 import wave
 
 import numpy as np
@@ -18,19 +17,11 @@ NAMES = ["Siobhan", "Bara brith", "Garden"]
 
 
 @pytest.fixture(scope="session")
-def speak(tmp_path_factory):
-    """Return a function that says text with espeak-ng into a cached WAV and returns its path."""
-    folder = tmp_path_factory.mktemp("speech")
-    made = {}
+def speak(espeak_wav):
+    """Return conftest's espeak_wav with this file's default voice."""
 
-    def say(text, voice="en-gb+m1", speed=140, pitch=50, lang_check=True):
-        key = (text, voice, speed, pitch)
-        if key not in made:
-            path = folder / f"u{len(made):03d}.wav"
-            subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(path), text],
-                           check=True, capture_output=True)
-            made[key] = path
-        return made[key]
+    def say(text, voice="en-gb+m1", speed=140, pitch=50):
+        return espeak_wav(text, voice, speed, pitch)
 
     return say
 
