@@ -1,9 +1,11 @@
 """Export and import data: a topic's results (CSV, JSON) and a whole home as one JSON archive."""
 
+import base64
 import csv
 import io
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import Date, select
 
@@ -18,6 +20,9 @@ from accessible.models import (
     OutcomeNotice,
     PaperPage,
     PaperReview,
+    PaperScan,
+    PaperScanRecord,
+    PaperUpload,
     Person,
     Response,
     Topic,
@@ -25,6 +30,7 @@ from accessible.models import (
     family_of,
     topic_owner,
 )
+from accessible.paper import answers, scans
 from accessible.responses import group_of, latest
 
 ARCHIVE_FORMAT = "accessible-home/1"
@@ -79,6 +85,10 @@ _TABLES = [
     (OutcomeNotice, {"outcome_id": Outcome, "resident_id": Person}),
     (PaperPage, {"topic_id": Topic, "resident_id": Person}),
     (PaperReview, {"paper_page_id": PaperPage, "topic_id": Topic, "option_id": Option}),
+    (PaperUpload, {"home_id": Home, "uploaded_by_id": Person}),
+    (PaperScan, {"paper_page_id": PaperPage, "upload_id": PaperUpload, "respondent_id": Person,
+                 "read_by_id": Person}),
+    (PaperScanRecord, {"scan_id": PaperScan, "response_id": Response, "review_id": PaperReview}),
     (AuditEvent, {"home_id": Home, "actor_id": Person, "resident_id": Person}),
 ]
 _LINKS = [(family_of, {"family_id": Person, "resident_id": Person}),
@@ -99,13 +109,23 @@ def _rows_of(session, model, home_id):
         query = select(table).where(table.c.home_id == home_id)
     elif model in (CommunicationNeeds, FamilyLink, OutcomeNotice):
         query = select(table).join(Person, Person.id == table.c.resident_id).where(Person.home_id == home_id)
+    elif model in (PaperScan, PaperScanRecord):
+        query = select(table)
+        if model is PaperScanRecord:
+            query = query.join(PaperScan, PaperScan.id == table.c.scan_id)
+        query = (query.join(PaperPage, PaperPage.id == PaperScan.paper_page_id)
+                 .join(Topic, Topic.id == PaperPage.topic_id).where(Topic.home_id == home_id))
     else:
         query = select(table).join(Topic, Topic.id == table.c.topic_id).where(Topic.home_id == home_id)
     return [{k: _plain(v) for k, v in row._mapping.items()} for row in session.execute(query.order_by(table.c.id))]
 
 
-def export_home(session, home_id):
-    """Return all of one home's data as a JSON-ready archive, for moving to a new machine."""
+def export_home(session, home_id, data_dir=None):
+    """Return all of one home's data as a JSON-ready archive, for moving to a new machine.
+
+    With the home's *data_dir*, the archive's "files" hold the kept scans and review crops its rows name
+    (base64, by their path in the data folder); without it they are left out.
+    """
     archive = {"format": ARCHIVE_FORMAT, "tables": {}}
     people_ids = set(session.scalars(select(Person.id).where(Person.home_id == home_id)))
     topic_ids = set(session.scalars(select(Topic.id).where(Topic.home_id == home_id)))
@@ -116,14 +136,47 @@ def export_home(session, home_id):
         owned = people_ids if refs[first] is Person else topic_ids
         rows = session.execute(select(table).where(table.c[first].in_(owned)))
         archive["tables"][table.name] = [dict(r._mapping) for r in rows]
+    if data_dir is not None:
+        archive["files"] = _files_of(archive["tables"], data_dir)
     return archive
 
 
-def import_home(session, archive):
-    """Create a new home from an archive made by export_home; return it. Ids are given anew."""
+def _files_of(tables, data_dir):
+    """Return the files under scans/ that a home's rows name, as {path in the data folder: base64}."""
+    paths = [_original(data_dir, row["stored"]) for row in tables["paper_upload"]]
+    paths += [_crop(data_dir, row["crop"]) for row in tables["paper_review"] if row["crop"]]
+    # A file gone from the data folder is left out; its page shows "not found" as it already did.
+    return {_key(path, data_dir): base64.b64encode(path.read_bytes()).decode("ascii")
+            for path in paths if path is not None and path.is_file()}
+
+
+def _original(data_dir, stored):
+    return scans.originals(data_dir) / stored
+
+
+def _crop(data_dir, name):
+    try:
+        return answers.crop_path(data_dir, name)
+    except KeyError:
+        return None  # not the name of a crop
+
+
+def _key(path, data_dir):
+    """Return a file's name in an archive: its path inside the data folder, with forward slashes."""
+    return Path(path).relative_to(data_dir).as_posix()
+
+
+def import_home(session, archive, data_dir=None):
+    """Create a new home from an archive made by export_home; return it. Ids are given anew.
+
+    With *data_dir*, the kept scans and review crops in the archive are put in that data folder. An archive
+    made before scans were archived imports too, without them.
+    """
     if archive.get("format") != ARCHIVE_FORMAT:
         raise ValueError(f"This is not a home archive this version can read (expected {ARCHIVE_FORMAT}).")
     new_ids = {model: {} for model, _ in _TABLES}
+    files = archive.get("files", {}) if data_dir is not None else {}
+    crops = []
     for model, refs in _TABLES:
         for row in archive["tables"].get(model.__tablename__, []):
             values = {}
@@ -147,10 +200,33 @@ def import_home(session, archive):
             session.add(obj)
             session.flush()
             new_ids[model][old_id] = obj.id
+            if model is PaperReview and files and _crop(data_dir, obj.crop) is not None:
+                crops.append((obj, files.get(_key(_crop(data_dir, obj.crop), data_dir))))
     for table, refs in _LINKS:
         for row in archive["tables"].get(table.name, []):
             session.execute(table.insert().values({k: new_ids[refs[k]][v] for k, v in row.items()}))
+    # The files last, once every row is in. A file left by an import that fails is unused, never wrong:
+    # an original is named by its content, a crop by a new random name.
+    for row in archive["tables"].get(PaperUpload.__tablename__, []) if files else []:
+        name = _key(_original(data_dir, row["stored"]), data_dir)
+        if name in files:
+            scans.restore(data_dir, row["stored"], _decoded(files[name], name))
+    for item, data in crops:
+        if data is not None:
+            png = _decoded(data, item.crop)
+            if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+                raise ValueError(f"the review crop {item.crop} in the archive is not a picture")
+            # A crop's name is only a random key: a new one cannot clash with one already in this data folder.
+            item.crop = answers.save_crop(data_dir, png)
+    session.flush()
     return session.get(Home, new_ids[Home][archive["tables"]["home"][0]["id"]])
+
+
+def _decoded(text, name):
+    try:
+        return base64.b64decode(text, validate=True)
+    except (TypeError, ValueError):
+        raise ValueError(f"the file {name} in the archive is damaged") from None
 
 
 def _remap_boxes(text, new_ids, key):

@@ -1,14 +1,24 @@
 """Exports: a topic's results as CSV/JSON, a whole home as an archive that imports to the same results."""
 
+import contextlib
 import csv
 import io
 import json
+import re
 from collections import Counter
+
+import cv2
+import numpy as np
+from sqlalchemy import select
 
 from accessible import archive, responses, topics
 from accessible.db import Database
 from accessible.demo import create_demo
-from tests.conftest import sqlite_only
+from accessible.models import Response
+from tests.conftest import PASSWORD, post, sqlite_only
+from tests.paper.test_read import mark, photograph
+from tests.paper.test_scans import rasterise, upload
+from tests.test_staff import text
 
 
 def _tallies(s, home_id):
@@ -86,4 +96,116 @@ def test_printed_pages_still_point_at_their_topic_after_an_import(db, data, tmp_
         boxes = json.loads(page.layout)["boxes"]
         assert {b["topic"] for b in boxes} == {new_menu.id}
         assert {b["option"] for b in boxes if b["option"]} <= {o.id for o in new_menu.options}
+    other.dispose()
+
+
+
+def _a_home_with_a_scanned_form(staff_client, db, home, tmp_path):
+    """Print Margaret's rating form, fill it in (one clear row, one with two marks), photograph and upload it.
+
+    Return the photo's bytes, the printed page as scanned before anything was written on it, and its tick boxes.
+    """
+    from accessible import printouts
+    from accessible.models import Home, Person
+
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
+                                    kind="rate", options=["Fish pie", "Cawl", "Curry"])
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", None, "http://localhost",
+                                  resident=s.get(Person, home["residents"][0]))
+    blank = rasterise(result.pdf, tmp_path)[0]
+    ticks = [b for b in result.pages[0].boxes if b["value"] != "write-in"]
+    sheet = mark(blank.copy(), ticks[0])  # Fish pie: like
+    mark(mark(sheet, ticks[3]), ticks[5], "cross")  # Cawl: like and don't like, so staff look
+    photo = cv2.imencode(".jpg", photograph(sheet))[1].tobytes()
+    upload(staff_client, [("phone photo.jpg", photo)])
+    return photo, blank, ticks
+
+
+@contextlib.contextmanager
+def _staff_on(folder):
+    """Yield a client signed in as Sam on the app over *folder*, as on the machine the home moved to."""
+    from web import create_app
+
+    application = create_app({"DATA_DIR": str(folder), "TESTING": True})
+    try:
+        client = application.test_client()
+        assert post(client, "/login", {"username": "sam", "password": PASSWORD}).status_code == 302
+        yield client
+    finally:
+        application.extensions["db"].dispose()
+
+
+def _moved(exported, folder):
+    """Import an archive, as its JSON text travels, into a fresh data folder; return the database there."""
+    other = Database.for_data_dir(folder)
+    other.upgrade()
+    with other.write() as s:
+        archive.import_home(s, json.loads(json.dumps(exported)), folder)
+    return other
+
+
+def _crop_url(html):
+    return re.search(r'src="(/staff/paper/crops/[0-9a-f]{24}\.png)"', html).group(1)
+
+
+@sqlite_only
+def test_a_scanned_form_moves_with_the_home_and_staff_still_see_its_original_and_crop(staff_client, db, data,
+                                                                                       home, tmp_path):
+    photo, blank, ticks = _a_home_with_a_scanned_form(staff_client, db, home, tmp_path)
+    response = staff_client.get(_crop_url(staff_client.get("/staff/paper").get_data(as_text=True)))
+    crop_before = response.data
+    response.close()
+    with db.read() as s:
+        exported = archive.export_home(s, home["home"], data)
+    new = tmp_path / "new machine"
+    new.mkdir()
+    other = _moved(exported, new)
+    with _staff_on(new) as client:
+        html = client.get("/staff/paper").get_data(as_text=True)
+        page = text(client.get("/staff/paper"))
+        assert "Why: more than one box is marked" in page and "(page 1 of phone photo.jpg, read " in page
+        # The file exactly as it was uploaded, and the page as it was scanned.
+        link = re.search(r'href="(/staff/paper/uploads/\d+/pages/1\.png)">The whole page as it was scanned', html)
+        original = client.get(link.group(1).replace("/pages/1.png", "/original"))
+        assert original.status_code == 200 and original.data == photo
+        assert original.headers["Content-Disposition"] == 'attachment; filename="phone photo.jpg"'
+        original.close()
+        shown = client.get(link.group(1))
+        assert cv2.imdecode(np.frombuffer(shown.data, np.uint8), cv2.IMREAD_GRAYSCALE).shape == \
+            cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_GRAYSCALE).shape
+        # The crop of the question opens, the same picture as before the move.
+        crop = client.get(_crop_url(html))
+        assert crop.status_code == 200 and crop.mimetype == "image/png" and crop.data == crop_before
+        assert cv2.imdecode(np.frombuffer(crop.data, np.uint8), cv2.IMREAD_COLOR).shape[0] > 100
+        crop.close()
+        # What the scan recorded came too: the same sheet read again replaces it, answer and question alike.
+        again = mark(blank.copy(), ticks[1])  # Fish pie: not sure
+        page = text(upload(client, [("again.png", cv2.imencode(".png", again)[1].tobytes())]))
+        assert "again.png: 1 answer recorded. This page was read before: this reading replaces the earlier " \
+               "one, which no longer counts." in page
+        assert "Nothing is waiting." in text(client.get("/staff/paper"))
+    with other.read() as s:
+        assert [(r.option.label, r.value) for r in s.scalars(select(Response))] == [("Fish pie", "unsure")]
+    other.dispose()
+
+
+@sqlite_only
+def test_an_archive_made_before_scans_were_archived_still_imports(staff_client, db, data, home, tmp_path):
+    _a_home_with_a_scanned_form(staff_client, db, home, tmp_path)
+    with db.read() as s:
+        exported = archive.export_home(s, home["home"], data)
+    # What export_home wrote before: the same tables but these three, and no files.
+    for name in ("paper_upload", "paper_scan", "paper_scan_record"):
+        del exported["tables"][name]
+    del exported["files"]
+    new = tmp_path / "new machine"
+    new.mkdir()
+    other = _moved(exported, new)
+    with _staff_on(new) as client:
+        page = text(client.get("/staff/paper"))
+        assert "Why: more than one box is marked" in page and "The whole page as it was scanned" not in page
+    with other.read() as s:
+        assert [(r.option.label, r.value) for r in s.scalars(select(Response))] == [("Fish pie", "like")]
     other.dispose()

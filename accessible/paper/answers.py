@@ -70,7 +70,7 @@ def boxes_for(session, home_id=None):
     return lookup
 
 
-def _save(data_dir, png):
+def save_crop(data_dir, png):
     """Save a crop as a PNG in the data folder's scans/ for the review queue; return its name."""
     if data_dir is None or not png:
         return None
@@ -172,7 +172,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             item = PaperReview(
                 paper_page_id=page.id, topic_id=topic.id, kind="marks", why=why,
                 option_id=question[0].option if question[0].value in RATINGS and question[0].option else None,
-                marks=json.dumps([m.as_dict() for m in question]), crop=_save(data_dir, crop))
+                marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop))
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
@@ -188,7 +188,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
         if box["value"] == "write-in" and reading.image is not None and read.has_writing(reading, box):
             item = PaperReview(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
                                why="something is written in the space for ideas and comments", marks="[]",
-                               crop=_save(data_dir, overlay.area_png(reading, box)))
+                               crop=save_crop(data_dir, overlay.area_png(reading, box)))
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))

@@ -23,17 +23,31 @@ def keep(session, home_id, data_dir, name, data, actor=None):
     name = (Path(name or "upload").name or "upload")[:255]
     kind, pages = read.media_type(data, name)
     stored = f"{hashlib.sha256(data).hexdigest()}.{EXTENSIONS[kind]}"
-    path = originals(data_dir) / stored
-    if not path.exists():  # the same file uploaded again is kept once
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(path)
+    _store(originals(data_dir) / stored, data)
     upload = PaperUpload(home_id=home_id, name=name, stored=stored, media_type=kind, pages=pages,
                          uploaded_by_id=getattr(actor, "id", None))
     session.add(upload)
     session.flush()
     return upload
+
+
+def restore(data_dir, stored, data):
+    """Put a kept original back in the data folder under its stored name (from a home archive).
+
+    :raises ValueError: for a name that is not a kept original's, or a file that is not the one it names.
+    """
+    digest, _, extension = stored.partition(".")
+    if extension not in EXTENSIONS.values() or hashlib.sha256(data).hexdigest() != digest:
+        raise ValueError(f"the kept scan {stored!r} in the archive is damaged")
+    _store(originals(data_dir) / stored, data)
+
+
+def _store(path, data):
+    if not path.exists():  # the same file uploaded again is kept once
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
 
 
 def original_path(data_dir, upload):
