@@ -431,33 +431,63 @@ def paper_layout(pdf, as_json):
 @paper.command("read")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per page.")
+@click.option("--home", "home_id", type=int, help="Which home the forms are from, where the database holds more "
+                                                  "than one.")
 @with_data
-def paper_read(files, as_json, folder, db):
-    """Read filled forms (photos, scans, multi-page PDF or TIFF) and record the clear answers.
+def paper_read(files, as_json, home_id, folder, db):
+    """Read filled forms (photos, scans, multi-page PDF or TIFF), keep each file, and record the clear answers.
+
+    Each file is kept unchanged in the data folder, as an upload on the Filled forms page is.
 
     Example: accessible paper read scan1.jpg scan2.pdf --json
     """
-    from accessible.paper import answers, read
+    from pathlib import Path
+
+    from accessible.paper import read, scans
 
     db.upgrade()
-    pages = [(label, image) for path in files for label, image in read.page_images(path)]
+    with db.read() as s:
+        homes = s.scalars(select(Home.id).order_by(Home.id)).all()
+    if home_id is None and len(homes) > 1:
+        raise click.ClickException("This data folder holds more than one home: say which with --home.")
+    home_id = home_id or (homes[0] if homes else None)
+    if home_id not in homes:
+        raise click.ClickException("There is no such home in this data folder.")
+    # Every file is kept first, then read page by page, as the Filled forms page does.
+    pages = []
+    for path in files:
+        try:
+            with db.write() as s:
+                upload = scans.keep(s, home_id, folder, Path(path).name, Path(path).read_bytes())
+                pages += [(upload.id, number) for number in range(1, upload.pages + 1)]
+        except read.BadScan as e:
+            pages.append({"source": Path(path).name, "error": str(e)})
     with click.progressbar(pages, label="Reading pages", file=sys.stderr) as bar:
-        for label, image in bar:
-            try:
-                with db.write() as s:
-                    reading = read.read_page(image, answers.boxes_for(s), source=label)
-                    outcome = answers.record(s, reading, folder)
-            except (read.PageNotRecognised, read.BadScan) as e:
-                line = {"source": label, "error": str(e)}
-            else:
-                line = {**reading.as_dict(), "recorded": len(outcome.recorded), "review": outcome.review}
+        for page in bar:
+            line = page if isinstance(page, dict) else _read_kept(db, folder, *page)
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
             elif "error" in line:
-                click.echo(f"{label}: {line['error']}")
+                click.echo(f"{line['source']}: {line['error']}")
             else:
-                click.echo(f"{label}: page {line['page']}, {line['recorded']} answers recorded, "
-                           f"{len(line['review'])} for review")
+                again = ", replacing an earlier reading of the page" if line["replaced"] else ""
+                click.echo(f"{line['source']}: page {line['page']}, {line['recorded']} answers recorded, "
+                           f"{line['review']} for review{again}")
+
+
+def _read_kept(db, folder, upload_id, number):
+    """Read one page of a kept file and record it, as the Filled forms page does; return its result line."""
+    from accessible.models import PaperUpload
+    from accessible.paper import read, scans
+
+    with db.read() as s:
+        upload = s.get(PaperUpload, upload_id)
+        try:
+            label, image = scans.page_image(folder, upload, number)
+        except read.BadScan as e:
+            return {"source": upload.name if upload.pages == 1 else f"{upload.name}#page={number}", "error": str(e)}
+    with db.write() as s:
+        return scans.read_one(s, s.get(PaperUpload, upload_id), number, image, label, folder)
 
 
 @main.command("backup")

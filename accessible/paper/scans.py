@@ -70,5 +70,5 @@ def read_one(session, upload, number, image, label, data_dir, actor=None):
     except read.PageNotRecognised as e:
         return {"source": label, "error": str(e)}
     outcome = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
-    return {"source": label, "page": reading.page, "recorded": len(outcome.recorded), "review": len(outcome.review),
+    return {**reading.as_dict(), "recorded": len(outcome.recorded), "review": len(outcome.review),
             "replaced": outcome.replaced}

@@ -1,6 +1,7 @@
 """Scans kept and read again: the original upload, a newer scan replacing the older, blank forms, bad pages."""
 
 import io
+import json
 import re
 import subprocess
 
@@ -315,3 +316,55 @@ def test_an_idea_written_on_a_blank_family_form_is_typed_in_as_that_anonymous_fa
         idea = s.scalars(select(Option).where(Option.label == "Sweet peas")).one()
         assert (idea.proposed_by.kind, idea.proposed_by.name, idea.recorded_by_id) == (
             "family", "Anonymous family member", home["staff"])
+
+
+def test_forms_read_from_the_command_line_are_kept_and_shown_as_uploads_are(staff_client, form, db, data, home,
+                                                                             tmp_path):
+    from click.testing import CliRunner
+
+    from accessible.cli import main
+    from accessible.models import PaperUpload
+
+    _, image, boxes = form
+    mark(mark(image, boxes[0]), boxes[1], "cross")  # two marks: staff look, with the whole page a click away
+    photo = cv2.imencode(".jpg", photograph(image))[1].tobytes()
+    (tmp_path / "IMG_0412.jpg").write_bytes(photo)
+    (tmp_path / "notes.txt").write_text("not a scan")
+    result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "IMG_0412.jpg"), str(tmp_path / "notes.txt"),
+                                       "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "IMG_0412.jpg: page " in result.output and ", 0 answers recorded, 1 for review" in result.output
+    assert "notes.txt: notes.txt is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files." in result.output
+    kept = list((data / "scans" / "originals").iterdir())
+    assert [p.read_bytes() for p in kept] == [photo]
+    html = staff_client.get("/staff/paper").get_data(as_text=True)
+    assert "(page 1 of IMG_0412.jpg, read " in text(staff_client.get("/staff/paper"))
+    link = re.search(r'href="(/staff/paper/uploads/\d+/pages/1\.png)">The whole page as it was scanned', html)
+    download = staff_client.get(link.group(1).replace("/pages/1.png", "/original"))
+    assert download.data == photo and download.headers["Content-Disposition"] == "attachment; filename=IMG_0412.jpg"
+    download.close()
+    with db.read() as s:
+        upload = s.scalars(select(PaperUpload)).one()  # the file that was not a scan was not kept
+        scan = s.scalars(select(PaperScan)).one()
+        assert (upload.home_id, upload.media_type, upload.pages, upload.uploaded_by_id) == (
+            home["home"], "image/jpeg", 1, None)
+        assert (scan.upload_id, scan.page_number, scan.source, scan.read_by_id) == (upload.id, 1, "IMG_0412.jpg", None)
+
+
+def test_the_command_line_asks_which_home_where_there_are_several(form, db, data, tmp_path):
+    from click.testing import CliRunner
+
+    from accessible.cli import main
+
+    _, image, boxes = form
+    cv2.imwrite(str(tmp_path / "scan.png"), mark(image, boxes[2]))
+    with db.write() as s:
+        elsewhere = people.create_home(s, "Another home").id
+    result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "scan.png"), "--data", str(data)])
+    assert result.exit_code == 1 and "more than one home: say which with --home" in result.output
+    result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "scan.png"), "--json", "--home",
+                                       str(elsewhere), "--data", str(data)])
+    line = json.loads(result.output.splitlines()[-1])
+    assert line["source"] == "scan.png" and "is not known here" in line["error"]
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
