@@ -1,8 +1,10 @@
 """Benchmark voice choice on held-out espeak-ng speakers, accents and noise, and on real recorded speech.
 
-Corpora: ``espeak`` (held-out synthetic speakers, rates, room noise and a television), ``recorded``
-(Debian's pocketsphinx-testdata: real adult speakers, none of them elderly) and ``tuning`` (other
-synthetic speakers, options and sentences, the only corpus thresholds are chosen on).
+Corpora: ``espeak`` (held-out synthetic speakers, rates, room noise and a television), ``flite``
+(the same held-out sentences from another synthesiser, whose voices are built from recordings of real
+people, one of them Scottish), ``recorded`` (Debian's pocketsphinx-testdata: real adult speakers, none of
+them elderly) and ``tuning`` (other synthetic speakers, options and sentences, the only corpus
+thresholds are chosen on).
 """
 
 import argparse
@@ -89,6 +91,47 @@ def write(path, x, rate):
         w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
 
 
+CONDITIONS = [("clean", None), ("20dB", 20), ("10dB", 10), ("tv 10dB", 10)]
+
+
+def flite(text, voice, stretch, pitch, path):
+    subprocess.run(["flite", "-voice", voice, "--setf", f"duration_stretch={stretch}",
+                    "--setf", f"int_f0_target_mean={pitch}", "-t", text, "-o", str(path)],
+                   check=True, capture_output=True)
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2") / 32768.0, w.getframerate()
+
+
+def build_flite(folder, seed=5, n_speakers=8):
+    """Write the held-out sentences in flite's voices (awb, rms, slt, kal16) into *folder*; None without flite."""
+    try:
+        voices = [v for v in subprocess.run(["flite", "-lv"], capture_output=True, text=True, check=True)
+                  .stdout.split(":", 1)[1].split() if v in ("awb", "rms", "slt", "kal16")]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return None
+    rng, pick = np.random.default_rng(seed), random.Random(seed)
+    tv, _tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
+                          folder / "tv.wav")
+    lines = []
+    for s in range(n_speakers):
+        voice = voices[s % len(voices)]
+        stretch, pitch = pick.choice([0.9, 1.0, 1.2, 1.4]), pick.choice([90, 110, 140, 180])
+        condition = CONDITIONS[(s // 2 + s) % 4]
+        items = [(opts, text, expect) for opts, pairs in SETS for text, expect in pairs]
+        items += [(pick.choice(SETS)[0], text, None) for text in pick.sample(OUT_OF_GRAMMAR, 5)]
+        for opts, text, expect in items:
+            name = f"f{len(lines):04d}.wav"
+            x, rate = flite(text, voice, stretch, pitch, folder / name)
+            if condition[1] is not None:
+                x = degrade(x, rate, condition[1], rng, tv if condition[0].startswith("tv") else None)
+            write(folder / name, x, rate)
+            lines.append({"audio": name, "options": opts, "expect": expect, "text": text,
+                          "voice": f"{voice} x{stretch} {pitch} Hz", "condition": condition[0]})
+    manifest = folder / "manifest.jsonl"
+    manifest.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return manifest
+
+
 def build(folder, seed=11, n_speakers=10, tuning=False):
     """Write held-out (or, with *tuning*, tuning) WAVs and a manifest.jsonl into *folder*; return its path."""
     voices, variants, sets, negatives = ((TUNING_VOICES, TUNING_VARIANTS, TUNING_SETS, TUNING_OUT_OF_GRAMMAR)
@@ -100,7 +143,7 @@ def build(folder, seed=11, n_speakers=10, tuning=False):
     for s in range(n_speakers):
         voice = f"{voices[s % len(voices)]}+{variants[s % len(variants)]}"
         speed, pitch = pick.choice([110, 130, 150, 175]), pick.choice([30, 45, 60, 75])
-        condition = [("clean", None), ("20dB", 20), ("10dB", 10), ("tv 10dB", 10)][s % 4]
+        condition = CONDITIONS[s % 4]
         items = [(opts, text, expect) for opts, pairs in sets for text, expect in pairs]
         items += [(pick.choice(sets)[0], text, None) for text in pick.sample(negatives, 5)]
         for opts, text, expect in items:
@@ -207,8 +250,8 @@ def report(name, manifest, engine, errors=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", default="pocketsphinx")
-    parser.add_argument("--corpus", action="append", choices=["espeak", "recorded", "tuning"],
-                        help="which corpus to run (repeatable); default espeak and recorded")
+    parser.add_argument("--corpus", action="append", choices=["espeak", "flite", "recorded", "tuning"],
+                        help="which corpus to run (repeatable); default espeak, flite and recorded")
     parser.add_argument("--speakers", type=int, default=10)
     parser.add_argument("--keep", help="write the corpora here instead of a temporary folder")
     parser.add_argument("--errors", action="store_true", help="print every wrong answer")
@@ -217,7 +260,7 @@ def main():
                 if line.startswith("model name")), platform.processor())
     print(f"engine {args.engine}; {os.cpu_count()} CPUs ({cpu}); load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
-        for corpus in args.corpus or ["espeak", "recorded"]:
+        for corpus in args.corpus or ["espeak", "flite", "recorded"]:
             folder = Path(args.keep or tmp) / corpus
             folder.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()
@@ -225,6 +268,11 @@ def main():
                 manifest = build_recorded(folder)
                 if manifest is None:
                     print(f"== recorded: skipped, {TESTDATA} is missing (apt-get install pocketsphinx-testdata)")
+                    continue
+            elif corpus == "flite":
+                manifest = build_flite(folder)
+                if manifest is None:
+                    print("== flite: skipped, flite is not installed (apt-get install flite)")
                     continue
             else:
                 manifest = build(folder, seed=11 if corpus == "espeak" else 97,

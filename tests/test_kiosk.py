@@ -221,6 +221,29 @@ def test_after_two_misses_by_voice_the_kiosk_asks_one_option_at_a_time_then_offe
 
 
 @pytest.mark.slow
+def test_the_kiosk_listens_in_the_residents_language(staff_client, home, open_topics, db):
+    # Dafydd reads Welsh; his menu's options were written in English. "plis" is a Welsh speaker's
+    # "please": his kiosk hears it; an English speaker's kiosk has no such word.
+    said = _espeak_wav("fish pie plis", voice="en-gb")
+    menu = open_topics["menu"]
+    welsh = _listen(kiosk_for(staff_client, home["residents"][1]), f"/kiosk/topics/{menu}/listen", said)
+    assert welsh["choice"] == "Fish pie" and welsh["heard"] == "fish pie plis"
+    post(staff_client, "/login", {"username": "sam", "password": PASSWORD})  # staff sign in again to move on
+    english = _listen(kiosk_for(staff_client, home["residents"][2]), f"/kiosk/topics/{menu}/listen", said)
+    assert english["choice"] == "Fish pie" and "plis" not in english["heard"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice", ["en-us", "en-gb"])
+def test_yes_or_no_by_voice_in_an_american_or_british_voice(staff_client, home, open_topics, db, voice):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    page = kiosk.get(f"/kiosk/topics/{open_topics['menu']}/one-by-one?i=0").get_data(as_text=True)
+    listen_url = re.search(r'data-listen-url="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert _listen(kiosk, listen_url, _espeak_wav("yes", voice))["key"] == "yes"
+    assert _listen(kiosk, listen_url, _espeak_wav("no", voice))["key"] == "no"
+
+
+@pytest.mark.slow
 def test_yes_by_voice_on_a_one_at_a_time_question_records_that_option(staff_client, home, open_topics, db):
     kiosk = kiosk_for(staff_client, home["residents"][2])
     menu = open_topics["menu"]

@@ -326,14 +326,18 @@ def _spoken_options(settings, choices):
     return options
 
 
-def _hear(upload, options):
-    """Run the listener on the uploaded recording; return (result, None) or (None, an error response)."""
+def _hear(upload, options, language, yesno):
+    """Run the listener on the uploaded recording; return (result, None) or (None, an error response).
+
+    The listener hears in the resident's language (Welsh words said the Welsh way on a Welsh screen),
+    and a yes/no question hears all the ways of saying yes or no.
+    """
     from accessible.speech import listen as listening
 
     if upload is None:
         return None, (jsonify(error=_("No recording arrived. Please try again.")), 400)
     try:
-        heard = listening.listen(upload.read(), options)
+        heard = listening.listen(upload.read(), options, language=language, yesno=yesno or None)
     except (listening.BadAudio, ValueError) as e:
         return None, (jsonify(error=str(e)), 400)
     return heard, None
@@ -347,10 +351,11 @@ def listen(topic_id):
     """
     with db().read() as s:
         _resident, settings, topic, rated, choices = _screen(s, topic_id)
-        if request.args.get("yesno") == "1":
+        yesno = request.args.get("yesno") == "1"
+        if yesno:
             choices = [(v, YESNO_WORDS[v], YESNO_WORDS[v], None) for v in YESNO_WORDS]
         options = _spoken_options(settings, choices)
-    heard, error = _hear(request.files.get("audio"), options)
+    heard, error = _hear(request.files.get("audio"), options, settings["lang"], yesno)
     if error:
         return error
     result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}

@@ -59,7 +59,9 @@ def listen():
     if not options:
         return jsonify(error="Send the options on screen, one 'option' field each."), 400
     try:
-        result = listening.listen(upload.read(), options, engine=request.form.get("engine", "auto"))
+        language = request.form.get("lang")
+        result = listening.listen(upload.read(), options, engine=request.form.get("engine", "auto"),
+                                  language=language if language in ("en", "cy") else None)
     except (listening.BadAudio, ValueError) as e:
         return jsonify(error=str(e)), 400
     except EngineUnavailable as e:

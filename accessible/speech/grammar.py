@@ -26,14 +26,19 @@ YES_LABELS = {"yes", "yeah", "agree", "right", "correct", "ie", "ydw", "oes", "d
 NO_LABELS = {"no", "disagree", "wrong", "not right", "na", "nac ydw", "nac oes", "naddo", "anghytuno"}
 
 # Welsh screens: the polite words, yes/no and numbers a resident says around a Welsh option.
+# Not "ga i", "hoffwn i" or "y": each mutates the word after it ("ga i de", not "ga i te"), so they
+# never came before a label as written, and their short sounds fitted half-heard words: "ie" came back
+# as "ga". Nor "do" and "naddo", the yes and no of the past tense, which no screen here asks in, and
+# which an English model hears as "no" and "i do".
 WELSH = {
-    "prefixes": ["ga i", "hoffwn i", "dw i eisiau"],
-    "articles": ["y", "yr"],
+    "prefixes": ["dw i eisiau"],
+    "articles": [],
     "suffixes": ["plis", "diolch", "os gwelwch yn dda"],
-    "yes": ["ie", "ie plis", "ydw", "oes", "do", "ie diolch"],
-    "no": ["na", "na diolch", "nac ydw", "nac oes", "naddo"],
+    "yes": ["ie", "ie plis", "ie diolch", "ydw", "ydy", "oes"],
+    "no": ["na", "na diolch", "nac ydw", "nac ydy", "nac oes"],
     "numbers": ["un", "dau", "tri", "pedwar", "pump", "chwech"],
 }
+WELSH_CLASHES = {"i do", "i don't", "no i wouldn't"}
 # Words of Welsh option labels on a care home's screens; most of a screen's words in here makes it Welsh.
 WELSH_WORDS = {"te", "coffi", "siocled", "poeth", "dŵr", "dwr", "llaeth", "sudd", "oren", "afal", "cawl", "pysgod",
                "sglodion", "cinio", "brecwast", "swper", "bara", "brith", "menyn", "caws", "cig", "llysiau",
@@ -213,10 +218,14 @@ def build_grammar(options, yesno=None, language=None):
         yesno = is_yesno(parsed)
     if yesno and len(parsed) == 2:
         yes_index = 0 if parsed[0][1][0] in YES_LABELS or parsed[1][1][0] in NO_LABELS else 1
+        # On a Welsh screen "i do" sounds like "ydw" (yes) and like "nac ydw" (no): it is left out.
+        clashes = WELSH_CLASHES if welsh else set()
         for phrase in YES_PHRASES + (WELSH["yes"] if welsh else []):
-            owners.setdefault(phrase, set()).add(yes_index)
+            if phrase not in clashes:
+                owners.setdefault(phrase, set()).add(yes_index)
         for phrase in NO_PHRASES + (WELSH["no"] if welsh else []):
-            owners.setdefault(phrase, set()).add(1 - yes_index)
+            if phrase not in clashes:
+                owners.setdefault(phrase, set()).add(1 - yes_index)
     explicit = set(owners)
     last = len(parsed) - 1
     for index in range(len(parsed)):

@@ -174,7 +174,7 @@ def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=
     if np.max(np.abs(samples), initial=0.0) < 1e-3:
         decoded_choice, confidence, heard = None, 0.0, ""  # silence: nothing was said
     else:
-        decoded = chosen.decode(to_pcm16(_normalise_level(samples)), grammar)
+        decoded = chosen.decode(to_pcm16(_prepare(samples)), grammar)
         decoded_choice, confidence, heard = decoded.choice, decoded.confidence, decoded.heard
     return {
         "choice": grammar.labels[decoded_choice] if decoded_choice is not None else None,
@@ -185,11 +185,20 @@ def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=
     }
 
 
-def _normalise_level(x):
-    """Return *x* with its DC removed and its peak near -3 dBFS, so quiet microphones decode too."""
+def _prepare(x):
+    """Return *x* with its DC removed, its peak near -3 dBFS and a faint noise floor, ready to decode.
+
+    A quiet microphone decodes like a loud one. Digital silence (exact zeros, from a noise gate or a
+    synthesiser) throws PocketSphinx's silence and noise models off: the grammar search then ends
+    part-way through a sentence. A noise floor of 4 steps in 32768 (-78 dBFS) put 8 % more of the
+    tuning corpus's sentences on the right option (78.8 % to 86.7 %, before the rejection check). The
+    noise is seeded by the length, so the same recording always gives the same answer.
+    """
     x = x - np.mean(x)
     peak = np.max(np.abs(x), initial=0.0)
-    return x * (0.7 / peak) if peak > 0 else x
+    if peak > 0:
+        x = x * (0.7 / peak)
+    return x + np.random.default_rng(len(x)).uniform(-1.0, 1.0, len(x)) * (4.0 / 32768.0)
 
 
 def listen_manifest(manifest_path, engine="auto", models_dir=None):
@@ -210,7 +219,7 @@ def listen_manifest(manifest_path, engine="auto", models_dir=None):
             expect = item.get("expect")
             try:
                 result = listen(base / audio, options, engine=item.get("engine", engine), models_dir=models_dir,
-                                yesno=item.get("yesno"))
+                                yesno=item.get("yesno"), language=item.get("language"))
             except BadAudio as exc:
                 result = {"choice": None, "confidence": 0.0, "heard": "", "engine": engine, "ms": 0,
                           "error": str(exc)}

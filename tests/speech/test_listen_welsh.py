@@ -31,15 +31,26 @@ def test_a_screen_of_welsh_labels_is_welsh_and_bara_brith_alone_is_not():
     (["Ie", "Na"], "ie diolch", "Ie"),
     (["Ie", "Na"], "nac ydw", "Na"),
     (["Ie", "Na"], "yes please", "Ie"),
+    (["Ie", "Na"], "i do", None),  # sounds like "ydw" and like "nac ydw": not a yes on a Welsh screen
+    (["Ie", "Na"], "naddo", None),  # the past tense's no: no screen asks in it
+    (DIODYDD, "ga i coffi", None),  # "ga i" mutates what follows ("ga i goffi"): not a way in
 ])
 def test_welsh_polite_words_numbers_and_yes_no(options, text, expect):
     assert chosen(options, text) == expect
+
+
+def test_an_english_screen_keeps_i_do_and_a_welsh_one_hears_english_labels_with_welsh_politeness():
+    assert chosen(["Yes", "No"], "i do") == "Yes"
+    grammar = build_grammar(["Tea", "Coffee"], language="cy")  # a Welsh speaker's screen, labelled in English
+    assert grammar.labels[grammar.match("coffee plis")] == "Coffee"
+    assert build_grammar(["Tea", "Coffee"], language="en").match("coffee plis") is None
 
 
 def test_welsh_words_get_welsh_pronunciations_from_espeak():
     assert pronounce("coffi", "cy")[:3] == ["K", "OW", "F"]
     assert pronounce("ie", "cy")[0] == "Y"
     assert pronounce("dŵr", "cy") == ["D", "UW", "R"]
+    assert pronounce("dau", "cy") == ["D", "AY"]  # not "tri" with its ending lost
 
 
 @pytest.mark.slow
