@@ -137,7 +137,7 @@ def export_home(archive_file, home_id, folder, db):
         home_id = home_id or s.scalar(select(Home.id).order_by(Home.id))
         if home_id is None or s.get(Home, home_id) is None:
             raise click.ClickException("There is no such home in this data folder.")
-        data = archive.export_home(s, home_id)
+        data = archive.export_home(s, home_id, folder)
     with open(archive_file, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False)
     click.echo(f"Home {home_id} written to {archive_file}.")
@@ -161,7 +161,7 @@ def import_home(archive_file, folder, db):
     db.upgrade()
     try:
         with db.write() as s:
-            home = archive.import_home(s, data)
+            home = archive.import_home(s, data, folder)
             click.echo(f"Imported \u201c{home.name}\u201d as home {home.id}.")
     except (ValueError, KeyError) as e:
         raise click.ClickException(f"Nothing was imported: {e}") from None

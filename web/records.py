@@ -68,7 +68,7 @@ def index():
 def export_home():
     """Download the whole home as a JSON archive, to move it to a new machine."""
     with db().write() as s:
-        data = archive.export_home(s, g.staff.home_id)
+        data = archive.export_home(s, g.staff.home_id, current_app.instance_path)
         audit.record(s, s.merge(g.staff), "export", s.get(Home, g.staff.home_id), detail="home archive")
     return _download(json.dumps(data, ensure_ascii=False), "application/json",
                      f"home-archive-{date.today().isoformat()}.json")

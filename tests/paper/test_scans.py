@@ -1,5 +1,6 @@
 """Scans kept and read again: the original upload, a newer scan replacing the older, blank forms, bad pages."""
 
+import base64
 import io
 import json
 import re
@@ -93,6 +94,9 @@ def test_the_original_upload_is_kept_and_only_signed_in_staff_of_the_home_see_it
     download = staff_client.get(link.group(1).replace("/pages/1.png", "/original"))
     assert download.data == photo and "attachment" in download.headers["Content-Disposition"]
     download.close()
+    # The manager's home archive, to move the home to a new machine, carries the original too.
+    moved = json.loads(staff_client.get("/staff/records/home.json").data)
+    assert photo in [base64.b64decode(kept) for kept in moved["files"].values()]
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "view",
                                                                           AuditEvent.record_type == "PaperUpload")) == 2
