@@ -253,8 +253,10 @@ def say(text, out, voice, rate, lang):
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=True),
               help="A manifest.jsonl of recordings, their options and the expected choice.")
 @click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), default="auto", show_default=True)
+@click.option("--language", type=click.Choice(["en", "cy", "ko"]),
+              help="The screen's language (default: guessed from the options).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of words.")
-def listen(wav, options, manifest, engine, as_json):
+def listen(wav, options, manifest, engine, language, as_json):
     """Hear which option a recording chooses (or, with --manifest, a whole batch and its accuracy).
 
     Example: accessible listen said.wav --option Tea --option Coffee --json
@@ -266,11 +268,11 @@ def listen(wav, options, manifest, engine, as_json):
         raise click.UsageError("Give one WAV file with --option choices, or --manifest FILE.")
     try:
         if manifest:
-            results = listening.listen_manifest(manifest, engine=engine)
+            results = listening.listen_manifest(manifest, engine=engine, language=language)
         else:
             if len(options) < 1:
                 raise click.UsageError("Give the options on screen with --option, once each.")
-            results = [listening.listen(wav, list(options), engine=engine)]
+            results = [listening.listen(wav, list(options), engine=engine, language=language)]
         for result in results:
             if as_json:
                 click.echo(json.dumps(result, ensure_ascii=False))

@@ -155,9 +155,9 @@ class Grammar:
             out.append(phrase)
             if short:
                 continue
-            for extra in (f"{phrase} please", f"the {phrase}", f"i'd like {phrase}",
-                          f"i'd like the {phrase}", f"{phrase} thank you"):
-                out.append(extra)
+            out += [f"{phrase} please", f"{phrase} thank you"]
+            if "the" in self.articles and "i'd like" in self.prefixes:
+                out += [f"the {phrase}", f"i'd like {phrase}", f"i'd like the {phrase}"]
         return list(dict.fromkeys(out))
 
     def jsgf(self, token=lambda w: w, garbage=None, garbage_weight=1e-3):
@@ -167,16 +167,14 @@ class Grammar:
             return " | ".join(" ".join(token(w) for w in p.split()) for p in phrases)
 
         lines = ["#JSGF V1.0;", "grammar choice;"]
-        choice = "[<pre>] [<art>] <core> [<post>]"
+        rules = {"pre": self.prefixes, "art": self.articles, "core": self.cores, "post": self.suffixes}
+        choice = " ".join(f"<{name}>" if name == "core" else f"[<{name}>]" for name in rules if rules[name])
         if garbage:
             lines.append(f"public <utt> = /1/ ({choice}) | /{garbage_weight:g}/ <garbage>;")
             lines.append(f"<garbage> = ({' | '.join(garbage)})+;")
         else:
             lines.append(f"public <utt> = {choice};")
-        lines.append(f"<pre> = {alt(self.prefixes)};")
-        lines.append(f"<art> = {alt(self.articles)};")
-        lines.append(f"<core> = {alt(self.cores)};")
-        lines.append(f"<post> = {alt(self.suffixes)};")
+        lines += [f"<{name}> = {alt(phrases)};" for name, phrases in rules.items() if phrases]
         return "\n".join(lines) + "\n"
 
 
@@ -216,7 +214,14 @@ def build_grammar(options, yesno=None, language=None):
             owners.setdefault(phrase, set()).add(index)
     if yesno is None:
         yesno = is_yesno(parsed)
-    if yesno and len(parsed) == 2:
+    yesno = yesno and len(parsed) == 2
+    if yesno:
+        # Nobody says "the yes": before a yes or a no an article only caught half-heard speech ("nac ydw"
+        # heard as "a ydw", a yes). The longer polite words stay, odd as "i'd like yes" is: speech that
+        # is neither often fits them and then ends part-way, which is no choice. On the tuning corpus,
+        # dropping both let 8 % of other speech through; dropping articles alone, 3 % as before, with
+        # 2.5 % more right answers.
+        grammar.articles = []
         yes_index = 0 if parsed[0][1][0] in YES_LABELS or parsed[1][1][0] in NO_LABELS else 1
         # On a Welsh screen "i do" sounds like "ydw" (yes) and like "nac ydw" (no): it is left out.
         clashes = WELSH_CLASHES if welsh else set()
@@ -228,7 +233,9 @@ def build_grammar(options, yesno=None, language=None):
                 owners.setdefault(phrase, set()).add(1 - yes_index)
     explicit = set(owners)
     last = len(parsed) - 1
-    for index in range(len(parsed)):
+    # A yes or a no is said, not counted: "number two" for "no" only caught other speech ("ydw" heard as
+    # "rhif dau", a no).
+    for index in range(len(parsed) if not yesno else 0):
         ordinal, number = ORDINALS[index], NUMBERS[index]
         # Not "option two", nor a bare "third" or "last": short phrases like these fitted all sorts of
         # other speech. On the tuning corpus dropping them cut out-of-grammar accepts from 15 % to 0 %

@@ -201,8 +201,11 @@ def _prepare(x):
     return x + np.random.default_rng(len(x)).uniform(-1.0, 1.0, len(x)) * (4.0 / 32768.0)
 
 
-def listen_manifest(manifest_path, engine="auto", models_dir=None):
-    """Yield one result per manifest line (with its ``audio`` and ``expect``), then ``{"summary": …}``."""
+def listen_manifest(manifest_path, engine="auto", models_dir=None, language=None):
+    """Yield one result per manifest line (with its ``audio`` and ``expect``), then ``{"summary": …}``.
+
+    A line's own ``language`` wins over *language*; without either it is guessed from the options.
+    """
     manifest_path = Path(manifest_path)
     base = manifest_path.parent
     n = right = negatives = false_accepts = 0
@@ -219,7 +222,7 @@ def listen_manifest(manifest_path, engine="auto", models_dir=None):
             expect = item.get("expect")
             try:
                 result = listen(base / audio, options, engine=item.get("engine", engine), models_dir=models_dir,
-                                yesno=item.get("yesno"), language=item.get("language"))
+                                yesno=item.get("yesno"), language=item.get("language", language))
             except BadAudio as exc:
                 result = {"choice": None, "confidence": 0.0, "heard": "", "engine": engine, "ms": 0,
                           "error": str(exc)}

@@ -191,6 +191,30 @@ def test_manifest_gives_one_line_per_input_then_a_summary(speak, tmp_path):
     assert isinstance(summary["median_ms"], int)
 
 
+def test_the_listen_command_keeps_its_contract(speak, tmp_path):
+    from click.testing import CliRunner
+
+    from accessible.cli import main
+
+    def run(*args):
+        result = CliRunner().invoke(main, ["listen", *map(str, args)])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.output.splitlines()]
+
+    said = speak("coffee plis")
+    [english] = run(said, "--option", "Tea", "--option", "Coffee", "--json")
+    assert set(english) == {"choice", "confidence", "heard", "engine", "ms"}
+    assert english["choice"] == "Coffee" and "plis" not in english["heard"]
+    [welsh] = run(said, "--option", "Tea", "--option", "Coffee", "--language", "cy", "--json")
+    assert (welsh["choice"], welsh["heard"]) == ("Coffee", "coffee plis")  # "plis", a Welsh "please"
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text(json.dumps({"audio": str(said), "options": ["Tea", "Coffee"], "expect": "Coffee"}) + "\n")
+    *lines, summary = run("--manifest", manifest, "--language", "cy", "--json")
+    assert lines[0]["heard"] == "coffee plis"
+    assert set(summary["summary"]) == {"n", "accuracy", "false_accepts", "median_ms"}
+    assert summary["summary"]["accuracy"] == 1.0
+
+
 @pytest.fixture(scope="session")
 def korean(speak):
     if korean_model_dir() is None:

@@ -34,6 +34,10 @@ def test_yes_no_phrases_only_for_a_yes_no_pair():
     assert chosen(["Yes", "No"], "no thank you") == "No"
     assert chosen(["No", "Yes"], "yeah") == "Yes"
     assert chosen(["Tea", "Coffee"], "yes please") is None
+    # No article before a yes or a no, and no "number two".
+    assert chosen(["Yes", "No"], "the yes") is None
+    assert chosen(["Yes", "No"], "number two") is None
+    assert chosen(["Tea", "Coffee"], "i'd like the coffee") == "Coffee"
 
 
 def test_a_phrase_two_options_share_chooses_neither():

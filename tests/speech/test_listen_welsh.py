@@ -33,6 +33,8 @@ def test_a_screen_of_welsh_labels_is_welsh_and_bara_brith_alone_is_not():
     (["Ie", "Na"], "yes please", "Ie"),
     (["Ie", "Na"], "i do", None),  # sounds like "ydw" and like "nac ydw": not a yes on a Welsh screen
     (["Ie", "Na"], "naddo", None),  # the past tense's no: no screen asks in it
+    (["Ie", "Na"], "y ydw", None),  # no article before a yes or a no ("nac ydw" half-heard is not a yes)
+    (["Ie", "Na"], "rhif dau", None),  # nor a number
     (DIODYDD, "ga i coffi", None),  # "ga i" mutates what follows ("ga i goffi"): not a way in
 ])
 def test_welsh_polite_words_numbers_and_yes_no(options, text, expect):
