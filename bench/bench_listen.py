@@ -2,9 +2,9 @@
 
 Corpora: ``espeak`` (held-out synthetic speakers, rates, room noise and a television), ``flite``
 (the same held-out sentences from another synthesiser, whose voices are built from recordings of real
-people, one of them Scottish), ``recorded`` (Debian's pocketsphinx-testdata: real adult speakers, none of
-them elderly) and ``tuning`` (other synthetic speakers, options and sentences, the only corpus
-thresholds are chosen on).
+people, one of them Scottish), ``welsh`` (Welsh screens in espeak-ng's Welsh voices), ``recorded``
+(Debian's pocketsphinx-testdata: real adult speakers, none of them elderly) and ``tuning`` (other
+synthetic speakers, options and sentences, the only corpus thresholds are chosen on).
 """
 
 import argparse
@@ -223,6 +223,34 @@ def build_recorded(folder, root=TESTDATA):
     return manifest
 
 
+# Welsh screens, said by espeak-ng's Welsh voice: drinks and yes/no, in Welsh words.
+DIODYDD = ["Te", "Coffi", "Siocled poeth"]
+WELSH_SETS = [
+    (DIODYDD, [("coffi", "Coffi"), ("te", "Te"), ("siocled poeth", "Siocled poeth"), ("rhif dau", "Coffi"),
+               ("te plis", "Te")]),
+    (["Ie", "Na"], [("ie", "Ie"), ("na", "Na"), ("ie plis", "Ie"), ("na diolch", "Na"), ("ydw", "Ie"),
+                    ("nac ydw", "Na")]),
+]
+WELSH_OUT_OF_GRAMMAR = ["mae hi'n bwrw glaw heddiw", "ble mae fy mag", "pryd mae cinio"]
+
+
+def build_welsh(folder):
+    """Write the Welsh sentences in three Welsh voices at two rates into *folder*; return the manifest."""
+    lines = []
+    for voice in ("cy", "cy+f3", "cy+m2"):
+        for speed in (120, 150):
+            items = [(opts, text, expect) for opts, pairs in WELSH_SETS for text, expect in pairs]
+            items += [(WELSH_SETS[n % 2][0], text, None) for n, text in enumerate(WELSH_OUT_OF_GRAMMAR)]
+            for opts, text, expect in items:
+                name = f"w{len(lines):04d}.wav"
+                espeak(text, voice, speed, 50, folder / name)
+                lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "language": "cy",
+                              "voice": f"{voice} {speed}", "condition": "clean"})
+    manifest = folder / "manifest.jsonl"
+    manifest.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return manifest
+
+
 def report(name, manifest, engine, errors=False):
     """Listen to every line of *manifest* and print right, wrong option, false accepts and speed."""
     results = list(listen_manifest(manifest, engine=engine))
@@ -250,8 +278,8 @@ def report(name, manifest, engine, errors=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", default="pocketsphinx")
-    parser.add_argument("--corpus", action="append", choices=["espeak", "flite", "recorded", "tuning"],
-                        help="which corpus to run (repeatable); default espeak, flite and recorded")
+    parser.add_argument("--corpus", action="append", choices=["espeak", "flite", "recorded", "welsh", "tuning"],
+                        help="which corpus to run (repeatable); default espeak, flite, recorded and welsh")
     parser.add_argument("--speakers", type=int, default=10)
     parser.add_argument("--keep", help="write the corpora here instead of a temporary folder")
     parser.add_argument("--errors", action="store_true", help="print every wrong answer")
@@ -260,7 +288,7 @@ def main():
                 if line.startswith("model name")), platform.processor())
     print(f"engine {args.engine}; {os.cpu_count()} CPUs ({cpu}); load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
-        for corpus in args.corpus or ["espeak", "flite", "recorded"]:
+        for corpus in args.corpus or ["espeak", "flite", "recorded", "welsh"]:
             folder = Path(args.keep or tmp) / corpus
             folder.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()
@@ -269,6 +297,8 @@ def main():
                 if manifest is None:
                     print(f"== recorded: skipped, {TESTDATA} is missing (apt-get install pocketsphinx-testdata)")
                     continue
+            elif corpus == "welsh":
+                manifest = build_welsh(folder)
             elif corpus == "flite":
                 manifest = build_flite(folder)
                 if manifest is None:
