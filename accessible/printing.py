@@ -163,8 +163,11 @@ def _form_pages(topic, resident):
     return pages
 
 
-def render_form(topic, residents=None, base_url="", progress=None):
-    """Render large-print feedback forms: blank, or one personalised form per resident in a single PDF."""
+def render_form(topic, residents=None, base_url="", progress=None, audience=None):
+    """Render large-print feedback forms: blank, or one personalised form per resident in a single PDF.
+
+    A blank form says on the sheet whom it is for when *audience* ("resident" or "family") is given.
+    """
     env = _env(topic.lang)
     people = residents or [None]
     forms = []
@@ -175,7 +178,7 @@ def render_form(topic, residents=None, base_url="", progress=None):
                for (x, y), i in zip(layout.marker_positions(), markers.CORNER_IDS, strict=True)]
     page_url = (base_url.rstrip("/") + "/p/") if base_url else "accessible:page:"
     html = env.get_template("form.html").render(
-        topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, yesno=YESNO_SYMBOLS,
+        topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, yesno=YESNO_SYMBOLS, audience=audience,
         qr=lambda page: markers.qr_svg(page_url + page.page_id),
         uses_openmoji=any(o.openmoji for o in topic.options) or topic.kind != "choose")
     pages = [page for _, form_pages in forms for page, *_ in form_pages]

@@ -101,7 +101,7 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
             raise Invalid({"copies": f"Print between 1 and {MAX_COPIES} blank forms at once."})
         audience = audience or ("family" if topic.ask_families and not topic.ask_residents else "resident")
         people = [None] * copies  # each copy its own sheet, with its own code
-    result = printing.render_form(printable, people, base_url, progress=progress)
+    result = printing.render_form(printable, people, base_url, progress=progress, audience=None if chosen else audience)
     for page in result.pages:
         session.add(PaperPage(code=page.page_id, topic_id=topic.id, resident_id=page.resident_id,
                               audience=None if page.resident_id else audience,

@@ -97,3 +97,23 @@ def test_a_residents_own_printout_shows_photos_or_symbols_as_their_needs_say(db,
 
     assert magenta_pixels(home["residents"][0]) > 500  # Margaret prefers photos: the photo of the fish pie
     assert magenta_pixels(home["residents"][2]) == 0  # Eileen prefers symbols: the fish symbol instead
+
+
+def test_a_blank_form_says_on_the_sheet_whom_it_is_for_in_english_and_welsh(staff_client, menu, home):
+    import io
+
+    import pdfplumber
+
+    def first_page_text(query):
+        response = staff_client.get(f"/staff/topics/{menu}/print/form.pdf?{query}")
+        assert response.mimetype == "application/pdf"
+        with pdfplumber.open(io.BytesIO(response.data)) as doc:
+            return " ".join(doc.pages[0].extract_text().split())
+
+    assert "For a relative or friend of a resident to fill in" in first_page_text("for=family")
+    assert "For a resident to fill in" in first_page_text("for=resident")
+    assert "I'w llenwi gan berthynas neu ffrind i breswylydd" in first_page_text("for=family&lang=cy")
+    assert "I'w llenwi gan breswylydd" in first_page_text("for=resident&lang=cy")
+    # A form printed for one resident carries their name instead.
+    personal = first_page_text(f"resident={home['residents'][0]}")
+    assert "Margaret Evans" in personal and "to fill in" not in personal
