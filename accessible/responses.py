@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, YESNO, Comment, Person, Response, Topic
+from accessible.models import CHANNELS, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
 from accessible.topics import is_asked
 
 #: The groups results are shown in, in this order, with what staff read.
@@ -185,6 +185,19 @@ def not_yet_heard(session, topic, residents):
     return [r for r in residents if r.id not in heard]
 
 
+@dataclass
+class FamiliesTakingPart:
+    """The family members of a home who have taken part: named ones each, blank paper forms counted together."""
+
+    #: [(family member, how many topics they answered or commented on), …] by name.
+    named: list = field(default_factory=list)
+    #: How many anonymous family members answered on blank paper forms (one for each sheet read back).
+    on_blank_forms: int = 0
+
+    def __bool__(self):
+        return bool(self.named or self.on_blank_forms)
+
+
 def families_taking_part(session, home_id):
     """Return the family members of a home who have answered or commented, with how many topics each."""
     answered = select(Response.person_id, Response.topic_id).join(Topic, Response.topic_id == Topic.id).where(
@@ -196,4 +209,8 @@ def families_taking_part(session, home_id):
         topics_of.setdefault(person_id, set()).add(topic_id)
     family = session.scalars(select(Person).where(Person.id.in_(topics_of), Person.kind == "family")
                              .order_by(Person.name)).all()
-    return [(person, len(topics_of[person.id])) for person in family]
+    # A blank form read back from paper counts for an anonymous person made for that one sheet.
+    anonymous = set(session.scalars(select(PaperScan.respondent_id).where(
+        PaperScan.respondent_id.in_([p.id for p in family]))))
+    return FamiliesTakingPart(named=[(p, len(topics_of[p.id])) for p in family if p.id not in anonymous],
+                              on_blank_forms=len(anonymous))

@@ -372,3 +372,22 @@ def test_the_command_line_asks_which_home_where_there_are_several(form, db, data
     assert line["source"] == "scan.png" and "is not known here" in line["error"]
     with db.read() as s:
         assert s.scalars(select(Response)).all() == []
+
+
+def test_staff_see_family_members_on_blank_forms_counted_together_and_named_ones_each(staff_client, db, home,
+                                                                                       tmp_path):
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
+                                    options=["Fish pie", "Cawl", "Curry"])
+        topics.move_to(s, topic, "choosing")
+        responses.record(s, topic, s.get(Person, home["family"]), "family-web", option=topic.options[1])
+        result = printouts.render(s, topic, "form", None, "http://localhost", audience="family", copies=3)
+    sheets = rasterise(result.pdf, tmp_path)
+    for sheet, page in zip(sheets, result.pages, strict=True):
+        mark(sheet, next(b for b in page.boxes if b["value"] == "tick"))
+    assert text(upload(staff_client, [(f"sheet{i}.png", png(sheet)) for i, sheet in enumerate(sheets)])).count(
+        "1 answer recorded.") == 3
+    page = text(staff_client.get("/staff/comments"))
+    assert "Carys Evans (daughter of Margaret Evans): 1 topic" in page
+    assert "3 family members on blank forms" in page
+    assert "Anonymous family member" not in page
