@@ -58,6 +58,8 @@ class PrintResident:
     family_url: str | None = None
     #: Who the family link is for ("Carys"), printed on cards.
     family_name: str | None = None
+    #: This resident's own pictures of the options (photos or symbols, as their needs say); None: the topic's.
+    options: list | None = None
 
 
 @dataclass
@@ -98,6 +100,11 @@ def _progress(progress, done, total):
         progress(done, total)
 
 
+def _options_for(topic, resident):
+    """Return the options as *resident* sees them: their own pictures where they have them, else the topic's."""
+    return resident.options if resident is not None and resident.options is not None else topic.options
+
+
 def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
@@ -106,13 +113,13 @@ def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
     """Render picture cards, one option per card, each with its QR code to a family member's page."""
     env = _env(topic.lang)
     sets = residents or [PrintResident(id=0, name="")]
-    cards = [(r, o) for r in sets for o in topic.options]
+    cards = [(r, o) for r in sets for o in _options_for(topic, r)]
     per_sheet = 4 if sheet == "a4-4up" else 1
     sheets = _chunks(cards, per_sheet)
     html = env.get_template("cards.html").render(
         topic=topic, sheets=sheets, sheet=sheet, qr=lambda url: markers.qr_svg(url) if url else None,
         short=lambda url: url.split("://", 1)[-1] if url else None,
-        uses_openmoji=any(o.openmoji for o in topic.options))
+        uses_openmoji=any(o.openmoji for _r, o in cards))
     _progress(progress, len(cards), len(cards))
     return PrintResult(_pdf(html))
 
@@ -135,7 +142,7 @@ def _form_pages(topic, resident):
     elif topic.kind == "yesno":
         rows = [(value, None, value) for value in ("yes", "no")]
     else:
-        rows = [(o.id, o, o.label) for o in topic.options]
+        rows = [(o.id, o, o.label) for o in _options_for(topic, resident)]
     pages = []
     chunks = _chunks(rows, layout.ROWS_PER_PAGE)
     for number, chunk in enumerate(chunks, 1):
@@ -180,7 +187,7 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
     html = env.get_template("form.html").render(
         topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, yesno=YESNO_SYMBOLS, audience=audience,
         qr=lambda page: markers.qr_svg(page_url + page.page_id),
-        uses_openmoji=any(o.openmoji for o in topic.options) or topic.kind != "choose")
+        uses_openmoji=any(o.openmoji for r in people for o in _options_for(topic, r)) or topic.kind != "choose")
     pages = [page for _, form_pages in forms for page, *_ in form_pages]
     return PrintResult(_pdf(html, attachments=[p.as_dict() for p in pages]), pages)
 

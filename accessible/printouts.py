@@ -30,8 +30,8 @@ def _option(data_dir, option, style=None):
                                 openmoji=kind == "openmoji" and path is not None)
 
 
-def print_topic_of(session, topic, data_dir, lang=None, style=None):
-    """Return the topic as the printing library takes it, with pictures in *style* ("photos" or "symbols") if given."""
+def print_topic_of(session, topic, data_dir, lang=None):
+    """Return the topic as the printing library takes it, with each option's main picture."""
     home = session.get(Home, topic.home_id)
     tally = responses.tally(session, topic, "choosing")
     tallies = []
@@ -40,7 +40,7 @@ def print_topic_of(session, topic, data_dir, lang=None, style=None):
         tallies.append((group.name, rows))
     return printing.PrintTopic(
         id=topic.id, question=topic.question, kind=topic.kind, stage=topic.stage,
-        options=[_option(data_dir, o, style) for o in topic.accepted_options],
+        options=[_option(data_dir, o) for o in topic.accepted_options],
         outcome=topic.outcome.decision if topic.outcome else None,
         outcome_reason=topic.outcome.reason if topic.outcome else None,
         tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name,
@@ -71,9 +71,13 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
         raise Invalid({"what": "This topic has no options to print yet."})
-    # A printout for one resident shows photos or symbols as their needs say; a batch shows the main pictures.
-    style = resident.needs.picture_style if resident is not None and resident.needs else None
-    printable = print_topic_of(session, topic, data_dir, lang, style)
+    # Each resident's pages show photos or symbols as their needs say; a blank form, the main pictures.
+    printable = print_topic_of(session, topic, data_dir, lang)
+
+    def own(r):
+        style = r.needs.picture_style if r.needs else None
+        return [_option(data_dir, o, style) for o in topic.accepted_options] if style else None
+
     base_url = base_url.rstrip("/")
     if what == "menu":
         return printing.render_menu(printable, base_url, progress=progress)
@@ -88,12 +92,12 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
             for member in family:
                 _link, token = family_links.issue(session, member, r, actor=actor)
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called))
+                                                     member.called, options=own(r)))
             if not family:
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r)))
+                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r)))
         return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
-    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r)) for r in chosen]
+    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r)) for r in chosen]
     if not chosen:
         if audience not in (None, *AUDIENCES):
             raise Invalid({"audience": "A blank form is for residents or for families."})

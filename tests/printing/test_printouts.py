@@ -97,6 +97,15 @@ def test_a_residents_own_printout_shows_photos_or_symbols_as_their_needs_say(db,
 
     assert magenta_pixels(home["residents"][0]) > 500  # Margaret prefers photos: the photo of the fish pie
     assert magenta_pixels(home["residents"][2]) == 0  # Eileen prefers symbols: the fish symbol instead
+    # A batch, a form for every resident asked, in one PDF: each resident's pages as their needs say.
+    with db.write() as s:
+        result = printouts.render(s, s.get(Topic, menu), "form", data, "http://localhost", each_resident=True)
+        owners = [s.get(Person, page.resident_id).name for page in result.pages]
+    pages = raster(result.pdf, tmp_path / "batch", dpi=50)
+    magenta = dict.fromkeys(owners, 0)
+    for name, p in zip(owners, pages, strict=True):
+        magenta[name] += int(np.sum((p[..., 0] > 200) & (p[..., 1] < 60) & (p[..., 2] > 200)))
+    assert magenta["Margaret Evans"] > 500 and magenta["Eileen O'Neill"] == 0
 
 
 def test_a_blank_form_says_on_the_sheet_whom_it_is_for_in_english_and_welsh(staff_client, menu, home):
