@@ -56,6 +56,15 @@ def revoke(session, link, actor=None):
         audit.record(session, actor, "update", link, resident=link.resident_id, detail="revoked")
 
 
+def revoke_live(session, family, resident, actor=None):
+    """Revoke every link of *family* for *resident* that still opens; return how many were revoked."""
+    live = [link for link in links_for(session, resident.id)
+            if link.family_id == family.id and link.revoked_at is None and link.expires_at > utcnow()]
+    for link in live:
+        revoke(session, link, actor=actor)
+    return len(live)
+
+
 def links_for(session, resident_id):
     """Return every link issued for a resident, newest first."""
     query = select(FamilyLink).where(FamilyLink.resident_id == resident_id)

@@ -61,8 +61,11 @@ def _text_size(resident):
 
 
 def render(session, topic, what, data_dir, base_url, resident=None, lang=None, sheet="a4-4up", size="a4",
-           each_resident=False, progress=None, actor=None, copies=1, audience=None):
+           each_resident=False, progress=None, actor=None, copies=1, audience=None, replace_cards=False):
     """Render one printout of *topic* and return its PrintResult; form pages are recorded for reading back.
+
+    Cards carry a new family link for each family member. With *replace_cards*, the links on cards printed
+    before for the same family member and resident stop working, so old cards do not pile up.
 
     Blank forms (no resident) come in *copies*, each sheet with its own code, for *audience* ("resident" or
     "family"; by default whoever the topic asks, residents first).
@@ -90,6 +93,8 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         for r in _residents(session, topic, resident):
             family = [f for f in r.family if f.active]
             for member in family:
+                if replace_cards:
+                    family_links.revoke_live(session, member, r, actor=actor)
                 _link, token = family_links.issue(session, member, r, actor=actor)
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
                                                      member.called, options=own(r)))

@@ -27,10 +27,13 @@ from web.auth import db, staff_required
 bp = Blueprint("paper", __name__)
 
 
-@bp.get("/staff/topics/<int:topic_id>/print/<what>.pdf")
+@bp.route("/staff/topics/<int:topic_id>/print/<what>.pdf", methods=["GET", "POST"])
 @staff_required
 def download(topic_id, what):
-    """Download a printout of a topic as PDF (cards, menu, form or poster)."""
+    """Download a printout of a topic as PDF (cards, menu, form or poster).
+
+    Sent as a form (POST) with ``replace=1``, new cards replace the old: the old cards' codes stop working.
+    """
     try:
         with db().write() as s:
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
@@ -43,7 +46,8 @@ def download(topic_id, what):
                 size="a3" if request.args.get("size") == "a3" else "a4",
                 each_resident=request.args.get("each") == "1", actor=s.merge(g.staff),
                 copies=request.args.get("copies", default=1, type=int),
-                audience=request.args.get("for") or None)
+                audience=request.args.get("for") or None,
+                replace_cards=request.method == "POST" and request.form.get("replace") == "1")
     except Invalid as e:
         flash(str(e))
         return redirect(url_for("staff.topic", topic_id=topic_id))

@@ -30,6 +30,29 @@ def test_card_qr_codes_open_the_family_page_on_the_server(db, data, menu, client
     assert "Hello Carys" in client.get("/family/").get_data(as_text=True)
 
 
+def test_new_cards_can_replace_the_old_ones_whose_codes_then_stop_working(app, staff_client, menu, tmp_path):
+    from tests.conftest import post
+
+    def card_code(response, folder):
+        assert response.mimetype == "application/pdf"
+        (code,) = {t for page in raster(response.data, tmp_path / folder, dpi=100) for t in qr_texts(page)}
+        return code.replace("http://localhost", "")
+
+    def opens(path):
+        return app.test_client().get(path).status_code == 303  # a family member's phone, no session
+
+    first = card_code(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), "first")
+    again = card_code(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), "again")
+    assert opens(first) and opens(again)  # a second printing alone keeps the first cards working
+    page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
+    assert "Print new cards instead of the old ones (the old cards' codes stop working)" in page
+    new = card_code(post(staff_client, f"/staff/topics/{menu}/print/cards.pdf", {"replace": "1"},
+                         form_url=f"/staff/topics/{menu}"), "new")
+    assert opens(new)
+    assert not opens(first) and not opens(again)
+    assert "This link does not work" in app.test_client().get(first).get_data(as_text=True)
+
+
 def test_form_qr_codes_resolve_to_their_page_for_staff(db, data, menu, staff_client, tmp_path, home):
     with db.write() as s:
         resident = s.get(Person, home["residents"][0])
