@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from accessible import audit, comments, responses, topics
 from accessible.errors import Invalid
@@ -88,6 +88,34 @@ def crop_path(data_dir, name):
     return Path(data_dir) / "scans" / name
 
 
+#: Where a session keeps the crop files to delete once its transaction commits.
+_CROPS_TO_DELETE = "accessible.paper.crops_to_delete"
+
+
+def _delete_crops_after_commit(session, paths):
+    """Delete these crop files once *session* commits; keep them if it does not (the rows still name them)."""
+    if _CROPS_TO_DELETE not in session.info:
+        event.listen(session, "after_commit", _delete_crops)
+        event.listen(session, "after_transaction_end", _forget_crops)
+    session.info.setdefault(_CROPS_TO_DELETE, []).extend(paths)
+
+
+def _delete_crops(session):
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
+    paths, session.info[_CROPS_TO_DELETE] = session.info[_CROPS_TO_DELETE], []
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a crop left over takes some room and does no harm; the record is the database
+
+
+def _forget_crops(session, transaction):
+    if transaction.parent is None:  # rolled back or closed without a commit: the crops are still wanted
+        session.info[_CROPS_TO_DELETE] = []
+
+
 def audience_of(page, topic):
     """Return who a blank form is for ("resident" or "family"), as printed; None for a personalised form."""
     if page.resident_id is not None:
@@ -116,8 +144,11 @@ def _respondent(session, page, topic, scan, actor):
     return person
 
 
-def _replace_older(session, page, scan, actor):
-    """Take back what earlier readings of the same sheet recorded: a newer scan replaces the older."""
+def _replace_older(session, page, scan, actor, data_dir=None):
+    """Take back what earlier readings of the same sheet recorded: a newer scan replaces the older.
+
+    The crops of questions still waiting are deleted from *data_dir* once the reading is committed.
+    """
     older = session.scalars(select(PaperScan).where(PaperScan.paper_page_id == page.id, PaperScan.id != scan.id,
                                                     PaperScan.state == "current")).all()
     for old in older:
@@ -132,9 +163,18 @@ def _replace_older(session, page, scan, actor):
         audit.record(session, actor, "update", old, resident=page.resident_id,
                      detail=f"replaced by scan {scan.id} of the same page")
     # Questions still waiting from an older reading are about paper that has been read again.
+    crops = []
     for item in session.scalars(select(PaperReview).where(PaperReview.paper_page_id == page.id,
                                                           PaperReview.state == "pending")).all():
         item.state = "replaced"
+        if data_dir is not None and item.crop:
+            try:
+                crops.append(crop_path(data_dir, item.crop))
+            except KeyError:
+                continue  # not the name of a crop: nothing of ours to delete
+            item.crop = None
+    if crops:
+        _delete_crops_after_commit(session, crops)
     session.flush()
     return len(older)
 
@@ -153,7 +193,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
     outcome = Outcome(scan=scan)
     # Read from the command line nobody is signed in: the audit log still files the events under the home.
     actor = actor or SimpleNamespace(id=None, home_id=topic.home_id)
-    outcome.replaced = _replace_older(session, page, scan, actor)
+    outcome.replaced = _replace_older(session, page, scan, actor, data_dir)
     who = _respondent(session, page, topic, scan, actor)
     if who is not None and not topics.is_asked(who, topic):
         who = None  # e.g. a blank form for families of a topic that now asks residents only

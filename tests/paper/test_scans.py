@@ -391,3 +391,48 @@ def test_staff_see_family_members_on_blank_forms_counted_together_and_named_ones
     assert "Carys Evans (daughter of Margaret Evans): 1 topic" in page
     assert "3 family members on blank forms" in page
     assert "Anonymous family member" not in page
+
+
+def _crops(data):
+    return sorted(p.name for p in (data / "scans").glob("*.png"))
+
+
+def test_a_newer_scan_deletes_the_crops_of_the_questions_it_replaces_and_staff_see_the_current_one(
+        staff_client, form, db, data):
+    _, image, boxes = form
+    upload(staff_client, [("monday.png", png(mark(image.copy(), boxes[1], "circle")))])
+    (first,) = _crops(data)
+    assert f"/staff/paper/crops/{first}" in staff_client.get("/staff/paper").get_data(as_text=True)
+    # The same sheet again, another unclear mark on it: the older question and its crop go.
+    page = text(upload(staff_client, [("tuesday.png", png(mark(image.copy(), boxes[2], "circle")))]))
+    assert "this reading replaces the earlier one" in page and "1 for you to look at" in page
+    (second,) = _crops(data)
+    with db.read() as s:
+        assert s.scalars(select(PaperReview.crop).where(PaperReview.state == "pending")).all() == [second]
+    html = staff_client.get("/staff/paper").get_data(as_text=True)
+    assert f"/staff/paper/crops/{second}" in html and first not in html
+    shown = staff_client.get(f"/staff/paper/crops/{second}")
+    assert shown.status_code == 200 and shown.mimetype == "image/png"
+    shown.close()
+    assert staff_client.get(f"/staff/paper/crops/{first}").status_code == 404
+    # A crop already gone from the data folder does not stop the next scan of the sheet being read.
+    (data / "scans" / second).unlink()
+    page = text(upload(staff_client, [("wednesday.png", png(mark(image.copy(), boxes[0], "circle")))]))
+    assert "1 for you to look at" in page
+    (third,) = _crops(data)
+    assert f"/staff/paper/crops/{third}" in staff_client.get("/staff/paper").get_data(as_text=True)
+
+
+def test_a_reading_that_is_not_committed_leaves_the_older_question_and_its_crop(form, db, data):
+    from accessible.paper import answers, read
+
+    _, image, boxes = form
+    with db.write() as s:
+        answers.record(s, read.read_page(mark(image.copy(), boxes[1], "circle"), answers.boxes_for(s)), data)
+    (first,) = _crops(data)
+    with pytest.raises(RuntimeError), db.write() as s:
+        answers.record(s, read.read_page(mark(image.copy(), boxes[2], "circle"), answers.boxes_for(s)), data)
+        raise RuntimeError("the database write fails")
+    assert first in _crops(data)
+    with db.read() as s:
+        assert s.scalars(select(PaperReview.crop).where(PaperReview.state == "pending")).all() == [first]
