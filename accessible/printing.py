@@ -69,6 +69,8 @@ class PageLayout:
     resident_id: int | None
     size_mm: list
     boxes: list
+    #: The first page's id of the copy this page belongs to: the pages of one form share it.
+    sheet: str = ""
 
     def as_dict(self):
         return {"page": self.page_id, "topic": self.topic_id, "resident": self.resident_id,
@@ -167,6 +169,8 @@ def _form_pages(topic, resident):
             boxes.append(write_in)
         pages.append((PageLayout(page_id, topic.id, resident.id if resident else None, list(layout.PAGE_MM), boxes),
                       placed, write_in, number, len(chunks)))
+    for page, *_ in pages:
+        page.sheet = pages[0][0].page_id
     return pages
 
 

@@ -114,7 +114,7 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
     for page in result.pages:
         session.add(PaperPage(code=page.page_id, topic_id=topic.id, resident_id=page.resident_id,
                               audience=None if page.resident_id else audience,
-                              layout=json.dumps({"size_mm": page.size_mm, "boxes": page.boxes})))
+                              layout=json.dumps({"size_mm": page.size_mm, "boxes": page.boxes, "sheet": page.sheet})))
     session.flush()
     return result
 

@@ -129,19 +129,30 @@ def _respondent(session, page, topic, scan, actor):
         return page.resident
     if topic.personal:
         return None  # a blank form of one resident's own goals: staff say who filled it in
-    earlier = session.scalar(select(PaperScan).where(PaperScan.paper_page_id == page.id,
+    earlier = session.scalar(select(PaperScan).where(PaperScan.paper_page_id.in_(_pages_of_copy(session, page)),
                                                      PaperScan.respondent_id.is_not(None)).order_by(PaperScan.id))
     if earlier is not None:
         scan.respondent = earlier.respondent
         return earlier.respondent
     kind = audience_of(page, topic)
-    # One person per sheet: each blank form counts once in the tallies, and a newer scan of it replaces the older.
+    # One person per printed copy: each blank form counts once in the tallies, however many pages it has,
+    # and a newer scan of a page replaces the older.
     person = Person(home_id=topic.home_id, kind=kind, name=ANONYMOUS[kind], active=False)
     session.add(person)
     session.flush()
     scan.respondent = person
     audit.record(session, actor, "create", person, detail="anonymous, for a blank paper form")
     return person
+
+
+def _pages_of_copy(session, page):
+    """Return the ids of the printed pages of the same copy of a form as *page* (itself included)."""
+    sheet = json.loads(page.layout).get("sheet")
+    if not sheet:
+        return [page.id]  # printed before pages knew their copy: each page on its own
+    blank = select(PaperPage).where(PaperPage.topic_id == page.topic_id, PaperPage.resident_id.is_(None),
+                                    PaperPage.layout.contains(sheet, autoescape=True))
+    return [p.id for p in session.scalars(blank) if json.loads(p.layout).get("sheet") == sheet] or [page.id]
 
 
 def _replace_older(session, page, scan, actor, data_dir=None):

@@ -393,6 +393,25 @@ def test_staff_see_family_members_on_blank_forms_counted_together_and_named_ones
     assert "Anonymous family member" not in page
 
 
+def test_a_blank_form_of_two_pages_counts_for_one_person(staff_client, db, home, tmp_path):
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Activities", "How do you like these?",
+                                    kind="rate", options=["Bingo", "Singing", "Garden walk", "Films"])
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", None, "http://localhost", audience="resident", copies=2)
+    assert len(result.pages) == 4  # three rows a page: two pages a copy
+    sheets = rasterise(result.pdf, tmp_path)
+    for sheet, page in zip(sheets, result.pages, strict=True):
+        for row_first_box in [b for b in page.boxes if b["value"] == "like"]:
+            mark(sheet, row_first_box)
+    # The second copy's pages are scanned first, the first copy's last, each page on its own.
+    for i in (3, 2, 0, 1):
+        assert "answer" in text(upload(staff_client, [(f"page{i}.png", png(sheets[i]))]))
+    rows, people_counted = tally_of(db, "resident")
+    assert people_counted == 2  # two forms filled in, not four pages
+    assert all(counts["like"] == 2 for counts in rows.values())
+
+
 def _crops(data):
     return sorted(p.name for p in (data / "scans").glob("*.png"))
 
