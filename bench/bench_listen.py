@@ -109,50 +109,50 @@ def build_flite(folder, seed=5, n_speakers=8):
                   .stdout.split(":", 1)[1].split() if v in ("awb", "rms", "slt", "kal16")]
     except (OSError, subprocess.SubprocessError, IndexError):
         return None
-    rng, pick = np.random.default_rng(seed), random.Random(seed)
-    tv, _tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
-                          folder / "tv.wav")
-    lines = []
-    for s in range(n_speakers):
+
+    def speaker(s, pick):
         voice = voices[s % len(voices)]
         stretch, pitch = pick.choice([0.9, 1.0, 1.2, 1.4]), pick.choice([90, 110, 140, 180])
-        condition = CONDITIONS[(s // 2 + s) % 4]
-        items = [(opts, text, expect) for opts, pairs in SETS for text, expect in pairs]
-        items += [(pick.choice(SETS)[0], text, None) for text in pick.sample(OUT_OF_GRAMMAR, 5)]
-        for opts, text, expect in items:
-            name = f"f{len(lines):04d}.wav"
-            x, rate = flite(text, voice, stretch, pitch, folder / name)
-            if condition[1] is not None:
-                x = degrade(x, rate, condition[1], rng, tv if condition[0].startswith("tv") else None)
-            write(folder / name, x, rate)
-            lines.append({"audio": name, "options": opts, "expect": expect, "text": text,
-                          "voice": f"{voice} x{stretch} {pitch} Hz", "condition": condition[0]})
-    manifest = folder / "manifest.jsonl"
-    manifest.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    return manifest
+        return (f"{voice} x{stretch} {pitch} Hz", lambda text, path: flite(text, voice, stretch, pitch, path),
+                CONDITIONS[(s // 2 + s) % 4])
+
+    return _write_corpus(folder, seed, n_speakers, SETS, OUT_OF_GRAMMAR, speaker, "f")
 
 
 def build(folder, seed=11, n_speakers=10, tuning=False):
     """Write held-out (or, with *tuning*, tuning) WAVs and a manifest.jsonl into *folder*; return its path."""
     voices, variants, sets, negatives = ((TUNING_VOICES, TUNING_VARIANTS, TUNING_SETS, TUNING_OUT_OF_GRAMMAR)
                                          if tuning else (VOICES, VARIANTS, SETS, OUT_OF_GRAMMAR))
-    rng, pick = np.random.default_rng(seed), random.Random(seed)
-    tv, tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
-                         folder / "tv.wav")
-    lines = []
-    for s in range(n_speakers):
+
+    def speaker(s, pick):
         voice = f"{voices[s % len(voices)]}+{variants[s % len(variants)]}"
         speed, pitch = pick.choice([110, 130, 150, 175]), pick.choice([30, 45, 60, 75])
-        condition = CONDITIONS[s % 4]
+        return voice, lambda text, path: espeak(text, voice, speed, pitch, path), CONDITIONS[s % 4]
+
+    return _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, "u")
+
+
+def _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, prefix):
+    """Write each speaker's sentences and five out-of-grammar ones, degraded as its condition says.
+
+    *speaker(s, pick)* returns the speaker's name, a function that says a text into a WAV path and gives
+    back (samples, rate), and its condition. Return the path of the manifest.jsonl written beside the WAVs.
+    """
+    rng, pick = np.random.default_rng(seed), random.Random(seed)
+    tv, _tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
+                          folder / "tv.wav")
+    lines = []
+    for s in range(n_speakers):
+        name_of_speaker, say, condition = speaker(s, pick)
         items = [(opts, text, expect) for opts, pairs in sets for text, expect in pairs]
         items += [(pick.choice(sets)[0], text, None) for text in pick.sample(negatives, 5)]
         for opts, text, expect in items:
-            name = f"u{len(lines):04d}.wav"
-            x, rate = espeak(text, voice, speed, pitch, folder / name)
+            name = f"{prefix}{len(lines):04d}.wav"
+            x, rate = say(text, folder / name)
             if condition[1] is not None:
                 x = degrade(x, rate, condition[1], rng, tv if condition[0].startswith("tv") else None)
             write(folder / name, x, rate)
-            lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "voice": voice,
+            lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "voice": name_of_speaker,
                           "condition": condition[0]})
     manifest = folder / "manifest.jsonl"
     manifest.write_text("".join(json.dumps(line) + "\n" for line in lines))
