@@ -5,6 +5,7 @@ import wave
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from accessible.models import Person, Response, Topic
@@ -126,6 +127,23 @@ def _speech_file(tmp_path, text, voice):
     return out
 
 
+def _say(page, then_url):
+    """Press Speak, as a resident does, until the page moves on to *then_url*: a second try after a miss.
+
+    Chromium's fake microphone loops the file from wherever it happens to be when recording starts, and
+    on a busy machine it can drop audio; a resident who was not caught simply says it again.
+    """
+    for attempt in range(2):
+        page.click("[data-speak]")
+        try:
+            page.wait_for_url(then_url, timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 1:
+                raise
+            page.wait_for_selector("[data-speak]:not([disabled])", timeout=10_000)  # asked to say it again
+
+
 @pytest.mark.parametrize(("name", "said", "voice", "topic", "expected"), [
     ("Kenneth Morgan", "roast chicken", "en-gb", "Next week's menu", "Roast chicken"),
     ("Dafydd Jones", "yes please", "en-gb", "A pet for the home", "yes"),
@@ -140,8 +158,7 @@ def test_voice_with_chromium_playing_a_wav_as_its_microphone(playwright_instance
     page = context.new_page()
     resident = start_kiosk(page, base, db, name)
     go_to_topic(page, base, db, topic)
-    page.click("[data-speak]")
-    page.wait_for_url("**/confirm**", timeout=20_000)
+    _say(page, "**/confirm**")
     page.click("[data-confirm=yes]")
     page.wait_for_url(f"{base}/kiosk/thanks")
     assert latest_answer(db, resident)[1:] == (expected, "voice")
@@ -160,8 +177,7 @@ def test_yes_said_to_a_one_at_a_time_question_records_it_by_voice(playwright_ins
     topic_id = go_to_topic(page, base, db, "Next week's menu")
     page.goto(f"{base}/kiosk/topics/{topic_id}/one-by-one?i=2")
     assert page.locator("h1").inner_text() == "Did you mean Roast chicken?"
-    page.click("[data-speak]")
-    page.wait_for_url(f"{base}/kiosk/thanks", timeout=20_000)
+    _say(page, f"{base}/kiosk/thanks")
     assert latest_answer(db, resident)[1:] == ("Roast chicken", "voice")
     browser.close()
 

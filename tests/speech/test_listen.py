@@ -136,6 +136,16 @@ def test_any_sane_wav_is_converted(speak):
                                                                                           abs=3)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("before, after", [(0.0, 0.2), (0.45, 1.6), (1.0, 1.3), (1.0, 2.4)])
+def test_the_answer_does_not_depend_on_how_much_digital_silence_is_around_it(speak, before, after):
+    # A file, or a microphone behind a noise gate, can hold exact zeros around the words.
+    x, rate = espeak_samples(speak("roast chicken", "en-gb"))
+    padded = np.concatenate([np.zeros(int(before * rate)), x, np.zeros(int(after * rate))])
+    menu = ["Fish pie", "Shepherd's pie", "Roast chicken", "Vegetable curry"]
+    assert listen(wav_bytes(padded, rate), menu)["choice"] == "Roast chicken"
+
+
 @pytest.mark.parametrize("audio, message", [
     (b"", "empty"),
     (b"hello, this is not audio at all", "not a WAV"),
