@@ -92,14 +92,15 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         people = []
         for r in _residents(session, topic, resident):
             family = [f for f in r.family if f.active]
+            pictures_of_r = own(r)  # the same for each of the resident's family members' cards
             for member in family:
                 if replace_cards:
                     family_links.revoke_live(session, member, r, actor=actor)
                 _link, token = family_links.issue(session, member, r, actor=actor)
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called, options=own(r)))
+                                                     member.called, options=pictures_of_r))
             if not family:
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r)))
+                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r))
         return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
     people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r)) for r in chosen]
