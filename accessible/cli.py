@@ -487,7 +487,7 @@ def _read_kept(db, folder, upload_id, number):
         try:
             label, image = scans.page_image(folder, upload, number)
         except read.BadScan as e:
-            return {"source": upload.name if upload.pages == 1 else f"{upload.name}#page={number}", "error": str(e)}
+            return {"source": scans.page_label(upload, number), "error": str(e)}
     with db.write() as s:
         return scans.read_one(s, s.get(PaperUpload, upload_id), number, image, label, folder)
 

@@ -148,11 +148,10 @@ def _read(upload_id, number):
     """Read one page of a kept upload; return the result with its message for staff."""
     with db().read() as s:
         upload = _upload_of(s, upload_id)
-        name = upload.name if upload.pages == 1 else f"{upload.name}#page={number}"
         try:
             label, image = scan_files.page_image(current_app.instance_path, upload, number)
         except read.BadScan as e:
-            result = {"source": name, "error": str(e)}
+            result = {"source": scan_files.page_label(upload, number), "error": str(e)}
             return {**result, "message": describe(result)}
     with db().write() as s:
         upload = _upload_of(s, upload_id)

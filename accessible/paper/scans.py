@@ -55,6 +55,11 @@ def original_path(data_dir, upload):
     return originals(data_dir) / upload.stored
 
 
+def page_label(upload, number):
+    """Return how staff are told which page of an upload a result is about ("scans.pdf#page=2")."""
+    return upload.name if upload.pages == 1 else f"{upload.name}#page={number}"
+
+
 def page_image(data_dir, upload, number):
     """Return (label, grey image) of one page of an upload, from the kept original."""
     return next(read.page_images(original_path(data_dir, upload), upload.name, only=number))
