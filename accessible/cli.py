@@ -367,6 +367,10 @@ def pictures_search(words, lang, limit, as_json):
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--resident", "resident_id", type=int, help="Only this resident's cards, or their personalised form.")
 @click.option("--each-resident", is_flag=True, help="Forms: one personalised form for every resident asked.")
+@click.option("--for", "audience", type=click.Choice(["residents", "families"]),
+              help="Blank forms: whom they are for, said on the sheet (default: whom the topic asks, residents first).")
+@click.option("--copies", type=int, default=1, show_default=True,
+              help="Blank forms: how many, each sheet counting for one person.")
 @click.option("--lang", type=click.Choice(["en", "cy"]), help="Language of the printed words (default: the topic's).")
 @click.option("--sheet", type=click.Choice(["a4-4up", "a5"]), default="a4-4up", show_default=True,
               help="Cards: four A6 cards to an A4 sheet, or one A5 card a page.")
@@ -374,13 +378,19 @@ def pictures_search(words, lang, limit, as_json):
 @click.option("--base-url", envvar="ACCESSIBLE_BASE_URL", default="http://localhost:5000", show_default=True,
               help="The server's address as phones in the home reach it (for QR codes).")
 @with_data
-def print_command(what, topic_id, out, resident_id, each_resident, lang, sheet, size, base_url, folder, db):
+def print_command(what, topic_id, out, resident_id, each_resident, audience, copies, lang, sheet, size, base_url,
+                  folder, db):
     """Print picture cards, a picture menu, large-print forms or a "You said, we did" poster as PDF.
 
     Example: accessible print form 1 --each-resident -o forms.pdf
+
+    Example: accessible print form 1 --for families --copies 20 -o family-forms.pdf
     """
     from accessible import printouts
 
+    if (audience or copies != 1) and (what != "form" or resident_id or each_resident):
+        raise click.UsageError("--for and --copies are for blank forms: print form without --resident or "
+                               "--each-resident.")
     db.upgrade()
     with db.write() as s:
         topic = s.get(Topic, topic_id)
@@ -393,7 +403,8 @@ def print_command(what, topic_id, out, resident_id, each_resident, lang, sheet, 
                 bar.update(done - bar.pos)
 
             result = printouts.render(s, topic, what, folder, base_url, resident=resident, lang=lang, sheet=sheet,
-                                      size=size, each_resident=each_resident, progress=progress)
+                                      size=size, each_resident=each_resident, progress=progress, copies=copies,
+                                      audience={"residents": "resident", "families": "family"}.get(audience))
     with open(out, "wb") as f:
         f.write(result.pdf)
     click.echo(f"Wrote {out}" + (f" ({len(result.pages)} answer pages)." if result.pages else "."))

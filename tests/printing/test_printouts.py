@@ -92,6 +92,36 @@ def test_print_command_makes_one_form_per_resident(tmp_path):
     assert result.exit_code == 1 and "record the decision first" in result.output
 
 
+def test_print_command_makes_blank_forms_for_families_that_say_so_on_the_sheet(tmp_path):
+    import io
+
+    import pdfplumber
+    from click.testing import CliRunner
+
+    from accessible.cli import main
+    from accessible.db import Database
+
+    CliRunner().invoke(main, ["demo", "--data", str(tmp_path)])
+    out = tmp_path / "family.pdf"
+    result = CliRunner().invoke(main, ["print", "form", "1", "--for", "families", "--copies", "3", "-o", str(out),
+                                       "--data", str(tmp_path)])
+    assert result.exit_code == 0 and "(6 answer pages)" in result.output, result.output  # 3 copies × 2 pages
+    with pdfplumber.open(io.BytesIO(out.read_bytes())) as pdf:
+        first_pages = [p.extract_text() for p in pdf.pages][::2]
+    assert all("For a relative or friend of a resident to fill in" in t for t in first_pages)
+    db = Database.for_data_dir(tmp_path)
+    with db.read() as s:
+        pages = s.scalars(select(PaperPage).order_by(PaperPage.id)).all()
+        assert len(pages) == 6 and {(p.resident_id, p.audience) for p in pages} == {(None, "family")}
+    db.dispose()
+    result = CliRunner().invoke(main, ["print", "form", "1", "--each-resident", "--for", "families", "-o", str(out),
+                                       "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "--for and --copies are for blank forms" in result.output
+    result = CliRunner().invoke(main, ["print", "form", "1", "--copies", "500", "-o", str(out),
+                                       "--data", str(tmp_path)])
+    assert result.exit_code == 1 and "Print between 1 and 200 blank forms at once." in result.output
+
+
 def test_a_residents_own_printout_shows_photos_or_symbols_as_their_needs_say(db, data, menu, home, tmp_path):
     import io
 
