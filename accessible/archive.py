@@ -217,7 +217,7 @@ def import_home(session, archive, data_dir=None):
             if not png.startswith(b"\x89PNG\r\n\x1a\n"):
                 raise ValueError(f"the review crop {item.crop} in the archive is not a picture")
             # A crop's name is only a random key: a new one cannot clash with one already in this data folder.
-            item.crop = answers.save_crop(data_dir, png)
+            item.crop = answers.save_crop(data_dir, png, session)  # gone again if the import fails
     session.flush()
     return session.get(Home, new_ids[Home][archive["tables"]["home"][0]["id"]])
 

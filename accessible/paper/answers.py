@@ -70,14 +70,20 @@ def boxes_for(session, home_id=None):
     return lookup
 
 
-def save_crop(data_dir, png):
-    """Save a crop as a PNG in the data folder's scans/ for the review queue; return its name."""
+def save_crop(data_dir, png, session=None):
+    """Save a crop as a PNG in the data folder's scans/ for the review queue; return its name.
+
+    Given the *session* whose rows will name it, the file is deleted again unless that session commits.
+    """
     if data_dir is None or not png:
         return None
     folder = Path(data_dir) / "scans"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(12)}.png"
     (folder / name).write_bytes(png)
+    if session is not None:
+        _watch(session)
+        session.info[_CROPS_MADE].append(folder / name)
     return name
 
 
@@ -88,22 +94,26 @@ def crop_path(data_dir, name):
     return Path(data_dir) / "scans" / name
 
 
-#: Where a session keeps the crop files to delete once its transaction commits.
+#: Where a session keeps the crop files to delete once its transaction commits (their rows replaced)...
 _CROPS_TO_DELETE = "accessible.paper.crops_to_delete"
+#: ... and the crop files it made, to delete if it does not commit (no row names them then).
+_CROPS_MADE = "accessible.paper.crops_made"
+
+
+def _watch(session):
+    if _CROPS_TO_DELETE not in session.info:
+        session.info[_CROPS_TO_DELETE], session.info[_CROPS_MADE] = [], []
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_transaction_end", _ended)
 
 
 def _delete_crops_after_commit(session, paths):
     """Delete these crop files once *session* commits; keep them if it does not (the rows still name them)."""
-    if _CROPS_TO_DELETE not in session.info:
-        event.listen(session, "after_commit", _delete_crops)
-        event.listen(session, "after_transaction_end", _forget_crops)
-    session.info.setdefault(_CROPS_TO_DELETE, []).extend(paths)
+    _watch(session)
+    session.info[_CROPS_TO_DELETE].extend(paths)
 
 
-def _delete_crops(session):
-    if session.in_nested_transaction():
-        return  # a savepoint released: the outer transaction may still roll back
-    paths, session.info[_CROPS_TO_DELETE] = session.info[_CROPS_TO_DELETE], []
+def _unlink(paths):
     for path in paths:
         try:
             path.unlink(missing_ok=True)
@@ -111,9 +121,19 @@ def _delete_crops(session):
             pass  # a crop left over takes some room and does no harm; the record is the database
 
 
-def _forget_crops(session, transaction):
-    if transaction.parent is None:  # rolled back or closed without a commit: the crops are still wanted
-        session.info[_CROPS_TO_DELETE] = []
+def _committed(session):
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
+    session.info[_CROPS_MADE] = []  # committed: the rows that name them are stored
+    paths, session.info[_CROPS_TO_DELETE] = session.info[_CROPS_TO_DELETE], []
+    _unlink(paths)
+
+
+def _ended(session, transaction):
+    if transaction.parent is None:  # rolled back or closed without a commit: the older crops are still wanted,
+        session.info[_CROPS_TO_DELETE] = []  # and the new ones are named by no row
+        paths, session.info[_CROPS_MADE] = session.info[_CROPS_MADE], []
+        _unlink(paths)
 
 
 def audience_of(page, topic):
@@ -150,9 +170,26 @@ def _pages_of_copy(session, page):
     sheet = json.loads(page.layout).get("sheet")
     if not sheet:
         return [page.id]  # printed before pages knew their copy: each page on its own
-    blank = select(PaperPage).where(PaperPage.topic_id == page.topic_id, PaperPage.resident_id.is_(None),
-                                    PaperPage.layout.contains(sheet, autoescape=True))
-    return [p.id for p in session.scalars(blank) if json.loads(p.layout).get("sheet") == sheet] or [page.id]
+    same = select(PaperPage).where(PaperPage.topic_id == page.topic_id,
+                                   PaperPage.resident_id.is_(None) if page.resident_id is None
+                                   else PaperPage.resident_id == page.resident_id,
+                                   PaperPage.layout.contains(sheet, autoescape=True))
+    return [p.id for p in session.scalars(same) if json.loads(p.layout).get("sheet") == sheet] or [page.id]
+
+
+def _choice_on_another_page(session, page, topic, who):
+    """Return the option *who* ticked on another page of the same "choose one" form, as now counted, or None."""
+    if topic.kind != "choose" or responses.phase_of(topic) != "choosing":
+        return None
+    others = [p for p in _pages_of_copy(session, page) if p != page.id]
+    if not others:
+        return None
+    answer = session.scalar(
+        select(Response).join(PaperScanRecord, PaperScanRecord.response_id == Response.id)
+        .join(PaperScan, PaperScan.id == PaperScanRecord.scan_id)
+        .where(PaperScan.paper_page_id.in_(others), PaperScan.state == "current", Response.person_id == who.id,
+               Response.topic_id == topic.id, Response.phase == "choosing").order_by(Response.id.desc()))
+    return answer.option if answer is not None and answer.option is not None else None
 
 
 def _replace_older(session, page, scan, actor, data_dir=None):
@@ -214,7 +251,12 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
         if verdict == "none":
             outcome.unanswered += 1
             continue
-        if verdict == "review" or who is None or responses.phase_of(topic) is None:
+        ticked_before = _choice_on_another_page(session, page, topic, who) if who is not None else None
+        if verdict == "review" or who is None or responses.phase_of(topic) is None or ticked_before is not None:
+            if ticked_before is not None and verdict == "answer":
+                verdict, detail = "review", (f"{ticked_before.label} is ticked on another page of this form: click "
+                                             f"this page's answer to count it instead, or No clear answer to keep "
+                                             f"{ticked_before.label}")
             why = detail if verdict == "review" else (
                 "staff say who filled in this form" if who is None else "the topic is not asking now")
             outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
@@ -223,7 +265,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             item = PaperReview(
                 paper_page_id=page.id, topic_id=topic.id, kind="marks", why=why,
                 option_id=question[0].option if question[0].value in RATINGS and question[0].option else None,
-                marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop))
+                marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop, session))
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
@@ -239,7 +281,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
         if box["value"] == "write-in" and reading.image is not None and read.has_writing(reading, box):
             item = PaperReview(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
                                why="something is written in the space for ideas and comments", marks="[]",
-                               crop=save_crop(data_dir, overlay.area_png(reading, box)))
+                               crop=save_crop(data_dir, overlay.area_png(reading, box), session))
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
