@@ -166,6 +166,15 @@ def _key(path, data_dir):
     return Path(path).relative_to(data_dir).as_posix()
 
 
+def _record_of(event, new_ids):
+    """Return the new id of the record an audit event is about; None if the archive does not hold it (erased)."""
+    model = next((m for m in new_ids if m.__name__ == event["record_type"]), None)
+    if model is None or event["record_id"] is None:
+        return None
+    # Rows come in the order of _TABLES, so every record an event names has its new id by now.
+    return new_ids[model].get(event["record_id"])
+
+
 def import_home(session, archive, data_dir=None):
     """Create a new home from an archive made by export_home; return it. Ids are given anew.
 
@@ -194,6 +203,8 @@ def import_home(session, archive, data_dir=None):
                 values["layout"] = _remap_boxes(values["layout"], new_ids, "boxes")
             elif model is PaperReview:
                 values["marks"] = _remap_boxes(values["marks"], new_ids, None)
+            elif model is AuditEvent:
+                values["record_id"] = _record_of(values, new_ids)
             if model is Person and values.get("username"):
                 values["username"] = _free_username(session, values["username"])
             obj = model(**values)

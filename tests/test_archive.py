@@ -99,6 +99,35 @@ def test_printed_pages_still_point_at_their_topic_after_an_import(db, data, tmp_
     other.dispose()
 
 
+def test_the_audit_log_still_names_the_right_records_after_an_import(db, tmp_path):
+    from accessible import audit, people
+    from accessible.models import AuditEvent, Person, Topic
+
+    with db.write() as s:
+        home = create_demo(s)
+        gwen = people.add_family(s, home, "Gwen Price")
+        audit.record(s, None, "read", gwen, detail="test")
+        menu = next(t for t in topics.topics(s, home.id) if t.title == "Next week's menu")
+        audit.record(s, None, "update", menu, detail="test")
+        exported = archive.export_home(s, home.id)
+    other = Database.for_data_dir(tmp_path)
+    other.upgrade()
+    with other.write() as s:
+        first = people.create_home(s, "A home already here")
+        for n in range(5):  # so ids shift
+            people.add_family(s, first, f"Someone {n}")
+            topics.create_topic(s, first, f"Theirs {n}", "Their question?", options=["A", "B"])
+        imported = archive.import_home(s, exported)
+        events = s.scalars(select(AuditEvent).where(AuditEvent.home_id == imported.id,
+                                                    AuditEvent.detail == "test")).all()
+        named = {e.record_type: e.record_id for e in events}
+        assert s.get(Person, named["Person"]).name == "Gwen Price"
+        assert s.get(Person, named["Person"]).home_id == imported.id
+        assert s.get(Topic, named["Topic"]).title == "Next week's menu"
+        assert s.get(Topic, named["Topic"]).home_id == imported.id
+    other.dispose()
+
+
 
 def _a_home_with_a_scanned_form(staff_client, db, home, tmp_path):
     """Print Margaret's rating form, fill it in (one clear row, one with two marks), photograph and upload it.
