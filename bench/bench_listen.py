@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accessible.speech.listen import listen_manifest
+from accessible.speech.listen import listen_manifest, resample
 
 # Voices and variants the tests never use, so the figures are for unseen speakers.
 VOICES = ["en-029", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc", "en-gb-scotland"]
@@ -139,8 +139,8 @@ def _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, prefix):
     back (samples, rate), and its condition. Return the path of the manifest.jsonl written beside the WAVs.
     """
     rng, pick = np.random.default_rng(seed), random.Random(seed)
-    tv, _tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
-                          folder / "tv.wav")
+    tv, tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
+                         folder / "tv.wav")
     lines = []
     for s in range(n_speakers):
         name_of_speaker, say, condition = speaker(s, pick)
@@ -150,7 +150,8 @@ def _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, prefix):
             name = f"{prefix}{len(lines):04d}.wav"
             x, rate = say(text, folder / name)
             if condition[1] is not None:
-                x = degrade(x, rate, condition[1], rng, tv if condition[0].startswith("tv") else None)
+                behind = resample(tv, tv_rate, rate) if condition[0].startswith("tv") else None  # at its own pitch
+                x = degrade(x, rate, condition[1], rng, behind)
             write(folder / name, x, rate)
             lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "voice": name_of_speaker,
                           "condition": condition[0]})
