@@ -114,6 +114,13 @@ def test_speech_outside_the_options_chooses_nothing(speak, text, voice):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("voice", ["en-gb", "en-gb+m1", "en-us"])
+def test_other_speech_at_is_that_right_is_not_a_yes(speak, voice):
+    # "where are my glasses" was heard as "i do", a yes that recorded the answer on the kiosk.
+    assert listen(speak("where are my glasses", voice), ["Yes", "No"], yesno=True)["choice"] is None
+
+
+@pytest.mark.slow
 def test_a_cough_silence_and_hiss_choose_nothing():
     rng = np.random.default_rng(7)
     silence = np.zeros(16000)
