@@ -85,7 +85,17 @@ def test_rate_topics_ask_about_one_option_at_a_time(staff_client, home, open_top
     assert "/rate/" in response.headers["Location"]
     page = text(kiosk.get(response.headers["Location"]))
     assert "Gardening" in page and "I like it" in page and "I'm not sure" in page and "I don't like it" in page
-    assert "Singing" not in page
+    assert "Singing" not in page.replace("On to Singing", "")  # one option at a time, the next a step away
+    # Rated, the topic opens at the next option not rated yet; "Back to" reaches one rated before, to change it.
+    gardening = response.headers["Location"]
+    like = re.search(r'href="([^"]*choice=like[^"]*)"', kiosk.get(gardening).get_data(as_text=True)).group(1)
+    confirm = kiosk.get(like.replace("&amp;", "&")).get_data(as_text=True)
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm))
+    assert kiosk.post(f"/kiosk/topics/{open_topics['activities']}/answer", data=form).status_code == 302
+    again = kiosk.get(f"/kiosk/topics/{open_topics['activities']}").headers["Location"]
+    assert again != gardening
+    page = text(kiosk.get(again))
+    assert "Singing" in page and "Back to Gardening" in page
 
 
 def test_a_switch_answer_keeps_its_channel(staff_client, home, open_topics, db):
@@ -153,7 +163,8 @@ def test_the_kiosk_tells_a_resident_who_took_part_what_came_of_it(staff_client, 
     outcome_url = re.search(r'href="(/kiosk/outcomes/\d+)"', start).group(1)
     page = kiosk.get(outcome_url).get_data(as_text=True)
     assert "You said Yes." in text_of(page) and "A cat called Tomos will join us in May." in text_of(page)
-    assert "You+said+Yes.+A+cat+called+Tomos" in page  # and it is read aloud
+    # And it is read aloud: what they said, then the decision in the language staff wrote it in.
+    assert "text=You+said+Yes.&amp;lang=en" in page and "text=A+cat+called+Tomos" in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     kiosk.post(f"{outcome_url}/heard", data={"csrf_token": token})
     assert "/kiosk/outcomes/" not in kiosk.get("/kiosk/").get_data(as_text=True)  # told once
@@ -290,3 +301,60 @@ def test_each_resident_sees_photos_or_symbols_as_their_needs_say(app, home, open
 
     assert fish_picture(home["residents"][0]) == f"/pictures/photo/{photo.id}"
     assert fish_picture(home["residents"][2]) == f"/pictures/symbol/{symbol.split(':')[1]}.svg"
+
+
+def test_no_to_a_voice_answer_asks_again_on_the_screen_that_showed_it(staff_client, home, open_topics, db):
+    with db.write() as s:
+        s.get(Person, home["residents"][2]).needs.options_per_screen = 1  # one option a screen
+        curry = s.scalars(select(Option).where(Option.topic_id == open_topics["menu"],
+                                               Option.label == "Vegetable curry")).one()
+        page_of_curry = curry.topic.accepted_options.index(curry) + 1
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    confirm = kiosk.get(f"/kiosk/topics/{open_topics['menu']}/confirm?choice={curry.id}&channel=voice"
+                        "&confidence=0.9").get_data(as_text=True)
+    no = re.search(r'<a class="choice-card no" href="([^"]+)"', confirm).group(1).replace("&amp;", "&")
+    response = kiosk.get(no)  # "No, go back" (or "no" said): the first miss asks again
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/kiosk/topics/{open_topics['menu']}?page={page_of_curry}"
+    assert "Vegetable curry" in text(kiosk.get(response.headers["Location"]))
+    touch = kiosk.get(f"/kiosk/topics/{open_topics['menu']}/confirm?choice={curry.id}").get_data(as_text=True)
+    assert f'href="/kiosk/topics/{open_topics["menu"]}?page={page_of_curry}"' in touch
+
+
+def test_an_answer_to_a_question_closed_meanwhile_is_said_to_be_unsaved_in_the_kiosks_own_look(
+        staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][0])  # Margaret: high contrast
+    confirm = kiosk.get(f"/kiosk/topics/{open_topics['pets']}/confirm?choice=yes").get_data(as_text=True)
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm))
+    with db.write() as s:  # staff decide while she is on "Is that right?"
+        topics.decide(s, s.get(Topic, open_topics["pets"]), "We will ask again in spring.",
+                      actor=s.get(Person, home["staff"]))
+    response = kiosk.post(f"/kiosk/topics/{open_topics['pets']}/answer", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and 'class="kiosk contrast-high"' in page
+    assert "Your answer could not be saved, because the question closed." in text(response)
+    assert "Back to the start" in page and "requested URL" not in page
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+    gone = kiosk.get(f"/kiosk/topics/{open_topics['pets']}")
+    assert gone.status_code == 404 and "This question is not open now." in text(gone)
+
+
+def test_a_question_reads_out_every_answer_on_screen_in_the_right_language(staff_client, home, open_topics):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    page = kiosk.get(f"/kiosk/topics/{open_topics['menu']}").get_data(as_text=True)
+    spoken = re.findall(r'<audio data-screen-speech src="[^"]*text=([^&"]+)&amp;lang=(\w+)', page)
+    assert spoken[0][0].startswith("What+would+you+like")
+    assert [("Fish+pie.", "en"), ("Shepherd%27s+pie.", "en"), ("Roast+chicken.", "en"),
+            ("Vegetable+curry.", "en")] == spoken[1:]
+
+
+
+def test_a_welsh_speaker_hears_an_english_question_in_english_and_the_answers_in_welsh(staff_client, home,
+                                                                                        open_topics):
+    welsh = kiosk_for(staff_client, home["residents"][1])  # Dafydd: Welsh, on an English topic
+    page = welsh.get(f"/kiosk/topics/{open_topics['pets']}").get_data(as_text=True)
+    spoken = re.findall(r'<audio data-screen-speech src="[^"]*text=([^&"]+)&amp;lang=(\w+)', page)
+    assert spoken[0][1] == "en"  # the English question, with English sounds
+    assert ("Ie.", "cy") in spoken and ("Na.", "cy") in spoken  # the answers in his Welsh
+    assert '<h1 class="question" lang="en">' in page

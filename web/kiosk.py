@@ -107,9 +107,13 @@ def _settings(resident, home):
     }
 
 
-def speech_url(text, settings):
-    """Return the address of *text* spoken in the resident's voice, rate and language."""
-    params = {"text": text, "lang": settings["lang"], "rate": settings["rate"]}
+def speech_url(text, settings, lang=None):
+    """Return the address of *text* spoken in the resident's voice and rate, in *lang* or the screen's language.
+
+    A topic's own words (its question, options and decision) are spoken in the language staff wrote them in,
+    so an English question on a Welsh speaker's screen is not read with Welsh sounds.
+    """
+    params = {"text": text, "lang": lang or settings["lang"], "rate": settings["rate"]}
     if settings["voice"]:
         params["voice"] = settings["voice"]
     return url_for("speech.speak") + "?" + urlencode(params)
@@ -179,6 +183,25 @@ def _choices(topic):
     return [(o.id, o.label, o.spoken_text or o.label, o) for o in topic.accepted_options]
 
 
+def _spoken(topic, choices, rated_option=None, touch=False):
+    """Return what a question's screen says, as (words, language) parts: the question, then each answer shown.
+
+    The topic's own words are spoken in the language staff wrote them in; the kiosk's, in the resident's.
+    Every answer on the screen is read out, so a resident who cannot see the pictures hears each choice.
+    """
+    if rated_option is not None:
+        parts = [(f"{topic.question} {rated_option.spoken_text or rated_option.label}?", topic.language)]
+    elif topic.stage == "reviewed":
+        parts = [(_("How is it going?"), None), (topic.question, topic.language)]
+    else:
+        parts = [(topic.question, topic.language)]
+    if touch:
+        parts.insert(0, (_("Please touch the one you want."), None))
+    for _key, _label, spoken, picture in choices:
+        parts.append((f"{spoken}.", topic.language) if isinstance(picture, Option) else (f"{_(spoken)}.", None))
+    return parts
+
+
 @bp.get("/topics/<int:topic_id>")
 def question(topic_id):
     """Ask one question: the options as big pictures, as many on a screen as the resident's needs say."""
@@ -186,16 +209,20 @@ def question(topic_id):
         resident, home_, settings = _context(s)
         topic = _topic_for(s, resident, topic_id)
         if topic.kind == "rate" and topic.stage == "choosing":
-            first = topic.accepted_options[0]
+            # The first option not rated yet; with all rated, the first, to change a rating from there.
+            rated = _answered(s, topic, resident)
+            first = next((o for o in topic.accepted_options if o.id not in rated), topic.accepted_options[0])
             return redirect(url_for("kiosk.rate", topic_id=topic.id, option_id=first.id))
         choices = _choices(topic)
         per = settings["per_screen"]
         pages = max(1, -(-len(choices) // per))
         page = min(max(request.args.get("page", 1, type=int), 1), pages)
         shown = choices[(page - 1) * per: page * per]
+        touch = request.args.get("touch") == "1"
         return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
                                choices=shown, page=page, pages=pages, speech_url=speech_url,
-                               all_choices=choices, rated_option=None, touch=request.args.get("touch") == "1")
+                               all_choices=choices, rated_option=None, touch=touch,
+                               parts=_spoken(topic, shown, touch=touch))
 
 
 @bp.get("/topics/<int:topic_id>/rate/<int:option_id>")
@@ -208,9 +235,14 @@ def rate(topic_id, option_id):
         if option is None or topic.kind != "rate":
             abort(404)
         choices = [(r, RATING_WORDS[r], RATING_WORDS[r], RATING_SYMBOLS[r]) for r in RATINGS]
+        accepted = topic.accepted_options
+        at = accepted.index(option)
         return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
                                choices=choices, page=1, pages=1, speech_url=speech_url, all_choices=choices,
-                               rated_option=option, touch=request.args.get("touch") == "1")
+                               rated_option=option, touch=request.args.get("touch") == "1",
+                               parts=_spoken(topic, choices, option, request.args.get("touch") == "1"),
+                               before=accepted[at - 1] if at > 0 else None,
+                               after=accepted[at + 1] if at + 1 < len(accepted) else None)
 
 
 def _chosen(topic, form):
@@ -241,8 +273,9 @@ def confirm(topic_id):
             return redirect(url_for("kiosk.question", topic_id=topic.id))
         channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
         rated = request.args.get("rated", type=int)
-        back = (url_for("kiosk.not_right", topic_id=topic.id, rated=rated) if channel == "voice"
-                else _screen_url(topic, rated))
+        page = _page_of(topic, rated, request.args.get("choice"), settings)
+        back = (url_for("kiosk.not_right", topic_id=topic.id, rated=rated, page=page) if channel == "voice"
+                else _screen_url(topic.id, rated, page=page))
         return render_template("kiosk/confirm.html", resident=resident, topic=topic, settings=settings,
                                words=words, option=option, value=value, channel=channel, back=back,
                                rated=request.args.get("rated", ""), choice=request.args.get("choice"),
@@ -298,10 +331,19 @@ def _screen(s, topic_id):
     return resident, settings, topic, rated, _screen_choices(topic, rated)
 
 
-def _screen_url(topic, rated, **params):
+def _screen_url(topic_id, rated, page=None, **params):
+    """Return the screen asking *topic_id* (about the option *rated*), at the *page* of options given."""
     if rated is not None:
-        return url_for("kiosk.rate", topic_id=topic.id, option_id=rated, **params)
-    return url_for("kiosk.question", topic_id=topic.id, **params)
+        return url_for("kiosk.rate", topic_id=topic_id, option_id=rated, **params)
+    return url_for("kiosk.question", topic_id=topic_id, page=page if page and page > 1 else None, **params)
+
+
+def _page_of(topic, rated, key, settings):
+    """Return the page of the question's screen that shows the answer *key* (1 for a rating)."""
+    if rated is not None:
+        return 1
+    keys = [str(k) for k, *_rest in _choices(topic)]
+    return keys.index(str(key)) // settings["per_screen"] + 1 if str(key) in keys else 1
 
 
 def _misses(topic_id, rated, add=0, clear=False):
@@ -375,10 +417,10 @@ def listen(topic_id):
 def not_right(topic_id):
     """The resident said the answer heard was not right: ask again, or after two misses one option at a time."""
     with db().read() as s:
-        _resident, _settings, topic, rated, _choices = _screen(s, topic_id)
+        rated = _screen(s, topic_id)[3]  # the topic is still open to this resident
     if _misses(topic_id, rated, add=1) >= MISSES_BEFORE_ONE_BY_ONE:
         return redirect(url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=0))
-    return redirect(_screen_url(topic, rated))
+    return redirect(_screen_url(topic_id, rated, page=request.args.get("page", type=int)))
 
 
 @bp.get("/topics/<int:topic_id>/one-by-one")
@@ -389,7 +431,7 @@ def one_by_one(topic_id):
         i = max(request.args.get("i", 0, type=int), 0)
         if i >= len(choices):
             _misses(topic_id, rated, clear=True)
-            return redirect(_screen_url(topic, rated, touch=1))
+            return redirect(_screen_url(topic.id, rated, touch=1))
         key, label, spoken, picture = choices[i]
         rated_option = next((o for o in topic.accepted_options if o.id == rated), None)
         return render_template("kiosk/one_by_one.html", resident=resident, topic=topic, settings=settings,
@@ -423,3 +465,33 @@ def outcome_heard(outcome_id):
         resident, home_, settings = _context(s)
         outcomes.mark_told(s, _untold(s, resident, outcome_id), resident)
     return redirect(url_for("kiosk.home"))
+
+
+def _calm_page(heading, advice, code):
+    """Render a kiosk page that says what happened in plain words, in the resident's own look and language."""
+    try:
+        with db().read() as s:
+            resident = s.get(people.Person, g.kiosk_resident_id) if g.get("kiosk_resident_id") else None
+            settings = _settings(resident, None)
+            return render_template("kiosk/calm.html", resident=resident, settings=settings, heading=heading,
+                                   advice=advice, speech_url=speech_url), code
+    except Exception:  # noqa: BLE001 - the database itself may be what failed: the plain look still says it
+        return render_template("kiosk/calm.html", resident=None, settings=_settings(None, None), heading=heading,
+                               advice=advice, speech_url=speech_url), code
+
+
+@bp.errorhandler(404)
+def _closed(error):
+    """A question that closed while the resident was on it (decided, or stopped by staff): say so calmly."""
+    if request.method == "POST":
+        return _calm_page(_("This question has closed."),
+                          _("Your answer could not be saved, because the question closed. Thank you for your "
+                            "time."), 404)
+    return _calm_page(_("This question is not open now."), _("There may be other questions for you."), 404)
+
+
+@bp.errorhandler(500)
+def _broken(error):
+    """Something failed on the server: the resident hears that the answer may not be saved, never a traceback."""
+    return _calm_page(_("Sorry, something went wrong."),
+                      _("Your last answer may not be saved. Please try again, or ask a member of staff."), 500)

@@ -117,3 +117,25 @@ def clipped_text(page):
       .filter(el => el.offsetParent !== null && getComputedStyle(el).overflow === 'hidden' &&
                     (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))
       .map(el => el.textContent.trim().slice(0, 40))""")
+
+
+UNREADABLE_CONTROLS_JS = """() => {
+  // Contrast of each visible control's text against its own filled background (WCAG's formula).
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  return Array.from(document.querySelectorAll('a[href], button'))
+    .filter(el => el.offsetParent !== null && el.textContent.trim())
+    .map(el => { const s = getComputedStyle(el); return {el, color: s.color, bg: s.backgroundColor}; })
+    .filter(x => rgb(x.bg).length < 4 || rgb(x.bg)[3] > 0)  // a filled background, not a transparent one
+    .map(x => { const [a, b] = [lum(x.color), lum(x.bg)].sort((p, q) => q - p);
+                return {text: x.el.textContent.trim().slice(0, 40), ratio: (a + 0.05) / (b + 0.05)}; })
+    .filter(x => x.ratio < 7)
+    .map(x => `${x.text} (${x.ratio.toFixed(1)}:1)`);
+}"""
+
+
+def unreadable_controls(page):
+    """Return buttons and links whose text is below 7:1 against their own background (axe can miss these)."""
+    return page.evaluate(UNREADABLE_CONTROLS_JS)

@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     launch,
     sign_in,
     small_targets,
+    unreadable_controls,
 )
 
 pytestmark = pytest.mark.slow
@@ -202,6 +203,7 @@ def test_every_kiosk_page_passes_axe_and_our_own_checks(browser, demo_server, na
             page.goto(url)
             assert axe_violations(page) == [], url
             assert small_targets(page) == [], url
+            assert unreadable_controls(page) == [], url  # e.g. yellow words on a yellow button
             assert not horizontal_scroll(page), f"{url} scrolls sideways at {width}px"
         page.keyboard.press("Tab")
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")

@@ -4,8 +4,10 @@
   "use strict";
   var body = document.body;
   var csrf = body.dataset.csrf;
-  var screenSpeech = document.getElementById("screen-speech");
+  // The screen's words, in parts spoken one after another (the question, then each answer on screen).
+  var screenParts = Array.prototype.slice.call(document.querySelectorAll("audio[data-screen-speech]"));
   var current = null; // the audio element playing now
+  var stopped = false;
 
   function play(audio) {
     if (recording) { return; } // nothing speaks over the resident while the microphone is open
@@ -15,7 +17,16 @@
     var p = audio.play();
     if (p && p.catch) { p.catch(function () { /* no autoplay until the first touch: the replay button works */ }); }
   }
-  function stop() { if (current) { current.pause(); current.currentTime = 0; } }
+  function stop() { stopped = true; if (current) { current.pause(); current.currentTime = 0; } }
+  function playScreen() {
+    stopped = false;
+    if (screenParts.length) { play(screenParts[0]); }
+  }
+  screenParts.forEach(function (part, i) {
+    part.addEventListener("ended", function () {
+      if (current === part && !stopped && !recording && screenParts[i + 1]) { play(screenParts[i + 1]); }
+    });
+  });
   var optionAudio = {};
   function speakUrl(url) {
     if (!url) { return; }
@@ -24,12 +35,12 @@
   }
 
   // Speech as the screen appears, with replay and stop.
-  if (screenSpeech) { play(screenSpeech); }
+  playScreen();
   document.querySelectorAll("[data-speech-replay]").forEach(function (b) {
-    b.addEventListener("click", function () { if (screenSpeech) { play(screenSpeech); } });
+    b.addEventListener("click", playScreen);
   });
   document.querySelectorAll("[data-speech-stop]").forEach(function (b) { b.addEventListener("click", stop); });
-  // Each option is read aloud when it is focused (keyboard, switch scanning) or touched down on.
+  // Each option is read aloud when it is focused (keyboard, switch scanning); the screen's speech reads them all.
   document.querySelectorAll("[data-speech]").forEach(function (el) {
     el.addEventListener("focus", function () { speakUrl(el.dataset.speech); });
   });
@@ -45,7 +56,10 @@
   var targets = Array.prototype.slice.call(document.querySelectorAll("[data-scan]"));
   var lit = -1;
   var scanTimer = null;
+  var warning = document.getElementById("idle-warning");
+  var dismissedAt = 0; // when the switch press that answered "Are you still there?" came
   function light(i) {
+    if (warning && !warning.hidden) { return; } // the warning has the switch to itself
     if (lit >= 0 && targets[lit]) { targets[lit].classList.remove("scan-lit"); }
     lit = i;
     var el = targets[lit];
@@ -77,6 +91,7 @@
       if (e.key === " " || e.key === "Enter") {
         if (e.target && e.target.id === "still-here") { return; }
         e.preventDefault();
+        if (Date.now() - dismissedAt < 500) { return; } // that press answered "Are you still there?"
         clearInterval(scanTimer);
         pick();
       }
@@ -91,8 +106,10 @@
     var button = voice.querySelector("[data-speak]");
     var status = voice.querySelector("[data-voice-status]");
     var sorry = new Audio(voice.dataset.sorry);
+    var noMicrophone = new Audio(voice.dataset.noMicrophone);
+    // What was said aloud is shown too, for a resident who does not hear it.
     var again = function (message) {
-      status.textContent = message || "";
+      status.textContent = message || voice.dataset.sorryText;
       button.disabled = false;
       play(sorry);
     };
@@ -111,7 +128,15 @@
           return;
         }
         again(result.error);
-      }).catch(function () { again(""); });
+      }).catch(function (problem) {
+        if (problem && problem.microphone) { // refused, missing or busy: saying it again will not help
+          status.textContent = voice.dataset.noMicrophoneText;
+          button.disabled = false;
+          play(noMicrophone);
+          return;
+        }
+        again(voice.dataset.failedText);
+      });
     });
   }
 
@@ -122,6 +147,7 @@
 
   function record() {
     return navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: false } })
+      .catch(function (e) { throw { microphone: true, name: e && e.name }; })
       .then(function (stream) {
         recording = true;
         return new Promise(function (resolve) {
@@ -210,10 +236,17 @@
 
   // After a while without use: warn first, then return to the neutral start screen. Answers are already saved.
   var idleSeconds = parseInt(body.dataset.idleSeconds || "0", 10);
-  var warning = document.getElementById("idle-warning");
   if (idleSeconds > 0 && warning) {
     var last = Date.now();
-    var reset = function () { last = Date.now(); if (!warning.hidden) { warning.hidden = true; } };
+    var warningSpeech = document.getElementById("idle-speech");
+    var reset = function () {
+      last = Date.now();
+      if (!warning.hidden) {
+        warning.hidden = true;
+        dismissedAt = Date.now();
+        if (lit >= 0 && targets[lit]) { targets[lit].focus({ preventScroll: true }); }
+      }
+    };
     ["pointerdown", "keydown", "touchstart"].forEach(function (t) { document.addEventListener(t, reset, true); });
     document.getElementById("still-here").addEventListener("click", reset);
     setInterval(function () {
@@ -222,6 +255,7 @@
       else if (idle > idleSeconds - Math.min(60, idleSeconds / 2) && warning.hidden) {
         warning.hidden = false;
         document.getElementById("still-here").focus();
+        if (warningSpeech) { stopped = false; play(warningSpeech); }
       }
     }, 1000);
   }
