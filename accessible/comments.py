@@ -12,7 +12,8 @@ MAX_LENGTH = 2000
 
 def add(session, topic, person, text):
     """Add a comment; staff comments join the record at once, family comments wait for review."""
-    text = (text or "").strip()
+    # Browsers send a line break as "\r\n" but count it as one character against maxlength, as we do.
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise Invalid({"text": "Write your comment first."})
     if len(text) > MAX_LENGTH:

@@ -223,6 +223,12 @@ def propose_idea(session, topic, label, proposer, recorded_by=None):
     if not is_asked(proposer, topic):
         raise Invalid({"proposer": f"{proposer.name} is not asked about this topic."})
     status = "pending" if proposer.kind == "family" and recorded_by is None else "accepted"
+    words = " ".join((label or "").split()).casefold()
+    waiting = [o for o in topic.options if o.status == "pending" and o.label.casefold() == words]
+    if status == "pending" and waiting:
+        # Not "an option already": nobody can choose it yet, and staff have still to look at it.
+        who = "You have" if any(o.proposed_by_id == proposer.id for o in waiting) else "Someone has"
+        raise Invalid({"label": f"{who} suggested this already; staff will look at it."})
     return add_option(session, topic, label, proposed_by=proposer, recorded_by=recorded_by, status=status)
 
 

@@ -219,3 +219,228 @@ def test_the_family_page_tells_what_was_decided(family_client, db, home, menu):
     page = text(family_client.get(f"/family/topics/{menu}"))
     assert "You said, we did Fish pie every Friday from next week. Why: Most people chose it." in page
     assert "Decided" in text(family_client.get("/family/"))
+
+
+def _topic_from(db, home, key, stage="choosing"):
+    """Create a topic from a template, move it to *stage*, and return its id."""
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), key)
+        topics.move_to(s, topic, "ideas" if stage == "ideas" else "choosing")
+        if stage in ("decided", "reviewed"):
+            topics.decide(s, topic, "Fish pie every Friday.", option=topic.options[0])
+        if stage == "reviewed":
+            topics.move_to(s, topic, "reviewed")
+        return topic.id
+
+
+def _section(html, heading_id):
+    """Return the HTML of the page's section labelled by *heading_id*."""
+    return re.search(rf'<section aria-labelledby="{heading_id}".*?</section>', html, flags=re.S).group(0)
+
+
+def test_a_comment_the_browser_accepts_is_kept_with_its_line_breaks(family_client, menu, db):
+    url = f"/family/topics/{menu}"
+    typed = ("a" * 99 + "\r\n") * 20  # 2000 characters as the browser counts them, 2020 as sent
+    response = post(family_client, f"{url}/comment", {"text": typed}, form_url=url)
+    assert response.status_code == 302
+    assert "Waiting for staff to read it." in text(family_client.get(url))
+    with db.read() as s:
+        assert s.scalars(select(Comment.text)).one() == typed.replace("\r\n", "\n").strip()
+
+
+def test_after_an_error_the_comment_and_idea_boxes_keep_what_was_typed(family_client, db, home):
+    topic_id = _topic_from(db, home, "redecorate", stage="ideas")
+    url = f"/family/topics/{topic_id}"
+    long_comment = "Mum would like the lounge bright. " * 60
+    response = post(family_client, f"{url}/comment", {"text": long_comment}, form_url=url)
+    assert response.status_code == 400
+    assert "A comment can be 2000 characters at most." in text(response)
+    assert re.search(r'<textarea id="comment"[^>]*>' + re.escape(long_comment.strip()), response.get_data(as_text=True))
+    post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    response = post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    assert response.status_code == 400
+    assert re.search(r'<input id="idea"[^>]*value="Family photos on the walls"', response.get_data(as_text=True))
+
+
+def test_the_comment_hint_says_who_will_see_it_and_others_comments_are_apart(family_client, menu, db, home):
+    from accessible import comments, people
+
+    with db.write() as s:
+        h, margaret = s.get(Home, home["home"]), s.get(Person, home["residents"][0])
+        son = people.add_family(s, h, "Gareth Evans", relation="son", residents=[margaret])
+        theirs = comments.add(s, s.get(Topic, menu), son, "Please keep the fish pie on Fridays.")
+        comments.moderate(s, theirs, True, s.get(Person, home["staff"]))
+    url = f"/family/topics/{menu}"
+    post(family_client, f"{url}/comment", {"text": "Mum loves fish on Fridays."}, form_url=url)
+    html = family_client.get(url).get_data(as_text=True)
+    page = text(family_client.get(url))
+    assert "Once staff approve it, other families and staff will see your comment." in page
+    others = text_of(_section(html, "others-h"))
+    assert others.startswith("What other families and staff said")
+    assert "Please keep the fish pie on Fridays." in others and "Mum loves fish" not in others
+    assert "Gareth" not in page
+    add = text_of(_section(html, "comment-h"))
+    assert "Mum loves fish on Fridays. Waiting for staff to read it." in add
+    assert "Please keep the fish pie" not in add
+
+
+def text_of(html):
+    """Return what a person reads in a piece of HTML."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&amp;", "&").split())
+
+
+def test_a_returning_relative_sees_their_answer_and_guess(family_client, menu, db):
+    url = f"/family/topics/{menu}"
+    with db.read() as s:
+        fish, shepherds = [o.id for o in s.get(Topic, menu).options[:2]]
+    post(family_client, f"{url}/view", {"own-option": fish}, form_url=url)
+    post(family_client, f"{url}/guess", {"proxy-option": shepherds}, form_url=url)
+    html = family_client.get(url).get_data(as_text=True)
+    assert "Your answer now: Fish pie" in text_of(_section(html, "own-h"))
+    assert "Your guess now: Shepherd's pie" in text_of(_section(html, "proxy-h"))
+    assert re.search(rf'name="own-option" value="{fish}" checked', html)
+    assert re.search(rf'name="proxy-option" value="{shepherds}" checked', html)
+    assert len(re.findall(r"checked", html)) == 2
+
+
+def test_a_returning_relative_sees_their_ratings(family_client, db, home):
+    topic_id = _topic_from(db, home, "activities")
+    url = f"/family/topics/{topic_id}"
+    with db.read() as s:
+        gardening, singing = [o.id for o in s.get(Topic, topic_id).options[:2]]
+    post(family_client, f"{url}/view", {f"own-rating-{gardening}": "like", f"own-rating-{singing}": "dislike"},
+         form_url=url)
+    html = family_client.get(url).get_data(as_text=True)
+    assert "Your answer now: Gardening: Like. Singing: Don't like." in text_of(_section(html, "own-h"))
+    assert re.search(rf'name="own-rating-{gardening}" value="like" checked', html)
+    assert re.search(rf'name="own-rating-{singing}" value="dislike" checked', html)
+
+
+def test_an_error_shows_only_under_the_form_that_was_sent(family_client, menu):
+    url = f"/family/topics/{menu}"
+    response = post(family_client, f"{url}/view", {}, form_url=url)
+    html = response.get_data(as_text=True)
+    assert "Choose one of the options." in text_of(_section(html, "own-h"))
+    assert "Choose one of the options." not in text_of(_section(html, "proxy-h"))
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    response = post(family_client, f"{url}/guess", {}, form_url=url)
+    html = response.get_data(as_text=True)
+    assert "Choose one of the options." in text_of(_section(html, "proxy-h"))
+    assert "Choose one of the options." not in text_of(_section(html, "own-h"))
+
+
+def test_a_reviewed_topic_asks_how_it_is_going(family_client, db, home):
+    topic_id = _topic_from(db, home, "menu", stage="reviewed")
+    html = family_client.get(f"/family/topics/{topic_id}").get_data(as_text=True)
+    assert re.search(r"<h1[^>]*>How is it going\?</h1>", html)
+    page = text_of(html)
+    assert "We asked: What would you like for Friday lunch next week?" in page
+    assert "You said, we did Fish pie every Friday." in page
+    own = text_of(_section(html, "own-h"))
+    assert own.startswith("Your own view How is it going? Like Not sure Don't like")
+
+
+def test_an_answer_sent_after_the_card_was_revoked_is_not_saved_and_says_so(family_client, menu, db):
+    from tests.conftest import csrf_token
+
+    url = f"/family/topics/{menu}"
+    token = csrf_token(family_client, url)
+    with db.write() as s:
+        fish = s.get(Topic, menu).options[0].id
+        family_links.revoke(s, s.scalars(select(FamilyLink)).one())
+    response = family_client.post(f"{url}/view", data={"own-option": fish, "csrf_token": token})
+    assert response.status_code == 401
+    page = text(response)
+    assert "What you sent was not saved." in page
+    assert "This card no longer works" in page and "ask the staff at Ty Test for a new card" in page
+    assert "no longer works" in text(family_client.get("/family/"))  # and still on the next page
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_an_answer_sent_after_the_session_ended_is_not_saved_and_says_so(family_client, menu, db, monkeypatch):
+    from tests.conftest import csrf_token
+    from web import family
+
+    url = f"/family/topics/{menu}"
+    token = csrf_token(family_client, url)
+    monkeypatch.setattr(family, "FAMILY_SESSION", timedelta(seconds=-1))
+    response = family_client.post(f"{url}/comment", data={"text": "Mum loves fish.", "csrf_token": token})
+    assert response.status_code == 401
+    page = text(response)
+    assert "What you sent was not saved." in page and "Please scan the card again" in page
+    assert "What you sent was not saved." not in text(family_client.get("/family/"))
+
+
+def test_a_family_members_own_ideas_wait_for_staff_and_are_not_sent_twice(family_client, db, home):
+    topic_id = _topic_from(db, home, "redecorate", stage="ideas")
+    url = f"/family/topics/{topic_id}"
+    response = post(family_client, f"{url}/idea", {"label": "  "}, form_url=url)
+    assert response.status_code == 400
+    assert "Write your idea first." in text(response) and "option's words" not in text(response)
+    post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    html = family_client.get(url).get_data(as_text=True)
+    assert "Family photos on the walls Waiting for staff to look at it." in text_of(_section(html, "idea-h"))
+    response = post(family_client, f"{url}/idea", {"label": "family photos on the walls"}, form_url=url)
+    assert response.status_code == 400
+    assert "You have suggested this already; staff will look at it." in text(response)
+    assert "is an option already" not in text(response)
+    with db.read() as s:
+        assert [o.label for o in s.get(Topic, topic_id).options].count("Family photos on the walls") == 1
+
+
+def test_staff_still_hear_an_idea_is_an_option_already(db, home):
+    from accessible.errors import Invalid
+
+    topic_id = _topic_from(db, home, "redecorate", stage="ideas")
+    with db.write() as s:
+        topic, staff = s.get(Topic, topic_id), s.get(Person, home["staff"])
+        label = topic.options[0].label
+        with pytest.raises(Invalid) as e:
+            topics.propose_idea(s, topic, label, staff)
+        assert e.value.problems == {"label": f"{label} is an option already."}
+
+
+def test_a_guess_on_a_rating_topic_asks_how_the_relative_would_feel(family_client, db, home):
+    topic_id = _topic_from(db, home, "activities")
+    html = family_client.get(f"/family/topics/{topic_id}").get_data(as_text=True)
+    proxy = text_of(_section(html, "proxy-h"))
+    assert "How do you think Peggy would feel about each?" in proxy or \
+           "How do you think Margaret would feel about each?" in proxy
+    assert "would choose Gardening" not in proxy
+
+
+def _to_welsh(client, url):
+    post(client, "/family/language", {"lang": "cy", "back": url}, form_url=url)
+
+
+def test_welsh_family_pages_translate_what_reaches_them(family_client, db, home, menu):
+    ideas = _topic_from(db, home, "redecorate", stage="ideas")
+    url = f"/family/topics/{ideas}"
+    _to_welsh(family_client, url)
+    html = family_client.get(url).get_data(as_text=True)
+    assert re.search(r'<h1 lang="en">What colour should we paint the lounge\?</h1>', html)
+    assert re.search(r'<span lang="en">[^<]+</span>', html)  # the option cards' English labels
+    assert "Once staff approve it" not in text_of(html)
+    response = post(family_client, f"{url}/idea", {"label": ""}, form_url=url)
+    assert "Ysgrifennwch eich syniad yn gyntaf." in text(response)
+    with db.read() as s:
+        label = s.get(Topic, ideas).options[0].label
+    response = post(family_client, f"{url}/idea", {"label": label}, form_url=url)
+    assert f"Mae {label} yn ddewis yn barod." in text(response)
+    response = post(family_client, f"{url}/comment", {"text": "x" * 2001}, form_url=url)
+    assert "Gall sylw fod yn 2000 nod ar y mwyaf." in text(response)
+    response = post(family_client, f"{url}/view", {}, form_url=url)
+    assert "Nid yw'r pwnc hwn yn gofyn am atebion ar hyn o bryd." in text(response)
+    reviewed = _topic_from(db, home, "menu", stage="reviewed")
+    response = post(family_client, f"/family/topics/{reviewed}/guess", {}, form_url=f"/family/topics/{reviewed}")
+    assert "Nid yw'r pwnc hwn yn gofyn am ddewisiadau nawr." in text(response)
+
+
+def test_a_welsh_speaker_keeps_welsh_after_finishing_and_scanning_again(family_client, link, menu):
+    _to_welsh(family_client, "/family/")
+    response = post(family_client, "/family/done", {}, form_url="/family/")
+    assert "Diolch" in text(response)
+    family_client.get(f"/f/{link}")
+    assert "Helo Carys" in text(family_client.get("/family/"))

@@ -40,38 +40,52 @@ def open_link(token):
             return render_template("family/link_problem.html", problem=state if state == "expired" else "unknown",
                                    home=home), 410 if state == "expired" else 404
         link.last_used_at = family_links.utcnow()
+        # A language chosen on this phone before (say Welsh in an English home) outlives the old session.
+        lang = session.get("lang") or s.get(Home, link.resident.home_id).language
         session.clear()
-        home_language = s.get(Home, link.resident.home_id).language
-        session.update(family_link=link.id, family_since=int(time.time()), lang=home_language)
+        session.update(family_link=link.id, family_since=int(time.time()), lang=lang)
     response = redirect(url_for("family.start"), code=303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 def _load_link(s):
-    """Return the family link of this session, or None when there is none or it no longer works."""
+    """Return the family link of this session and what stops it working (None when nothing does).
+
+    "signed-out": no session, or it is over, and scanning the card again helps; "revoked": the card's link
+    was revoked or has expired, or the family member is no longer linked, and only a new card helps.
+    """
     link_id = session.get("family_link")
     if link_id is None or time.time() - session.get("family_since", 0) > FAMILY_SESSION.total_seconds():
-        return None
+        return None, "signed-out"
     link = s.get(FamilyLink, link_id)
-    if link is None or link.revoked_at is not None or link.expires_at <= family_links.utcnow():
-        return None
+    if link is None:
+        return None, "signed-out"
+    if link.revoked_at is not None or link.expires_at <= family_links.utcnow():
+        return link, "revoked"
     if not link.family.active or link.resident not in link.family.residents:
-        return None
-    return link
+        return link, "revoked"
+    return link, None
 
 
 @bp.before_request
 def _family_session():
     if request.endpoint == "family.open_link":
         return None
+    g.lang = session.get("lang", "en")
     with db().read() as s:
-        link = _load_link(s)
-        if link is None:
-            session.pop("family_link", None)
-            return render_template("family/link_problem.html", problem="signed-out"), 401
+        link, problem = _load_link(s)
+        if problem is not None:
+            home = None
+            if problem == "revoked":
+                # This phone held the link, so naming the home reveals nothing new. The session keeps the
+                # dead link, so every page says the same until a new card is scanned.
+                home = s.get(Home, link.resident.home_id)
+            else:
+                session.pop("family_link", None)
+            return render_template("family/link_problem.html", problem=problem, home=home,
+                                   not_saved=request.method == "POST"), 401
         g.family_link_id = link.id
-        g.lang = session.get("lang", "en")
     return None
 
 
@@ -112,15 +126,36 @@ def language():
                     else url_for("family.start"))
 
 
+def _answers_now(s, topic, family, resident):
+    """Return the family member's answers that count now, as the fields of their forms: own-… and proxy-…."""
+    phase = responses.phase_of(topic) or "choosing"
+    fields = {}
+    for r in responses.latest(s, topic, phase):
+        if r.person_id != family.id or r.on_behalf_of_id not in (None, resident.id):
+            continue
+        prefix = "own-" if r.on_behalf_of_id is None else "proxy-"
+        if r.option is not None and r.option.status != "accepted":
+            continue  # an option since hidden is no answer to show
+        if phase == "review" or topic.kind == "yesno":
+            fields[f"{prefix}value"] = r.value
+        elif topic.kind == "choose":
+            fields[f"{prefix}option"] = str(r.option_id)
+        else:
+            fields[f"{prefix}rating-{r.option_id}"] = r.value
+    return fields
+
+
 def _page(s, link, family, resident, topic, errors=None, status=200):
-    mine = {r.on_behalf_of_id: r for r in responses.latest(s, topic, responses.phase_of(topic) or "choosing")
-            if r.person_id == family.id}
+    shown = comments.for_topic(s, topic, include_pending_of=family)
     return render_template(
         "family/topic.html", family=family, resident=resident, topic=topic, errors=errors or {},
         phase=responses.phase_of(topic), ratings=RATINGS, home=s.get(Home, family.home_id),
         can_proxy=topic.ask_residents and topics.can_see(resident, topic) and responses.phase_of(topic) == "choosing",
-        own_allowed=topic.ask_families, mine=mine,
-        comments=comments.for_topic(s, topic, include_pending_of=family), form=request.form,
+        own_allowed=topic.ask_families, now=_answers_now(s, topic, family, resident),
+        my_comments=[c for c in shown if c.person_id == family.id],
+        others_comments=[c for c in shown if c.person_id != family.id],
+        my_ideas=[o for o in topic.options if o.status == "pending" and o.proposed_by_id == family.id],
+        form=request.form,
     ), status
 
 
@@ -148,7 +183,17 @@ def _answer_from_form(topic, prefix):
     return rated
 
 
-def _family_action(topic_id, action):
+def _in_family_words(message):
+    """Return a library message as a family member should read it, in their language."""
+    if message == "Write the option's words.":
+        return _("Write your idea first.")
+    if message.endswith(" is an option already."):
+        return _("%(label)s is an option already.", label=message.removesuffix(" is an option already."))
+    return _(message)
+
+
+def _family_action(topic_id, action, form=""):
+    """Run *action*; on a problem show the page again, each problem under the *form* that was sent."""
     try:
         with db().write() as s:
             link, family, resident = _context(s)
@@ -157,9 +202,11 @@ def _family_action(topic_id, action):
         flash(message)
         return redirect(url_for("family.topic", topic_id=topic_id))
     except Invalid as e:
+        errors = {key if key.startswith(form) else form + key: _in_family_words(message)
+                  for key, message in e.problems.items()}
         with db().read() as s:
             link, family, resident = _context(s)
-            return _page(s, link, family, resident, _topic(s, link, family, topic_id), errors=e.problems, status=400)
+            return _page(s, link, family, resident, _topic(s, link, family, topic_id), errors=errors, status=400)
 
 
 @bp.post("/family/topics/<int:topic_id>/view")
@@ -171,7 +218,7 @@ def own_view(topic_id):
             responses.record(s, topic, family, "family-web", **answer)
         return _("Thank you. Your view has been recorded.")
 
-    return _family_action(topic_id, action)
+    return _family_action(topic_id, action, form="own-")
 
 
 @bp.post("/family/topics/<int:topic_id>/guess")
@@ -186,7 +233,7 @@ def proxy(topic_id):
         return _("Thank you. Your guess has been recorded, apart from "
                                                    "%(name)s's own answers.", name=resident.called)
 
-    return _family_action(topic_id, action)
+    return _family_action(topic_id, action, form="proxy-")
 
 
 @bp.post("/family/topics/<int:topic_id>/comment")
@@ -213,6 +260,9 @@ def idea(topic_id):
 
 @bp.post("/family/done")
 def done():
-    """End the family session on this phone."""
+    """End the family session on this phone, keeping the language chosen on it."""
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     return render_template("family/link_problem.html", problem="done"), 200
