@@ -228,3 +228,25 @@ def test_idle_kiosk_warns_then_returns_to_the_start_screen(browser, demo_server)
     page.clock.run_for(301 * 1000)
     page.locator("text=A member of staff will help you start.").wait_for()
     page.close()
+
+
+def test_a_switch_press_that_answers_are_you_still_there_chooses_nothing(browser, demo_server):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    resident = start_kiosk(page, base, db, "Harold Price")  # a single-switch user
+    with db.read() as s:
+        before = s.scalars(select(Response.id).where(Response.person_id == resident)).all()
+    page.clock.install()
+    go_to_topic(page, base, db, "Next week's menu")
+    url = page.url
+    page.clock.run_for(300 * 1000 - 50 * 1000)
+    assert page.locator("#idle-warning").is_visible()
+    page.clock.run_for(20 * 1000)  # scanning waits while the warning is up: the switch is for the warning
+    assert page.evaluate("document.activeElement.id") == "still-here"
+    page.keyboard.press(" ")
+    assert not page.locator("#idle-warning").is_visible()
+    page.clock.run_for(2000)
+    assert page.url == url  # still asking, nothing chosen
+    with db.read() as s:
+        assert s.scalars(select(Response.id).where(Response.person_id == resident)).all() == before
+    page.close()
