@@ -270,3 +270,54 @@ def test_times_are_shown_in_the_homes_own_time(staff_client, home, menu, db, mon
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_staff_give_their_own_view_and_it_counts_with_the_staff(staff_client, home, menu, db):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
+    with db.read() as s:
+        chicken = next(o.id for o in s.get(Topic, menu).options if o.label == "Roast chicken")
+    assert "My own view (Sam Patel, staff)" in text(staff_client.get(url))
+    response = post(staff_client, f"{url}/responses", {"resident": "me", "option": chicken}, form_url=url)
+    assert response.status_code == 302
+    assert "Your own view has been recorded, with the staff's." in text(staff_client.get(url))
+    results = text(staff_client.get(f"{url}/results"))
+    staff = results[results.index("Staff"):]
+    assert "1 person" in staff and "Roast chicken 1" in staff
+    with db.read() as s:
+        answer = s.query(Response).one()
+        assert (answer.person_id, answer.assisted_by_id, answer.channel) == (home["staff"], None, "staff-entry")
+
+
+def test_renaming_an_option_people_chose_needs_staff_to_say_it_means_the_same(staff_client, home, menu, db):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
+    with db.read() as s:
+        fish = s.get(Topic, menu).options[0].id
+    post(staff_client, f"{url}/responses", {"resident": home["residents"][0], "option": fish}, form_url=url)
+    response = post(staff_client, f"{url}/options/{fish}", {"label": "Fish and chips"}, form_url=url)
+    assert response.status_code == 400
+    assert ("1 answer chose Fish pie. Tick that the new words mean the same, or add a new option instead."
+            in text(response))
+    with db.read() as s:
+        assert s.get(Option, fish).label == "Fish pie"
+    response = post(staff_client, f"{url}/options/{fish}", {"label": "Fish pie (salmon)", "same_meaning": "1"},
+                    form_url=url)
+    assert response.status_code == 302
+    with db.read() as s:
+        assert s.get(Option, fish).label == "Fish pie (salmon)"
+
+
+def test_approved_comments_are_listed_with_the_results(staff_client, home, menu, db):
+    from accessible import comments
+
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        topics.move_to(s, topic, "choosing")
+        approved = comments.add(s, topic, s.get(Person, home["family"]), "Mum loves a fish pie on Fridays.")
+        comments.add(s, topic, s.get(Person, home["family"]), "Not read yet.")
+        comments.moderate(s, approved, True, s.get(Person, home["staff"]))
+    page = text(staff_client.get(f"/staff/topics/{menu}/results"))
+    assert "Comments (1)" in page
+    assert "Mum loves a fish pie on Fridays. Carys Evans (family)" in page
+    assert "Not read yet." not in page

@@ -3,10 +3,11 @@
 import threading
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
 
 from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, Home
+from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.auth import db, staff_required
@@ -239,12 +240,21 @@ def new_topic():
             400 if errors else 200
 
 
+def _answers_by_option(s, topic):
+    """Return how many answers, in any phase, chose or rated each of the topic's options."""
+    found = s.execute(select(Response.option_id, func.count()).where(Response.topic_id == topic.id,
+                                                                      Response.option_id.is_not(None))
+                      .group_by(Response.option_id))
+    return dict(found.all())
+
+
 def _topic_page(s, topic_id, errors=None, status=200):
     home = _home(s)
     topic = topics.get_topic(s, home.id, topic_id)
     asked = topics.asked_people(s, topic)
     return render_template(
         "staff/topic.html", home=home, topic=topic, asked=asked, errors=errors or {}, form=request.form,
+        answered=_answers_by_option(s, topic),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS,
@@ -318,7 +328,12 @@ def edit_option(topic_id, option_id):
 
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
-        topics.update_option(s, option, request.form.get("label"), picture=option.picture,
+        label = request.form.get("label") or ""
+        chosen = _answers_by_option(s, topic).get(option.id, 0)
+        if chosen and " ".join(label.split()) != option.label and not _checked("same_meaning"):
+            raise Invalid({f"label-{option.id}": f"{chosen} answer{'s' if chosen != 1 else ''} chose "
+                           f"{option.label}. Tick that the new words mean the same, or add a new option instead."})
+        topics.update_option(s, option, label, picture=option.picture,
                              picture_alt=request.form.get("picture_alt", option.picture_alt),
                              spoken_text=request.form.get("spoken_text"), synonyms=request.form.get("synonyms"),
                              actor=actor)
@@ -406,9 +421,13 @@ def record_response(topic_id):
 
     def action(s, topic, actor):
         resident_id = request.form.get("resident", "")
-        if not resident_id.isdigit():
-            raise Invalid({"resident": "Choose the resident who is answering."})
-        resident = people.get_person(s, topic.home_id, int(resident_id), "resident")
+        if resident_id == "me":  # the member of staff's own view: counted with the staff, not assisted
+            resident, helper, channel = actor, None, "staff-entry"
+        elif resident_id.isdigit():
+            resident = people.get_person(s, topic.home_id, int(resident_id), "resident")
+            helper, channel = actor, "staff-entry"
+        else:
+            raise Invalid({"resident": "Choose whose answer it is."})
         option_id = request.form.get("option", "")
         option = next((o for o in topic.accepted_options if str(o.id) == option_id), None)
         value = request.form.get("value") or None
@@ -419,9 +438,11 @@ def record_response(topic_id):
             if not rated:
                 raise Invalid({"value": "Rate at least one option: like, not sure or don't like."})
             for o, v in rated:
-                responses.record(s, topic, resident, "staff-entry", option=o, value=v, assisted_by=actor)
+                responses.record(s, topic, resident, channel, option=o, value=v, assisted_by=helper)
         else:
-            responses.record(s, topic, resident, "staff-entry", option=option, value=value, assisted_by=actor)
+            responses.record(s, topic, resident, channel, option=option, value=value, assisted_by=helper)
+        if helper is None:
+            return "Your own view has been recorded, with the staff's."
         return f"{resident.name}'s answer has been recorded (assisted by {actor.name})."
 
     return _topic_action(topic_id, action, "")
@@ -452,4 +473,5 @@ def results(topic_id):
         review = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
         quiet = responses.not_yet_heard(s, topic, asked["resident"])
         return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
-                               quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS)
+                               quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS,
+                               topic_comments=comments.for_topic(s, topic))
