@@ -326,6 +326,7 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    topic: Mapped[Topic] = relationship()
 
 
 class Outcome(Base):

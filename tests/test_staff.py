@@ -321,3 +321,12 @@ def test_approved_comments_are_listed_with_the_results(staff_client, home, menu,
     assert "Comments (1)" in page
     assert "Mum loves a fish pie on Fridays. Carys Evans (family)" in page
     assert "Not read yet." not in page
+    waiting = text(staff_client.get("/staff/comments"))
+    assert "Carys Evans on Next week's menu" in waiting  # the topic by its title, not its number
+
+
+def test_printing_from_this_machines_own_address_warns_that_phones_cannot_follow_the_codes(staff_client, menu):
+    here = text(staff_client.get(f"/staff/topics/{menu}"))  # the test client's host is "localhost"
+    assert "Family QR codes printed from here will not work on a phone." in here
+    there = text(staff_client.get(f"/staff/topics/{menu}", base_url="http://192.168.1.20:5000"))
+    assert "will not work on a phone" not in there

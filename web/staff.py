@@ -248,13 +248,19 @@ def _answers_by_option(s, topic):
     return dict(found.all())
 
 
+def _loopback(host):
+    """Return whether *host* (as in the address bar) is this machine itself, which no phone can reach."""
+    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+    return name in ("localhost", "[::1]") or name.startswith("127.")
+
+
 def _topic_page(s, topic_id, errors=None, status=200):
     home = _home(s)
     topic = topics.get_topic(s, home.id, topic_id)
     asked = topics.asked_people(s, topic)
     return render_template(
         "staff/topic.html", home=home, topic=topic, asked=asked, errors=errors or {}, form=request.form,
-        answered=_answers_by_option(s, topic),
+        answered=_answers_by_option(s, topic), printed_for_here_only=_loopback(request.host),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS,
