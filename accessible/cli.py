@@ -94,6 +94,43 @@ def create_staff(username, password, name, role, home_name, folder, db):
         click.echo(f"Staff account {staff.username} created for {home.name}.")
 
 
+@main.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters.")
+@with_data
+def set_password(username, password, folder, db):
+    """Give a staff account a new password; every place it is signed in is signed out.
+
+    Example: accessible set-password priya
+    """
+    db.upgrade()
+    with db.write() as s:
+        staff = people.by_username(s, username)
+        if staff is None:
+            raise click.ClickException(f"There is no staff account {username}.")
+        people.set_password(s, staff, password)
+    click.echo(f"The password of {username} has been changed; it is signed out everywhere.")
+
+
+@main.command("disable-staff")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Let a disabled account sign in again.")
+@with_data
+def disable_staff(username, enable, folder, db):
+    """Stop a staff account signing in (someone who has left), signing it out everywhere; --enable undoes it.
+
+    Example: accessible disable-staff priya
+    """
+    db.upgrade()
+    with db.write() as s:
+        staff = people.by_username(s, username)
+        if staff is None:
+            raise click.ClickException(f"There is no staff account {username}.")
+        people.set_active(s, staff, enable)
+    click.echo(f"{username} can sign in again." if enable else f"{username} is disabled and signed out everywhere.")
+
+
 @main.command("topics")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @with_data

@@ -221,6 +221,36 @@ def set_password(session, staff, password, actor=None):
     audit.record(session, actor, "update", staff, detail="password changed")
 
 
+def set_active(session, person, active, actor=None):
+    """Mark a resident as having left the home (or back again), or a staff account as disabled (or enabled).
+
+    A resident who has left is asked nothing more and their family's card links stop working; their answers
+    stay in the record. A disabled account's sessions end at once and it cannot sign in.
+    """
+    if person.kind == "staff" and not active and actor is not None and getattr(actor, "id", None) == person.id:
+        raise Invalid({"active": "You cannot disable your own account: ask another manager."})
+    if person.active == active:
+        return
+    person.active = active
+    if person.kind == "staff" and not active:
+        person.session_version += 1
+    if person.kind == "resident" and not active:
+        from accessible import family_links
+
+        for member in person.family:
+            family_links.revoke_live(session, member, person, actor=actor)
+    detail = {("resident", False): "left the home", ("resident", True): "back in the home",
+              ("staff", False): "account disabled", ("staff", True): "account enabled"}.get((person.kind, active))
+    audit.record(session, actor, "update", person, resident=person if person.kind == "resident" else None,
+                 detail=detail)
+
+
+def by_username(session, username):
+    """Return the staff account with this username (any home), or None."""
+    return session.scalar(select(Person).where(Person.username == (username or "").strip().lower(),
+                                               Person.kind == "staff"))
+
+
 def authenticate(session, username, password):
     """Return the active staff member with this username and password, or None."""
     staff = session.scalar(

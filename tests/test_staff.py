@@ -168,7 +168,7 @@ def test_staff_of_one_home_cannot_reach_another_homes_topic(staff_client, db):
 
 
 @pytest.mark.parametrize("url", ["/staff/", "/staff/residents", "/staff/topics", "/staff/topics/new",
-                                 "/staff/family/new", "/staff/residents/new"])
+                                 "/staff/family/new", "/staff/residents/new", "/staff/accounts", "/staff/password"])
 def test_every_staff_page_renders(staff_client, url):
     response = staff_client.get(url)
     assert response.status_code == 200

@@ -53,13 +53,14 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
+    from web import accounts, auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
 
     i18n.init_app(app)
     errors.init_app(app)
     # Times are stored in UTC; staff read them in the home's own time (the machine's time zone, e.g. BST).
     app.jinja_env.filters["local"] = lambda when: when.astimezone() if when is not None else None
-    for blueprint in (auth.bp, staff.bp, records.bp, paper.bp, family.bp, kiosk.bp, pictures.bp, speech.bp):
+    for blueprint in (auth.bp, staff.bp, accounts.bp, records.bp, paper.bp, family.bp, kiosk.bp, pictures.bp,
+                      speech.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
 

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, Home, Response
+from accessible.models import CHANNELS, RATINGS, Home, Person, Response
+from accessible.paper.answers import ANONYMOUS
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.auth import db, staff_required
@@ -53,8 +54,12 @@ def residents():
     """List residents with their communication needs flagged."""
     with db().read() as s:
         home = _home(s)
+        # Not the anonymous residents made for blank paper forms: nobody left, they were never on the list.
+        left = s.scalars(select(Person).where(Person.home_id == home.id, Person.kind == "resident",
+                                              Person.active.is_(False), Person.name != ANONYMOUS["resident"])
+                         .order_by(Person.name)).all()
         return render_template("staff/residents.html", home=home,
-                               residents=people.people(s, home.id, "resident"),
+                               residents=people.people(s, home.id, "resident"), left=left,
                                families=people.people(s, home.id, "family"))
 
 
@@ -113,6 +118,19 @@ def _resident_page(resident_id, errors=None, status=200, new_link=None):
                                form=request.form if errors else None, errors=errors or {},
                                links=family_links.links_for(s, person.id), new_link=new_link,
                                now=family_links.utcnow()), status
+
+
+@bp.post("/residents/<int:resident_id>/active")
+def resident_active(resident_id):
+    """Mark a resident as having left the home (asked nothing more, family cards stop working), or back."""
+    active = request.form.get("active") == "1"
+    with db().write() as s:
+        person = people.get_person(s, g.staff.home_id, resident_id, "resident")
+        people.set_active(s, person, active, actor=s.merge(g.staff))
+        flash(f"{person.name} is back in the home's lists." if active else
+              f"{person.name} has been marked as having left: they are asked nothing more and their family's "
+              "card links stop working. Their answers stay in the record.")
+    return redirect(url_for("staff.resident", resident_id=resident_id))
 
 
 @bp.post("/residents/<int:resident_id>/family-links")

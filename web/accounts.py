@@ -1,0 +1,104 @@
+"""Staff accounts: change your own password; managers add accounts, disable a leaver's, set a new password."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+
+from accessible import people
+from accessible.errors import Invalid
+from accessible.models import Home, Person
+from web.auth import db, staff_required
+from web.records import manager_required
+
+bp = Blueprint("accounts", __name__, url_prefix="/staff")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@staff_required
+def own_password():
+    """Change your own password; every place you are signed in is signed out, this one too."""
+    errors = {}
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        try:
+            with db().write() as s:
+                staff = s.get(Person, g.staff.id)
+                if people.authenticate(s, staff.username, request.form.get("password", "")) is None:
+                    raise Invalid({"password": "That is not your current password."})
+                if new != request.form.get("repeat", ""):
+                    raise Invalid({"repeat": "The new password and its repeat are not the same."})
+                people.set_password(s, staff, new, actor=staff)
+        except Invalid as e:
+            errors = e.problems
+        else:
+            session.clear()
+            flash("Your password has been changed. Sign in with the new one.")
+            return redirect(url_for("auth.login"))
+    with db().read() as s:
+        return render_template("staff/password.html", home=s.get(Home, g.staff.home_id),
+                               errors=errors), 400 if errors else 200
+
+
+def _accounts_page(errors=None, status=200):
+    with db().read() as s:
+        home = s.get(Home, g.staff.home_id)
+        staff = s.query(Person).filter_by(home_id=home.id, kind="staff").order_by(Person.active.desc(),
+                                                                                   Person.name).all()
+        return render_template("staff/accounts.html", home=home, accounts=staff, errors=errors or {},
+                               form=request.form if errors else {}), status
+
+
+def _account(s, account_id):
+    staff = s.get(Person, account_id)
+    if staff is None or staff.kind != "staff" or staff.home_id != g.staff.home_id:
+        raise Invalid({"account": "That is not a staff account of this home."})
+    return staff
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@manager_required
+def accounts():
+    """List the home's staff accounts; add one."""
+    if request.method == "POST":
+        try:
+            with db().write() as s:
+                staff = people.add_staff(s, s.get(Home, g.staff.home_id), request.form.get("username"),
+                                         request.form.get("password"), name=request.form.get("name"),
+                                         role=request.form.get("role", "staff"), actor=s.merge(g.staff))
+                flash(f"{staff.name} can now sign in as {staff.username}.")
+        except Invalid as e:
+            return _accounts_page(e.problems, 400)
+        return redirect(url_for("accounts.accounts"))
+    return _accounts_page()
+
+
+@bp.post("/accounts/<int:account_id>/active")
+@manager_required
+def set_active(account_id):
+    """Disable the account of someone who has left (they are signed out at once), or enable it again."""
+    active = request.form.get("active") == "1"
+    try:
+        with db().write() as s:
+            staff = _account(s, account_id)
+            people.set_active(s, staff, active, actor=s.merge(g.staff))
+            flash(f"{staff.name} can sign in again." if active else
+                  f"{staff.name}'s account is disabled: they are signed out and cannot sign in.")
+    except Invalid as e:
+        return _accounts_page(e.problems, 400)
+    return redirect(url_for("accounts.accounts"))
+
+
+@bp.post("/accounts/<int:account_id>/password")
+@manager_required
+def set_password(account_id):
+    """Give a member of staff a new password (they forgot theirs); they are signed out everywhere."""
+    try:
+        with db().write() as s:
+            staff = _account(s, account_id)
+            people.set_password(s, staff, request.form.get("new_password", ""), actor=s.merge(g.staff))
+            flash(f"{staff.name} has a new password. Tell them in person; they are signed out everywhere.")
+            own = staff.id == g.staff.id
+    except Invalid as e:
+        return _accounts_page(e.problems, 400)
+    if own:
+        session.clear()
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("accounts.accounts"))
