@@ -27,11 +27,12 @@ def phase_of(topic):
 
 
 def record(session, topic, person, channel, option=None, value=None, on_behalf_of=None, assisted_by=None,
-           confidence=None):
+           confidence=None, recorded_by=None):
     """Record one answer of *person* to *topic*; the person's latest answer is the one that counts.
 
     A family member's guess of what a resident would choose is given with *on_behalf_of* and counts as a
-    proxy, never as the resident's own voice. Staff helping a resident answer are *assisted_by*.
+    proxy, never as the resident's own voice. Staff helping a resident answer are *assisted_by*; staff who
+    only typed in or scanned what the person wrote (a paper form) are *recorded_by*, for the audit trail.
     """
     phase = phase_of(topic)
     problems = {}
@@ -80,7 +81,8 @@ def record(session, topic, person, channel, option=None, value=None, on_behalf_o
     session.add(response)
     session.flush()
     resident = on_behalf_of or (person if person.kind == "resident" else None)
-    audit.record(session, assisted_by or person, "create", response, resident=resident, detail=channel)
+    audit.record(session, assisted_by or recorded_by or person, "create", response, resident=resident,
+                 detail=channel)
     return response
 
 
