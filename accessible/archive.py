@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Date, select
 
+from accessible import pictures
 from accessible.models import (
     AuditEvent,
     Comment,
@@ -141,10 +142,22 @@ def export_home(session, home_id, data_dir=None):
     return archive
 
 
+def _photo_ids(tables):
+    """Return the ids of the staff photos the home's options show."""
+    refs = [row.get(key) for row in tables["option"] for key in ("picture", "second_picture")]
+    return sorted({ref.partition(":")[2] for ref in refs if ref and ref.startswith("photo:")})
+
+
 def _files_of(tables, data_dir):
-    """Return the files under scans/ that a home's rows name, as {path in the data folder: base64}."""
+    """Return the files that a home's rows name (kept scans, review crops, option photos) as {path: base64}."""
     paths = [_original(data_dir, row["stored"]) for row in tables["paper_upload"]]
     paths += [_crop(data_dir, row["crop"]) for row in tables["paper_review"] if row["crop"]]
+    for photo_id in _photo_ids(tables):
+        try:
+            found = pictures.photo(data_dir, photo_id)
+        except KeyError:
+            continue  # gone from the data folder: the option prints and shows its symbol instead
+        paths += [found.path.with_name(f"{photo_id}.json"), found.path]
     # A file gone from the data folder is left out; its page shows "not found" as it already did.
     return {_key(path, data_dir): base64.b64encode(path.read_bytes()).decode("ascii")
             for path in paths if path is not None and path.is_file()}
@@ -152,6 +165,10 @@ def _files_of(tables, data_dir):
 
 def _original(data_dir, stored):
     return scans.originals(data_dir) / stored
+
+
+def _photo_meta(data_dir, photo_id):
+    return Path(data_dir) / "uploads" / "photos" / f"{photo_id}.json"
 
 
 def _crop(data_dir, name):
@@ -222,6 +239,16 @@ def import_home(session, archive, data_dir=None):
         name = _key(_original(data_dir, row["stored"]), data_dir)
         if name in files:
             scans.restore(data_dir, row["stored"], _decoded(files[name], name))
+    for photo_id in _photo_ids(archive["tables"]) if files else []:
+        meta = files.get(_key(_photo_meta(data_dir, photo_id), data_dir))
+        described = _decoded(meta, photo_id) if meta else None
+        try:
+            name = json.loads(described)["file"] if described else None
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(f"the photo {photo_id} in the archive is damaged") from None
+        picture = files.get(_key(_photo_meta(data_dir, photo_id).with_name(str(name)), data_dir)) if name else None
+        if picture is not None:
+            pictures.restore_photo(data_dir, photo_id, described, _decoded(picture, name))
     for item, data in crops:
         if data is not None:
             png = _decoded(data, item.crop)

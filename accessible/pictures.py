@@ -199,6 +199,30 @@ def save_photo(data_dir, data, filename, alt_text):
     return Photo(ident, alt_text, clean.width, clean.height, final)
 
 
+def restore_photo(data_dir, photo_id, meta, data):
+    """Put a stored photo back under its id (from a home archive): its description file and its picture.
+
+    :raises ValueError: for an id, description or picture that is not one this module stored.
+    """
+    try:
+        described = json.loads(meta)
+        name = described["file"]
+        ok = (_PHOTO_ID.match(str(photo_id)) and name in (f"{photo_id}.jpg", f"{photo_id}.png")
+              and str(described["alt"]).strip() and data.startswith(b"\xff\xd8\xff" if name.endswith(".jpg")
+                                                                   else b"\x89PNG\r\n\x1a\n"))
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise ValueError(f"the photo {photo_id} in the archive is damaged")
+    folder = _photos_dir(data_dir)
+    if (folder / name).exists():
+        return  # the same photo, named by the same random id, is there already
+    partial = folder / f"{photo_id}.part"
+    partial.write_bytes(data)
+    (folder / f"{photo_id}.json").write_bytes(meta)
+    os.replace(partial, folder / name)
+
+
 def photo(data_dir, photo_id):
     """Return a stored photo; raise KeyError for an unknown or malformed id."""
     if not _PHOTO_ID.match(str(photo_id)):

@@ -1,5 +1,6 @@
 """Exports: a topic's results as CSV/JSON, a whole home as an archive that imports to the same results."""
 
+import base64
 import contextlib
 import csv
 import io
@@ -9,6 +10,7 @@ from collections import Counter
 
 import cv2
 import numpy as np
+import pytest
 from sqlalchemy import select
 
 from accessible import archive, responses, topics
@@ -238,3 +240,37 @@ def test_an_archive_made_before_scans_were_archived_still_imports(staff_client, 
     with other.read() as s:
         assert [(r.option.label, r.value) for r in s.scalars(select(Response))] == [("Fish pie", "like")]
     other.dispose()
+
+
+@sqlite_only
+def test_option_photos_move_with_the_home(staff_client, db, data, home, tmp_path):
+    from PIL import Image
+
+    from accessible import pictures
+    from accessible.models import Home, Option
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 40, 160)).save(buffer, format="JPEG")
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Pets", "Which pet?", options=["Cat", "Dog"])
+        saved = pictures.save_photo(str(data), buffer.getvalue(), "tomos.jpg", "Tomos the cat on a cushion")
+        cat = s.scalars(select(Option).where(Option.topic_id == topic.id, Option.label == "Cat")).one()
+        topics.set_picture(s, cat, f"photo:{saved.id}", saved.alt_text)
+        exported = archive.export_home(s, home["home"], data)
+    new = tmp_path / "new machine"
+    new.mkdir()
+    other = _moved(exported, new)
+    with _staff_on(new) as client:
+        with other.read() as s:
+            moved = s.scalars(select(Option).where(Option.label == "Cat")).one()
+            assert moved.picture == f"photo:{saved.id}"
+        shown = client.get(f"/pictures/photo/{saved.id}")
+        assert shown.status_code == 200 and shown.data == saved.path.read_bytes()
+        shown.close()
+        assert pictures.photo(new, saved.id).alt_text == "Tomos the cat on a cushion"
+    other.dispose()
+    damaged = json.loads(json.dumps(exported))
+    damaged["files"][f"uploads/photos/{saved.id}.jpg"] = base64.b64encode(b"not a picture").decode()
+    (tmp_path / "third").mkdir()
+    with pytest.raises(ValueError, match=f"the photo {saved.id} in the archive is damaged"):
+        _moved(damaged, tmp_path / "third")
