@@ -108,6 +108,18 @@ def test_create_a_topic_from_a_blank_page(staff_client, db):
         topic = s.query(Topic).filter_by(title="Garden furniture").one()
         assert [o.label for o in topic.options] == ["Wooden bench", "Metal bench"]
         assert (topic.ask_residents, topic.ask_families, topic.ask_staff) == (True, True, False)
+        assert topic.language == "en"  # the home's language, chosen in the form
+
+
+def test_a_topic_can_be_written_in_welsh_in_an_english_speaking_home(staff_client, db):
+    post(staff_client, "/staff/topics/new", {
+        "title": "Dodrefn gardd", "question": "Pa fainc ddylen ni ei phrynu?", "kind": "choose",
+        "options": "Mainc bren\nMainc fetel\n", "ask_residents": "on", "language": "cy"})
+    post(staff_client, "/staff/topics/new", {"template": "menu", "language": "cy"})
+    with db.read() as s:
+        assert s.query(Topic).filter_by(title="Dodrefn gardd").one().language == "cy"
+        menu = s.query(Topic).filter_by(template="menu").one()
+        assert (menu.language, menu.question) == ("cy", "Beth hoffech chi i ginio dydd Gwener nesaf?")
 
 
 def test_a_topic_with_no_options_cannot_open_for_choosing(staff_client, db):

@@ -237,15 +237,17 @@ def new_topic():
                 if resident_id.isdigit():
                     resident = people.get_person(s, home.id, int(resident_id), "resident")
                 key = request.form.get("template", "")
+                language = request.form.get("language") or None
                 if key:
-                    topic = topics.create_from_template(s, home, key, resident=resident, actor=actor)
+                    topic = topics.create_from_template(s, home, key, resident=resident, language=language,
+                                                        actor=actor)
                 else:
                     labels = [line for line in request.form.get("options", "").splitlines() if line.strip()]
                     topic = topics.create_topic(
                         s, home, request.form.get("title"), request.form.get("question"),
                         kind=request.form.get("kind", "choose"), options=labels, resident=resident,
                         ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
-                        ask_staff=_checked("ask_staff"), actor=actor,
+                        ask_staff=_checked("ask_staff"), language=language, actor=actor,
                     )
                 flash(f"The topic \u201c{topic.title}\u201d has been created. Check its options, then open it.")
                 return redirect(url_for("staff.topic", topic_id=topic.id))
