@@ -421,6 +421,7 @@ def test_welsh_family_pages_translate_what_reaches_them(family_client, db, home,
     _to_welsh(family_client, url)
     html = family_client.get(url).get_data(as_text=True)
     assert re.search(r'<h1 lang="en">What colour should we paint the lounge\?</h1>', html)
+    assert "<title lang=\"en\">" in html
     assert re.search(r'<span lang="en">[^<]+</span>', html)  # the option cards' English labels
     assert "Once staff approve it" not in text_of(html)
     response = post(family_client, f"{url}/idea", {"label": ""}, form_url=url)

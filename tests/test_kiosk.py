@@ -357,4 +357,4 @@ def test_a_welsh_speaker_hears_an_english_question_in_english_and_the_answers_in
     spoken = re.findall(r'<audio data-screen-speech src="[^"]*text=([^&"]+)&amp;lang=(\w+)', page)
     assert spoken[0][1] == "en"  # the English question, with English sounds
     assert ("Ie.", "cy") in spoken and ("Na.", "cy") in spoken  # the answers in his Welsh
-    assert '<h1 class="question" lang="en">' in page
+    assert '<h1 class="question" lang="en">' in page and '<title lang="en">' in page
