@@ -342,3 +342,12 @@ def test_printing_from_this_machines_own_address_warns_that_phones_cannot_follow
     assert "Family QR codes printed from here will not work on a phone." in here
     there = text(staff_client.get(f"/staff/topics/{menu}", base_url="http://192.168.1.20:5000"))
     assert "will not work on a phone" not in there
+
+
+def test_the_topic_page_offers_every_printout_in_welsh(staff_client, menu):
+    page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
+    for what in ("cards", "menu", "form"):
+        link = re.search(rf'href="(/staff/topics/{menu}/print/{what}\.pdf\?lang=cy)" lang="cy"', page).group(1)
+        response = staff_client.get(link)
+        assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+        response.close()
