@@ -1,12 +1,14 @@
 """Render printables to tagged PDF: picture cards, picture menus, large-print forms and "You said, we did" posters."""
 
 import json
+import math
 import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from PIL import ImageFile
+from PIL import ImageFile, ImageFont
 from weasyprint import HTML, Attachment
 
 from accessible.i18n import translator
@@ -19,6 +21,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 PRINTABLES = Path(__file__).resolve().parent.parent / "printables"
 FACES = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
+FACE_WORDS = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
 YESNO_SYMBOLS = {"yes": "2705", "no": "274C"}
 
 
@@ -42,9 +45,12 @@ class PrintTopic:
     outcome_reason: str | None = None
     #: [(group name, [(answer label, count), …]), …] for posters.
     tallies: list = field(default_factory=list)
+    #: The language of the printed frame (headings, instructions); the topic's own words stay in `words_lang`.
     lang: str = "en"
     title: str = ""
     home: str = ""
+    #: The language staff wrote the question and options in; None: the same as `lang`.
+    words_lang: str | None = None
     #: The option the decision chose, if there is one (pictured on the poster).
     decided_option: int | None = None
 
@@ -60,6 +66,10 @@ class PrintResident:
     family_name: str | None = None
     #: This resident's own pictures of the options (photos or symbols, as their needs say); None: the topic's.
     options: list | None = None
+    #: The name the resident likes to be called ("Gwen"), printed on their family's cards.
+    called: str | None = None
+    #: The language of the resident's own printouts; None: the topic's printing language.
+    lang: str | None = None
 
 
 @dataclass
@@ -87,7 +97,7 @@ def _env(lang):
     env = Environment(loader=FileSystemLoader(PRINTABLES), autoescape=select_autoescape(["html"]))
     env.globals["_"] = translator(lang, "print")
     env.globals["symbol"] = lambda ident: (SVG_DIR / f"{ident}.svg").as_uri()
-    env.globals["credit"] = OPENMOJI_CREDIT
+    env.globals["credit"] = translator(lang, "print")(OPENMOJI_CREDIT)
     return env
 
 
@@ -137,23 +147,193 @@ def render_menu(topics_, base_url="", progress=None):
     return PrintResult(_pdf(html))
 
 
-def _form_pages(topic, resident):
-    """Return the pages of one form: rows of answers, each page with its own identity and boxes."""
+PT_MM = 25.4 / 72
+LINE_SPACING = 1.5  # large print: never less
+STANDARD_PT = 16
+# Where the form's words go, in mm (form.html places them so): text is measured against these widths to know
+# how far it reaches down the page, since answer boxes sit at fixed places and text must never run over them.
+HEAD_W_MM = 148  # beside the page's code
+QUESTION_W_MM = 140
+INSTRUCTION_W_MM = 138  # after the pencil, clear of the page's code
+HEAD_TOP_MM = 8
+LABEL_X_MM, LABEL_TOP_MM = 64, 4  # from the page's left edge; from the row's top
+PICTURE_MM = 43  # 40 mm picture, 3 mm from the row's top
+BOX_OFFSET_MM = (layout.ROW_MM - layout.BOX_MM) / 2 + 5  # a row's box below the row's top
+FACE_WORD_W_MM = 24  # one face's words, under its box; the faces stand 25 mm apart
+WRITE_IN_BOTTOM_MM = 274  # above the credit line and clear of the lower markers
+
+
+@dataclass
+class FormType:
+    """Type sizes in points of one form: the standard large print, or bigger as a resident's needs say."""
+
+    body: int = STANDARD_PT
+    heading: int = 20
+    question: int = 28
+    label: int = 20
+    face: int = STANDARD_PT
+
+    @classmethod
+    def for_resident(cls, resident):
+        size = max(STANDARD_PT, resident.text_size_pt) if resident else STANDARD_PT
+        return cls(body=size, heading=max(20, size), question=max(28, size), label=max(20, size), face=size)
+
+
+@cache
+def _font(bold):
+    try:
+        return ImageFont.truetype("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf", 100)
+    except OSError:
+        return None  # measured by a generous average width instead
+
+
+def _width_mm(text, pt, bold=False):
+    font = _font(bold)
+    em = font.getlength(text) / 100 if font else len(text) * 0.7
+    return em * pt * PT_MM
+
+
+def _lines(text, pt, width_mm, bold=False):
+    """Return how many lines *text* takes at *pt* in a column *width_mm* wide (a little generously)."""
+    width_mm *= 0.95  # the printed glyphs and the measured ones differ a little
+    count, line = 0, ""
+    for word in str(text).split():
+        if _width_mm(word, pt, bold) > width_mm:  # a word wider than the column is broken: lines of its own
+            count += (1 if line else 0) + math.ceil(_width_mm(word, pt, bold) / width_mm)
+            line = ""
+            continue
+        trial = f"{line} {word}" if line else word
+        if line and _width_mm(trial, pt, bold) > width_mm:
+            count, line = count + 1, word
+        else:
+            line = trial
+    return count + (1 if line else 0) or 1
+
+
+def _height_mm(text, pt, width_mm, bold=False):
+    return _lines(text, pt, width_mm, bold) * pt * LINE_SPACING * PT_MM
+
+
+def _instruction(topic, _):
     if topic.stage == "reviewed":
-        rows = [("review", None, topic.question)]
+        return _("How is it going? Tick one face.")
+    if topic.kind == "rate":
+        return _("Tick one face for each picture.")
+    if topic.kind == "yesno":
+        return _("Tick yes or no.")
+    return _("Tick one box. Tick the picture you choose.")
+
+
+def _decision(topic, _):
+    """Return what was decided, printed on a form asking how it is going."""
+    return _("We decided: %(decision)s", decision=topic.outcome) if topic.stage == "reviewed" and topic.outcome \
+        else None
+
+
+def _head_bottom_mm(topic, resident, audience, t, _):
+    """Return how far down the page the heading, question and instruction reach, in mm."""
+    heading = _("Your views") + (f" · {topic.home}" if topic.home else "")
+    head = _height_mm(heading, t.heading, HEAD_W_MM, bold=True)
+    if resident:
+        who = resident.name + (f", {_('room')} {resident.room}" if resident.room else "")
+        head += _height_mm(who, t.body, HEAD_W_MM)
+    else:
+        if audience:
+            head += _height_mm(_("For a relative or friend of a resident to fill in"), t.body, HEAD_W_MM, bold=True)
+        head += _height_mm(_("Name (if you want to say)") + ": ____________________", t.body, HEAD_W_MM)
+    bottom = HEAD_TOP_MM + head + _height_mm(topic.question, t.question, QUESTION_W_MM, bold=True)
+    if _decision(topic, _):
+        bottom += 2 + _height_mm(_decision(topic, _), t.body, QUESTION_W_MM + 14, bold=True)
+    return bottom + 3 + max(12, _height_mm(_instruction(topic, _), t.body, INSTRUCTION_W_MM))
+
+
+def _face_type(t, _):
+    """Return the size of the words under the faces: the body size, or the largest whose words fit a face's column."""
+    words = [w for value in FACES for w in _(FACE_WORDS[value]).split()]
+    size = t.body
+    while size > STANDARD_PT and max(_width_mm(w, size) for w in words) > FACE_WORD_W_MM * 0.95:
+        size -= 1
+    return size
+
+
+def _label_w_mm(faces):
+    return (layout.RATE_BOX_X_MM[0] if faces else layout.BOX_X_MM) - 4 - LABEL_X_MM
+
+
+def _row_mm(text, faces, face_words, t):
+    """Return how tall one answer's row must be: its words may run on below its picture, never under a box."""
+    need = max(PICTURE_MM, LABEL_TOP_MM + _height_mm(text, t.label, _label_w_mm(faces), bold=True))
+    if face_words:
+        need = max(need, BOX_OFFSET_MM + layout.BOX_MM + 1 + max(
+            _height_mm(w, t.face, FACE_WORD_W_MM) for w in face_words))
+    return need + 2
+
+
+def _write_in_mm(topic, t, _):
+    prompt = _("Your ideas, or anything else you want to say:") if topic.stage == "ideas" \
+        else _("Anything else you want to say?")
+    return max(layout.WRITE_IN[3], round(4 + _height_mm(prompt, t.body, layout.WRITE_IN[2] - 8) + 14))
+
+
+def _write_in_top(chunk, first):
+    """Return the top of the space to write in: at the row place after the last answer, or just below it."""
+    if not chunk:
+        return layout.row_top(first) + 3
+    _row, slot, need = chunk[-1]
+    at_place = layout.row_top(slot + math.ceil(need / layout.ROW_MM)) + 3
+    return at_place if at_place + layout.WRITE_IN[3] <= WRITE_IN_BOTTOM_MM else layout.row_top(slot) + need + 3
+
+
+def _form_pages(topic, resident, _=None, audience=None):
+    """Return the pages of one form: rows of answers, each page with its own identity and boxes.
+
+    Answer boxes stand at the same places on every form; a resident's bigger print takes more of the page, so
+    their pages hold fewer answers rather than moving a box.
+    """
+    _ = _ or translator(topic.lang, "print")
+    t = FormType.for_resident(resident)
+    t.face = _face_type(t, _)
+    faces = topic.kind == "rate" or topic.stage == "reviewed"
+    # Words under the faces where a row has room for them: on a review's single row. (A rated option's row has
+    # room under its boxes for one short line, not for "Don't like".)
+    face_words = [_(FACE_WORDS[v]) for v in FACES] if topic.stage == "reviewed" else None
+    if topic.stage == "reviewed":
+        rows = [("review", None, _("How is it going?"))]
     elif topic.kind == "yesno":
-        rows = [(value, None, value) for value in ("yes", "no")]
+        rows = [(value, None, _({"yes": "Yes", "no": "No"}[value])) for value in ("yes", "no")]
     else:
         rows = [(o.id, o, o.label) for o in _options_for(topic, resident)]
+    # The heading takes the first row places when big print reaches them; at least one answer goes on a page.
+    first = max(0, math.ceil((_head_bottom_mm(topic, resident, audience, t, _) + 2 - layout.ROW_TOP_MM)
+                             / layout.ROW_MM))
+    first = min(first, layout.ROWS_PER_PAGE - 1)
+    write_in_h = _write_in_mm(topic, t, _)
+    # Each answer starts at a row place (they stand ROW_MM apart) and takes as many places as its words need;
+    # the last answer on a page may reach into the space below the places.
+    chunks, chunk, used = [], [], first
+    for row in rows:
+        need = _row_mm(row[2], faces, face_words, t)
+        if chunk and layout.row_top(used) + need > WRITE_IN_BOTTOM_MM:
+            chunks.append(chunk)
+            chunk, used = [], first
+        chunk.append((row, used, need))
+        used += math.ceil(need / layout.ROW_MM)
+    chunks.append(chunk)
+    # The space to write in follows the last answer; an answer moves to a page of its own to make room for it,
+    # or the space has a page of its own after a lone answer.
+    while len(chunks[-1]) > 1 and _write_in_top(chunks[-1], first) + write_in_h > WRITE_IN_BOTTOM_MM:
+        (row, _slot, need) = chunks[-1].pop()
+        chunks.append([(row, first, need)])
+    if chunks[-1] and _write_in_top(chunks[-1], first) + write_in_h > WRITE_IN_BOTTOM_MM:
+        chunks.append([])
     pages = []
-    chunks = _chunks(rows, layout.ROWS_PER_PAGE)
     for number, chunk in enumerate(chunks, 1):
         page_id = secrets.token_urlsafe(9)  # 72 random bits: a forged or mistyped page is not found
         boxes, placed = [], []
-        for index, (key, option, label) in enumerate(chunk):
-            top = layout.row_top(index)
-            box_top = top + (layout.ROW_MM - layout.BOX_MM) / 2 + 5
-            if topic.kind == "rate" or topic.stage == "reviewed":
+        for (key, option, label), slot, need in chunk:
+            top = layout.row_top(slot)
+            box_top = top + BOX_OFFSET_MM
+            if faces:
                 row_boxes = [layout.box(x, box_top, topic.id, option.id if option else None, value)
                              for x, value in zip(layout.RATE_BOX_X_MM, FACES, strict=True)]
             elif topic.kind == "yesno":
@@ -161,46 +341,79 @@ def _form_pages(topic, resident):
             else:
                 row_boxes = [layout.box(layout.BOX_X_MM, box_top, topic.id, option.id, "tick")]
             boxes.extend(row_boxes)
-            placed.append({"key": key, "option": option, "label": label, "top": top, "boxes": row_boxes})
+            placed.append({"key": key, "option": option, "label": label, "top": top, "boxes": row_boxes,
+                           "height": need, "label_w": _label_w_mm(faces),
+                           "face_words": bool(face_words)})
         write_in = None
         if number == len(chunks):
-            x, _, w, h = layout.WRITE_IN
-            write_in = layout.box(x, layout.row_top(len(chunk)) + 3, topic.id, None, "write-in", w=w, h=h)
+            x, _y, w, _h = layout.WRITE_IN
+            top = _write_in_top(chunk, first)
+            write_in = layout.box(x, top, topic.id, None, "write-in", w=w,
+                                  h=max(layout.WRITE_IN[3], min(write_in_h, WRITE_IN_BOTTOM_MM - top)))
             boxes.append(write_in)
         pages.append((PageLayout(page_id, topic.id, resident.id if resident else None, list(layout.PAGE_MM), boxes),
                       placed, write_in, number, len(chunks)))
-    for page, *_ in pages:
+    for page, *_rest in pages:
         page.sheet = pages[0][0].page_id
-    return pages
+    return pages, t
 
 
 def render_form(topic, residents=None, base_url="", progress=None, audience=None):
     """Render large-print feedback forms: blank, or one personalised form per resident in a single PDF.
 
-    A blank form says on the sheet whom it is for when *audience* ("resident" or "family") is given.
+    A blank form says on the sheet whom it is for when *audience* ("resident" or "family") is given. Each
+    resident's form is printed in their text size, and in their language where `PrintResident.lang` says one.
     """
-    env = _env(topic.lang)
     people = residents or [None]
     forms = []
     for done, resident in enumerate(people, 1):
-        forms.append((resident, _form_pages(topic, resident)))
+        lang = (resident.lang if resident else None) or topic.lang
+        _ = translator(lang, "print")
+        pages, t = _form_pages(topic, resident, _, audience)
+        forms.append({"resident": resident, "pages": pages, "lang": lang, "_": _, "type": t,
+                      "instruction": _instruction(topic, _), "decision": _decision(topic, _),
+                      "credit": _(OPENMOJI_CREDIT)})
         _progress(progress, done, len(people))
+    langs = {f["lang"] for f in forms}
+    doc_lang = langs.pop() if len(langs) == 1 else topic.lang  # a batch in several languages: each page says its own
+    env = _env(doc_lang)
     corners = [(x, y, markers.data_uri(markers.aruco_png(i)))
                for (x, y), i in zip(layout.marker_positions(), markers.CORNER_IDS, strict=True)]
     page_url = (base_url.rstrip("/") + "/p/") if base_url else "accessible:page:"
     html = env.get_template("form.html").render(
-        topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, yesno=YESNO_SYMBOLS, audience=audience,
-        qr=lambda page: markers.qr_svg(page_url + page.page_id),
+        topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, face_words=FACE_WORDS, yesno=YESNO_SYMBOLS,
+        audience=audience, doc_lang=doc_lang,
+        words_lang=topic.words_lang or topic.lang, qr=lambda page: markers.qr_svg(page_url + page.page_id),
         uses_openmoji=any(o.openmoji for r in people for o in _options_for(topic, r)) or topic.kind != "choose")
-    pages = [page for _, form_pages in forms for page, *_ in form_pages]
+    pages = [page for form in forms for page, *_ in form["pages"]]
     return PrintResult(_pdf(html, attachments=[p.as_dict() for p in pages]), pages)
+
+
+def _names(names, _):
+    """Return "Cat, Goldfish and Budgie" in the printout's language."""
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
+
+
+def chosen_most(rows, _):
+    """Return what a group chose most, in words: every option that ties for the most, or None for no answers."""
+    most = max((count for _label, count in rows), default=0)
+    if not most:
+        return None
+    top = [label for label, count in rows if count == most]
+    if len(top) == 1:
+        return f"{top[0]} ({most})"
+    return _("%(names)s (%(count)s each)", names=_names(top, _), count=most)
 
 
 def render_poster(topic, size="a4"):
     """Render a "You said, we did" poster for a decided topic."""
     env = _env(topic.lang)
+    _ = env.globals["_"]
     chosen = next((o for o in topic.options if o.id == topic.decided_option), None)
-    html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen,
+    said = [(group, chosen_most(rows, _)) for group, rows in topic.tallies]
+    html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, said=said,
                                                   uses_openmoji=any(o.openmoji for o in topic.options))
     return PrintResult(_pdf(html))
 

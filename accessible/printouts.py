@@ -2,6 +2,7 @@
 
 import json
 
+from PIL import Image
 from sqlalchemy import select
 
 from accessible import family_links, pictures, printing, responses, topics
@@ -15,19 +16,44 @@ AUDIENCES = ("resident", "family")
 MAX_COPIES = 200
 
 
-def _option(data_dir, option, style=None):
+def _readable(path):
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+def _symbol_path(picture):
+    kind, _, ident = (picture or "").partition(":")
+    found = pictures.symbol(ident) if kind == "openmoji" else None
+    return found.svg_path if found is not None else None
+
+
+def _option(data_dir, option, style=None, lang="en"):
     picture, alt = option.picture_for(style) if style else (option.picture, option.picture_alt)
     kind, _, ident = (picture or "").partition(":")
-    path = None
-    if kind == "openmoji" and pictures.symbol(ident) is not None:
-        path = pictures.SVG_DIR / f"{pictures.symbol(ident).id}.svg"
-    elif kind == "photo":
+    if kind == "photo":
         try:
             path = pictures.photo(data_dir, ident).path
         except KeyError:
-            path = None  # a photo removed since: print the words alone
-    return printing.PrintOption(option.id, option.label, path, alt or option.label,
-                                openmoji=kind == "openmoji" and path is not None)
+            path = None
+        if path is not None and _readable(path):
+            return printing.PrintOption(option.id, option.label, path, alt or option.label)
+        # A photo that cannot be read (removed, or a backup restored without the photos folder): the option's
+        # symbol instead, else the best symbol for its words, else the words alone.
+        symbol = next((p for p in (option.picture, option.second_picture) if _symbol_path(p)), None)
+        if symbol is not None:
+            alt = option.second_picture_alt if symbol == option.second_picture else option.picture_alt
+            return printing.PrintOption(option.id, option.label, _symbol_path(symbol), alt or option.label,
+                                        openmoji=True)
+        found = pictures.search(option.label, limit=1, lang=lang)
+        if found:
+            return printing.PrintOption(option.id, option.label, found[0].svg_path, option.label, openmoji=True)
+        return printing.PrintOption(option.id, option.label, None, option.label)
+    path = _symbol_path(picture)
+    return printing.PrintOption(option.id, option.label, path, alt or option.label, openmoji=path is not None)
 
 
 def print_topic_of(session, topic, data_dir, lang=None):
@@ -40,10 +66,10 @@ def print_topic_of(session, topic, data_dir, lang=None):
         tallies.append((group.name, rows))
     return printing.PrintTopic(
         id=topic.id, question=topic.question, kind=topic.kind, stage=topic.stage,
-        options=[_option(data_dir, o) for o in topic.accepted_options],
+        options=[_option(data_dir, o, lang=topic.language) for o in topic.accepted_options],
         outcome=topic.outcome.decision if topic.outcome else None,
         outcome_reason=topic.outcome.reason if topic.outcome else None,
-        tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name,
+        tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name, words_lang=topic.language,
         decided_option=topic.outcome.option_id if topic.outcome else None,
     )
 
@@ -79,7 +105,11 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
 
     def own(r):
         style = r.needs.picture_style if r.needs else None
-        return [_option(data_dir, o, style) for o in topic.accepted_options] if style else None
+        return [_option(data_dir, o, style, topic.language) for o in topic.accepted_options] if style else None
+
+    def own_lang(r):
+        # A resident's own form speaks their language, unless staff asked for one; None: the topic's.
+        return None if lang or not r.needs else r.needs.language
 
     base_url = base_url.rstrip("/")
     if what == "menu":
@@ -98,12 +128,14 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
                     family_links.revoke_live(session, member, r, actor=actor)
                 _link, token = family_links.issue(session, member, r, actor=actor)
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called, options=pictures_of_r))
+                                                     member.called, options=pictures_of_r, called=r.called))
             if not family:
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r))
+                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
+                                                     called=r.called))
         return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
-    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r)) for r in chosen]
+    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r), called=r.called,
+                                     lang=own_lang(r)) for r in chosen]
     if not chosen:
         if audience not in (None, *AUDIENCES):
             raise Invalid({"audience": "A blank form is for residents or for families."})

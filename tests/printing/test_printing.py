@@ -1,6 +1,7 @@
 """Printables read back as a person and a machine would: rasterised pages, QR codes, sizes, tags, language."""
 
 import io
+import itertools
 import re
 import subprocess
 
@@ -219,3 +220,142 @@ def test_the_write_in_space_is_on_the_last_page_of_every_form():
     write_ins = [[b for b in p.boxes if b["value"] == "write-in"] for p in result.pages]
     assert [len(w) for w in write_ins] == [0, 1, 0, 1]
     assert re.fullmatch(r"[A-Za-z0-9_-]{12}", result.pages[0].page_id)
+
+
+PT_PER_MM = 72 / MM_PER_INCH
+
+
+def _overlaps(a, b):
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a, b
+    return ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1
+
+
+@pytest.mark.parametrize("kind", ["choose", "rate", "yesno"])
+@pytest.mark.parametrize("size", [28, 32])
+def test_a_residents_own_form_is_in_their_text_size_spaced_for_large_print_and_still_fits(tmp_path, kind, size):
+    resident = printing.PrintResident(3, "Margaret Evans", "1", size)
+    result = printing.render_form(topic(kind), [resident], "http://x")
+    (tmp_path / "form.pdf").write_bytes(result.pdf)
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        assert len(pdf.pages) == len(result.pages)
+        for page, layout_page in zip(pdf.pages, printing.paper_layout(tmp_path / "form.pdf"), strict=True):
+            chars = [c for c in page.chars if c["top"] < 270 * PT_PER_MM and c["text"].strip()]
+            # Heading, name, question, instruction, answers and the write-in prompt: none smaller than asked for.
+            assert min(round(c["size"], 1) for c in chars) >= size
+            # Lines of one paragraph are 1.5 lines apart at least.
+            lines = sorted({(round(c["top"], 1), round(c["size"], 1)) for c in chars})
+            for (top, pt), (next_top, next_pt) in itertools.pairwise(lines):
+                if pt == next_pt and next_top - top < 2 * pt:
+                    assert next_top - top >= 1.5 * pt - 0.5, (top, next_top, pt)
+            # Nothing runs over a tick box, nor off the page; words stay inside the space to write in.
+            for c in chars:
+                where = (c["x0"], c["top"], c["x1"], c["bottom"])
+                assert c["bottom"] <= page.height and c["x1"] <= page.width
+                for box in layout_page["boxes"]:
+                    rect = tuple(v * PT_PER_MM for v in (box["x_mm"], box["y_mm"], box["x_mm"] + box["w_mm"],
+                                                         box["y_mm"] + box["h_mm"]))
+                    if box["value"] == "write-in":
+                        inside = rect[0] <= c["x0"] and c["x1"] <= rect[2] and rect[1] <= c["top"] \
+                            and c["bottom"] <= rect[3]
+                        assert inside or not _overlaps(where, rect), c["text"]
+                    else:
+                        assert not _overlaps(where, rect), c["text"]
+            # Words never print over other words (the question over the answers, a label over the next one).
+            words = page.extract_words()
+            for i, a in enumerate(words):
+                for b in words[i + 1:]:
+                    assert not _overlaps((a["x0"] + 1, a["top"] + 1, a["x1"] - 1, a["bottom"] - 1),
+                                         (b["x0"], b["top"], b["x1"], b["bottom"])), (a["text"], b["text"])
+    # Every answer is still there, and the boxes are where the layout says, for reading the form back.
+    options = {b["option"] for p in result.pages for b in p.boxes if b["value"] not in ("write-in",)}
+    assert options == ({None} if kind == "yesno" else {1, 2, 3, 4})
+    for image, page in zip(raster(result.pdf, tmp_path / "r"), result.pages, strict=True):
+        ticks = sorted((b for b in page.boxes if b["value"] != "write-in"), key=lambda b: (round(b["y_mm"]), b["x_mm"]))
+        printed = _tick_boxes(image)
+        assert len(printed) == len(ticks)
+        for box, (x, y, _w, _h) in zip(ticks, printed, strict=True):
+            assert abs(box["x_mm"] - x) < 1.0 and abs(box["y_mm"] - y) < 1.0
+
+
+def test_a_blank_form_keeps_the_standard_large_print_with_three_answers_to_a_page():
+    result = printing.render_form(topic(), None, "")
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        sizes = {round(c["size"]) for c in pdf.pages[0].chars}
+        text = pdf.pages[0].extract_text()
+    assert sizes == {16, 20, 28} and "Fish pie" in text
+    assert [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages] == [3, 1]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", ["Like", "Not sure", "Don't like"]),
+                                             ("cy", ["Hoffi", "Ddim yn siŵr", "Ddim yn hoffi"])])
+def test_a_form_asking_how_it_is_going_says_what_was_decided_and_names_each_face(lang, words):
+    reviewed = topic("choose", lang=lang, stage="reviewed", outcome="Fish pie every Friday.")
+    result = printing.render_form(reviewed, None, "")
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        page = pdf.pages[0]
+        text = " ".join(page.extract_text().split())
+        printed = page.extract_words()
+    decided = {"en": "We decided: Fish pie every Friday.", "cy": "Fe wnaethon ni benderfynu: Fish pie every Friday."}
+    assert decided[lang] in text
+    faces = [b for b in result.pages[0].boxes if b["value"] != "write-in"]
+    assert [b["value"] for b in faces] == ["like", "unsure", "dislike"]
+    for box, expected in zip(faces, words, strict=True):
+        left, right = (box["x_mm"] - 5) * PT_PER_MM, (box["x_mm"] + box["w_mm"] + 5) * PT_PER_MM
+        below = (box["y_mm"] + box["h_mm"]) * PT_PER_MM
+        under = [w for w in printed if left <= w["x0"] and w["x1"] <= right and below <= w["top"] < below + 90]
+        assert " ".join(w["text"] for w in sorted(under, key=lambda w: (round(w["top"]), w["x0"]))) == expected
+
+
+def _poster_text(pdf):
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [" ".join(page.extract_text().split()) for page in doc.pages]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Families Cat, Goldfish and Budgie (1 each)"),
+    ("cy", "Teuluoedd Cat, Goldfish a Budgie (1 yr un)"),
+])
+def test_a_poster_names_every_option_tied_for_the_most(lang, expected):
+    tallies = [("Families", [("Cat", 1), ("Goldfish", 1), ("Budgie", 1)]), ("Staff", [("Cat", 2), ("Budgie", 1)]),
+               ("Residents, in their own voice", [("Cat", 0), ("Budgie", 0)])]
+    poster = topic(lang=lang, stage="decided", outcome="A cat called Smudge.", tallies=tallies)
+    (text,) = _poster_text(printing.render_poster(poster).pdf)
+    assert expected in text
+    assert {"en": "Staff Cat (2)", "cy": "Staff Cat (2)"}[lang] in text
+    assert {"en": "No answers yet", "cy": "Dim atebion eto"}[lang] in text
+
+
+def test_a_welsh_a4_poster_fits_one_page_with_its_credit_in_welsh():
+    groups = [("Residents, in their own voice", [("Fish pie", 3), ("Cawl", 3), ("Roast chicken", 1)]),
+              ("Residents, assisted or by proxy", [("Fish pie", 1), ("Cawl", 2)]),
+              ("Families", [("Fish pie", 2)]), ("Staff", [("Roast chicken", 1), ("Cawl", 1)])]
+    for lang, credit in [("cy", "Symbolau: OpenMoji (openmoji.org), CC BY-SA 4.0"), ("en", OPENMOJI_CREDIT)]:
+        poster = topic(lang=lang, stage="decided", tallies=groups, decided_option=1,
+                       outcome="Fish pie every Friday, with cawl as the other choice in winter.",
+                       outcome_reason="Most people chose it, and the kitchen can make it fresh every week.")
+        pages = _poster_text(printing.render_poster(poster).pdf)
+        assert len(pages) == 1, pages
+        assert pages[0].endswith(credit)
+        assert "Fish pie every Friday" in pages[0]
+    cards = printing.render_cards(topic(lang="cy"), RESIDENTS[:1]).pdf
+    assert "Symbolau: OpenMoji (openmoji.org), CC BY-SA 4.0" in _poster_text(cards)[0]
+
+
+def test_cards_greet_the_family_by_the_residents_preferred_name_in_print_big_enough_to_read():
+    two_lines = topic()
+    two_lines.options = [printing.PrintOption(1, "Shepherd's pie with peas", SVG_DIR / "1F967.svg", "Pie", True)]
+    gwen = printing.PrintResident(3, "Gwenllian Mary Roberts", "1", 24,
+                                  "http://192.168.100.200:5000/f/" + "x" * 43, "Carys", called="Gwen")
+    pdf = printing.render_cards(two_lines, [gwen]).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        text = " ".join(page.extract_text().split())
+        first_card = [c for c in page.chars if c["x0"] < 105 * PT_PER_MM and c["top"] < 148 * PT_PER_MM]
+    assert "Family of Gwen: scan to add your view" in text and "Gwenllian" not in text
+    label = [c for c in first_card if round(c["size"]) == 26]
+    family = [c for c in first_card if round(c["size"]) < 26 and "OpenMoji" not in c.get("text", "")]
+    credit_top = max(c["top"] for c in first_card)  # the credit is the card's last line
+    family = [c for c in family if c["top"] < credit_top - 1]
+    assert len({round(c["top"]) for c in label}) == 2  # the label takes two lines
+    assert family and min(round(c["size"]) for c in family) >= 14
+    assert max(c["bottom"] for c in label) <= min(c["top"] for c in family)  # and the family's words stay clear
