@@ -223,18 +223,25 @@ def _review_view(s, item):
     """Return what the review page shows of one item: the choices as buttons, the reading in words, the scan."""
     topic = item.paper_page.topic
     options = {o.id: o.label for o in topic.options}
+    accepted = {o.id for o in topic.accepted_options}
+    marks = json.loads(item.marks)
     choices = []
-    for m in json.loads(item.marks):
+    for m in marks:
         if m["value"] == "tick":
-            label, value = options.get(m["option"], "?"), str(m["option"])
+            label, value = options.get(m["option"], "an option since removed"), str(m["option"])
         else:
             label, value = VALUE_NAMES.get(m["value"], m["value"]), m["value"]
-        choices.append({"value": value, "label": label, "read": STATE_NAMES.get(m["state"], m["state"])})
+        choices.append({"value": value, "label": label, "read": STATE_NAMES.get(m["state"], m["state"]),
+                        "gone": m["value"] == "tick" and m["option"] not in accepted})
     about = options.get(item.option_id) if item.option_id else None
     scan = answers.scan_of(s, item)
     audience = answers.audience_of(item.paper_page, topic)
+    # Asked again now, as printed: a form that came back late cannot count, whichever box staff click.
+    question = [read.Mark(**m) for m in marks]
+    verdict, ticked = answers.judge(question) if question else (None, None)
+    late = answers.why_not_counted(topic, question, ticked if verdict == "answer" else None) if question else None
     return {"choices": choices, "about": about, "scan": scan, "upload": scan.upload if scan else None,
-            "as_read": "; ".join(f"{c['label']}: {c['read']}" for c in choices),
+            "as_read": "; ".join(f"{c['label']}: {c['read']}" for c in choices), "late": late,
             "anonymous": answers.ANONYMOUS.get(audience) if audience else None}
 
 

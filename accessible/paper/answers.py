@@ -227,6 +227,44 @@ def _replace_older(session, page, scan, actor, data_dir=None):
     return len(older)
 
 
+#: What a form was printed for, by the phase its boxes ask in...
+PRINTED_FOR = {"choosing": "for choosing", "review": "to ask how it is going"}
+#: ... and what the topic does now, by its stage.
+STAGE_NOW = {"draft": "a draft again", "ideas": "collecting ideas", "choosing": "choosing", "decided": "decided",
+             "reviewed": "asking how it is going"}
+
+
+def why_not_counted(topic, question, ticked=None):
+    """Return why an answer to *question*, as printed, cannot count now, in plain words; None when it can.
+
+    *ticked* is the mark read as the answer, where there is one.
+    """
+    printed = "review" if question[0].value in RATINGS and question[0].option is None else "choosing"
+    if responses.phase_of(topic) != printed:
+        return f"this form was printed {PRINTED_FOR[printed]}, and the topic is now {STAGE_NOW[topic.stage]}"
+    accepted = {o.id for o in topic.accepted_options}
+    if question[0].value in RATINGS and question[0].option is not None and question[0].option not in accepted:
+        return "the option rated has been removed from the topic"
+    if ticked is not None and ticked.option is not None and ticked.option not in accepted:
+        return "the option ticked has been removed from the topic"
+    return None
+
+
+def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir):
+    """Put one question of a read page in the review queue, with why and the part of the page it is on."""
+    outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
+    tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
+    crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
+    rated = question[0].option if question[0].value in RATINGS and question[0].option else None
+    item = PaperReview(
+        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=why,
+        option_id=rated if rated is not None and session.get(Option, rated) is not None else None,
+        marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop, session))
+    session.add(item)
+    session.flush()
+    session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
+
+
 def record(session, reading, data_dir=None, upload=None, page_number=None, actor=None):
     """Record the clear answers of a read page (channel paper); queue the rest for review.
 
@@ -251,30 +289,31 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
         if verdict == "none":
             outcome.unanswered += 1
             continue
+        # A form can come back late: printed while choosing and ticked after the topic moved on, or ticked on an
+        # option since removed. Staff see it with the reason; nothing on the page is lost.
+        gone = why_not_counted(topic, question, detail if verdict == "answer" else None)
+        if gone is not None:
+            _queue(session, outcome, scan, page, topic, reading, question, boxes, gone, data_dir)
+            continue
         ticked_before = _choice_on_another_page(session, page, topic, who) if who is not None else None
-        if verdict == "review" or who is None or responses.phase_of(topic) is None or ticked_before is not None:
+        if verdict == "review" or who is None or ticked_before is not None:
             if ticked_before is not None and verdict == "answer":
                 verdict, detail = "review", (f"{ticked_before.label} is ticked on another page of this form: click "
                                              f"this page's answer to count it instead, or No clear answer to keep "
                                              f"{ticked_before.label}")
-            why = detail if verdict == "review" else (
-                "staff say who filled in this form" if who is None else "the topic is not asking now")
-            outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
-            tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
-            crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
-            item = PaperReview(
-                paper_page_id=page.id, topic_id=topic.id, kind="marks", why=why,
-                option_id=question[0].option if question[0].value in RATINGS and question[0].option else None,
-                marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop, session))
-            session.add(item)
-            session.flush()
-            session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
+            why = detail if verdict == "review" else "staff say who filled in this form"
+            _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir)
             continue
         option = session.get(Option, detail.option) if detail.option is not None else None
         value = detail.value if detail.value in (*RATINGS, *YESNO) else None
         confidence = min(1.0, detail.fill / 0.3)
-        response = responses.record(session, topic, who, "paper", option=option, value=value,
-                                    confidence=confidence)
+        try:  # record checks everything before it writes, so a refusal leaves nothing half-made
+            response = responses.record(session, topic, who, "paper", option=option, value=value,
+                                        confidence=confidence)
+        except Invalid as e:  # whatever else keeps it from counting: staff look, and the rest is still read
+            _queue(session, outcome, scan, page, topic, reading, question, boxes,
+                   f"it could not be recorded as read: {str(e).rstrip('.')}", data_dir)
+            continue
         session.add(PaperScanRecord(scan_id=scan.id, response_id=response.id))
         outcome.recorded.append(detail.as_dict())
     for box in boxes.values():

@@ -71,3 +71,59 @@ def test_a_pile_of_forms_is_read_with_progress_and_the_doubtful_one_settled_in_o
         counted = {r.person_id: r.option.label for r in responses.latest(s, topic) if r.channel == "paper"}
         assert counted[asked[1].id] == second
     page.close()
+
+
+def _two_forms(db, base, tmp_path):
+    """Print the menu form of two residents, tick one option on each, and photograph them; return the files."""
+    with db.write() as s:
+        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
+        asked = [p for p in s.scalars(select(Person).where(Person.kind == "resident", Person.active))
+                 if printouts.topics.is_asked(p, menu)][:2]
+        results = [printouts.render(s, menu, "form", None, base, resident=r) for r in asked]
+    files = []
+    for n, result in enumerate(results):
+        (tmp_path / f"f{n}.pdf").write_bytes(result.pdf)
+        subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile",
+                        str(tmp_path / f"f{n}.pdf"), str(tmp_path / f"page{n}")], check=True)
+        image = cv2.imread(str(tmp_path / f"page{n}.png"))
+        mark(image, [b for b in result.pages[0].boxes if b["value"] == "tick"][0])
+        cv2.imwrite(str(tmp_path / f"late {n + 1}.jpg"), photograph(image))
+        files.append(str(tmp_path / f"late {n + 1}.jpg"))
+    return files
+
+
+@pytest.mark.parametrize("reply, said", [
+    ("server", "Finished: 1 of 2 pages read, 1 answer recorded, 0 for you to look at."),
+    ("sign-in", "Your session has ended. Sign in again, then upload the files that are not listed here."),
+])
+def test_a_page_the_server_fails_on_is_said_so_and_only_a_sign_in_page_means_the_session_ended(
+        browser, demo_server, tmp_path, reply, said):
+    base, db = demo_server
+    files = _two_forms(db, base, tmp_path)
+    page = browser.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/staff/paper")
+    first = []
+
+    def answer(route):
+        if first:
+            route.continue_()
+        elif reply == "server":
+            first.append(route.request.url)
+            route.fulfill(status=500, content_type="text/html", body="<h1>Something went wrong</h1>")
+        else:
+            first.append(route.request.url)
+            route.fulfill(status=302, headers={"Location": f"{base}/login?next=/staff/paper"})
+
+    page.route("**/staff/paper/uploads/*/pages/*", answer)
+    page.set_input_files("#scans", files)
+    page.click("text=Read the forms")
+    page.wait_for_selector(f"#scan-status:has-text('{said.split(':')[0].split('.')[0]}')", timeout=60_000)
+    assert page.inner_text("#scan-status") == said
+    listed = page.inner_text("#scan-results")
+    if reply == "server":
+        assert "late 1.jpg: That page could not be read because of a problem on the server; nothing from it was " \
+               "saved. The other files are listed here." in listed
+        assert "late 2.jpg: 1 answer recorded" in listed
+        assert "session" not in listed + said
+    page.close()

@@ -12,6 +12,7 @@
   var done = document.getElementById("scan-done");
   var token = form.querySelector("input[name=csrf_token]").value;
   var base = form.dataset.uploadUrl;
+  var loginPath = form.dataset.loginUrl;
 
   function say(text) { status.textContent = text; }
   function note(text, isError) {
@@ -20,18 +21,26 @@
     if (isError) { li.className = "error"; }
     list.appendChild(li);
   }
-  function ended(response) {
-    // A session that ended mid-batch sends the sign-in page, not JSON.
+  var SESSION_ENDED = "Your session has ended. Sign in again, then upload the files that are not listed here.";
+  var FORM_EXPIRED = "This page was open too long, so the server refused what was sent. Reload the page, then " +
+    "upload the files that are not listed here.";
+  var SERVER_PROBLEM = "That page could not be read because of a problem on the server; nothing from it was saved. " +
+    "The other files are listed here.";
+  function signInPage(url) {
+    // Only being sent to the sign-in page means the session ended.
+    try { return Boolean(url) && new URL(url, window.location.href).pathname === loginPath; } catch (err) { return false; }
+  }
+  function reply(response) {
     var type = response.headers.get("Content-Type") || "";
-    if (type.indexOf("application/json") === -1) {
-      throw new Error("Your session has ended. Sign in again, then upload the files that are not listed here.");
-    }
-    return response.json();
+    if (type.indexOf("application/json") !== -1) { return response.json(); }
+    if (response.redirected && signInPage(response.url)) { throw new Error(SESSION_ENDED); }
+    if (response.status === 400) { throw new Error(FORM_EXPIRED); } // the form's token refused
+    return {error: true, serverProblem: true}; // a problem on the server with this page: the others are still read
   }
   function post(url, data) {
     data.append("csrf_token", token);
     return fetch(url, {method: "POST", body: data, credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(ended);
+      .then(reply);
   }
   var MAX_BYTES = 60 * 1024 * 1024;
   function sendFile(file, index, count) {
@@ -53,9 +62,11 @@
         if (xhr.status === 413) { resolve({error: file.name + " is too big; send at most 60 MB at once."}); return; }
         var result = null;
         try { result = JSON.parse(xhr.responseText); } catch (err) { result = null; }
-        if (!result) {
-          resolve({error: file.name + ": the server did not answer. Your session may have ended: sign in again."});
-        } else { resolve(result); }
+        if (result) { resolve(result); return; }
+        if (signInPage(xhr.responseURL)) { resolve({error: file.name + ": " + SESSION_ENDED, stop: true}); return; }
+        if (xhr.status === 400) { resolve({error: file.name + ": " + FORM_EXPIRED, stop: true}); return; }
+        resolve({error: file.name + ": it could not be kept because of a problem on the server; nothing from it " +
+                        "was saved. The other files are listed here."});
       };
       xhr.onerror = function () { resolve({error: file.name + ": the upload failed. Check the connection and try again."}); };
       xhr.send(data);
@@ -76,8 +87,11 @@
       chain = chain.then(function () {
         say("Uploading file " + (i + 1) + " of " + files.length + ": " + file.name);
         return sendFile(file, i, files.length).then(function (result) {
+          if (result.stop) { throw new Error(result.error); }
           if (result.error) { note(result.message || result.error, true); return; }
-          for (var n = 1; n <= result.pages; n += 1) { pages.push({upload: result.upload, number: n}); }
+          for (var n = 1; n <= result.pages; n += 1) {
+            pages.push({upload: result.upload, number: n, name: result.name, count: result.pages});
+          }
         });
       });
     });
@@ -92,6 +106,9 @@
         reading = reading.then(function () {
           say("Reading page " + (i + 1) + " of " + pages.length);
           return post(base + "/" + page.upload + "/pages/" + page.number, new FormData()).then(function (result) {
+            if (result.serverProblem) {
+              result.message = page.name + (page.count > 1 ? ", page " + page.number : "") + ": " + SERVER_PROBLEM;
+            }
             note(result.message, Boolean(result.error));
             if (!result.error) { read += 1; recorded += result.recorded; review += result.review; }
             bar.value = i + 1;
