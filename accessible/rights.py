@@ -1,9 +1,22 @@
 """People's data rights: everything held about one person, on request; a family member's data erased."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, or_, select, update
 
+from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import AuditEvent, Comment, FamilyLink, Option, Person, Response, family_of, topic_owner
+from accessible.models import (
+    AuditEvent,
+    Comment,
+    FamilyLink,
+    Option,
+    PaperReview,
+    Person,
+    Response,
+    family_of,
+    topic_owner,
+)
 
 
 def _when(value):
@@ -53,17 +66,43 @@ def person_data(session, person):
     return data
 
 
+@dataclass
+class Erased:
+    """What became of an erased family member's ideas."""
+
+    #: Their ideas never accepted (waiting for review, or hidden), deleted with them.
+    ideas_deleted: int = 0
+    #: Their accepted options, kept in their topics without saying who proposed them.
+    options_kept: int = 0
+
+
 def erase_family_member(session, family, actor):
-    """Erase a family member's contributions and details for good: answers, guesses, comments, ideas, links."""
+    """Erase a family member's contributions and details for good: answers, guesses, comments, ideas, links.
+
+    Return what became of their ideas (:class:`Erased`).
+    """
     if family.kind != "family":
         raise Invalid({"person": "Only a family member's data is erased this way."})
     person_id = family.id
     session.execute(delete(Response).where(Response.person_id == person_id))
     session.execute(delete(Comment).where(Comment.person_id == person_id))
-    # An idea others have already answered about stays, but no longer says who had it.
-    answered = select(Response.option_id).where(Response.option_id.is_not(None))
-    session.execute(delete(Option).where(Option.proposed_by_id == person_id, Option.id.not_in(answered)))
-    session.execute(update(Option).where(Option.proposed_by_id == person_id).values(proposed_by_id=None))
+    # An accepted option belongs to the topic now: it may be printed on cards, menus and forms still to come
+    # back, and people may have chosen it. It stays, and no longer says who proposed it. An idea never accepted
+    # that nobody answered is theirs alone, and goes with them.
+    answered = set(session.scalars(select(Response.option_id).where(Response.option_id.is_not(None))))
+    answered |= set(session.scalars(select(PaperReview.option_id).where(PaperReview.option_id.is_not(None))))
+    erased = Erased()
+    for option in session.scalars(select(Option).where(Option.proposed_by_id == person_id)).all():
+        if option.status != "accepted" and option.id not in answered:
+            audit.record(session, actor, "delete", option, detail="idea not accepted, erased with who proposed it")
+            session.delete(option)
+            erased.ideas_deleted += 1
+        else:
+            option.proposed_by_id = None
+            audit.record(session, actor, "update", option,
+                         detail="who proposed it was erased; the option stays in its topic")
+            erased.options_kept += 1
+    session.flush()
     session.execute(delete(FamilyLink).where(FamilyLink.family_id == person_id))
     session.execute(delete(family_of).where(family_of.c.family_id == person_id))
     session.execute(delete(topic_owner).where(topic_owner.c.person_id == person_id))
@@ -71,4 +110,7 @@ def erase_family_member(session, family, actor):
     session.expunge(family)
     session.execute(delete(Person).where(Person.id == person_id))
     session.add(AuditEvent(home_id=actor.home_id, actor_id=actor.id, action="erase", record_type="Person",
-                           record_id=person_id, detail="family member erased"))
+                           record_id=person_id, detail=f"family member erased; {erased.ideas_deleted} of their ideas "
+                                                       f"not accepted deleted, {erased.options_kept} of their options "
+                                                       f"kept without their name"))
+    return erased

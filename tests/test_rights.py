@@ -46,6 +46,8 @@ def test_erasing_a_family_member_really_removes_their_data(db, home):
         assert s.scalar(select(func.count()).select_from(Response).where(Response.person_id == home["family"])) == 0
         assert s.scalars(select(Comment)).all() == []
         assert s.scalars(select(FamilyLink)).all() == []
+        # Cawl was still waiting for staff, never an option anyone could choose: her idea alone, it goes with her.
+        # (An accepted option stays, without her name: see the next test.)
         assert "Cawl" not in [o.label for o in s.scalars(select(Option))]
         # The resident's own answer stays.
         assert s.scalar(select(func.count()).select_from(Response)) == 1
@@ -53,3 +55,45 @@ def test_erasing_a_family_member_really_removes_their_data(db, home):
         for table in ("person", "comment", "option", "audit_event"):
             for row in s.execute(text(f"SELECT * FROM {table}")):
                 assert "Carys" not in " ".join(str(v) for v in row)
+
+
+def test_erasing_a_family_member_keeps_their_accepted_options_and_a_form_printed_with_one_still_reads(
+        staff_client, db, home, tmp_path):
+    from accessible import printouts
+    from accessible.models import AuditEvent
+    from tests.conftest import post
+    from tests.paper.test_read import mark
+    from tests.paper.test_scans import png, rasterise, upload
+    from tests.test_staff import text
+
+    with db.write() as s:
+        h, carys = s.get(Home, home["home"]), s.get(Person, home["family"])
+        margaret = s.get(Person, home["residents"][0])
+        lunch = topics.create_topic(s, h, "Lunch", "What would you like for lunch?", options=["Fish pie"])
+        topics.move_to(s, lunch, "ideas")
+        accepted = topics.propose_idea(s, lunch, "Bara brith", carys)
+        topics.review_option(s, accepted, True)
+        topics.propose_idea(s, lunch, "Cawl", carys)  # still waiting for staff: hers alone
+        topics.move_to(s, lunch, "choosing")
+        form = printouts.render(s, lunch, "form", None, "http://localhost", resident=margaret)
+        accepted_id = accepted.id
+    (sheet,) = rasterise(form.pdf, tmp_path)
+    mark(sheet, next(b for b in form.pages[0].boxes if b["option"] == accepted_id))
+    post(staff_client, f"/staff/records/people/{home['family']}/erase", {"confirm_name": "Carys Evans"},
+         form_url="/staff/records/")
+    assert "Carys Evans's answers, comments and links have been erased for good. Their idea not accepted into a " \
+           "topic was erased too. The option they proposed stays in its topic, as people may have chosen it or have " \
+           "it on paper, but no longer says who proposed it." in text(staff_client.get("/staff/records/"))
+    with db.read() as s:
+        kept = s.get(Option, accepted_id)
+        assert (kept.label, kept.status, kept.proposed_by_id) == ("Bara brith", "accepted", None)
+        assert "Cawl" not in [o.label for o in s.scalars(select(Option))]
+        said = [e.detail for e in s.scalars(select(AuditEvent).where(AuditEvent.record_type == "Option",
+                                                                     AuditEvent.action != "create"))]
+        assert said[-2:] == ["who proposed it was erased; the option stays in its topic",
+                        "idea not accepted, erased with who proposed it"]
+    # Margaret's form, printed before, ticked on the option after: it reads, and her answer counts.
+    assert "margaret.png: 1 answer recorded." in text(upload(staff_client, [("margaret.png", png(sheet))]))
+    with db.read() as s:
+        answers = [(r.person_id, r.option_id) for r in s.scalars(select(Response))]
+        assert answers == [(home["residents"][0], accepted_id)]

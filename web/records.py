@@ -105,9 +105,25 @@ def erase(person_id):
             return redirect(url_for("records.index"))
         name = person.name
         try:
-            rights.erase_family_member(s, person, s.merge(g.staff))
+            erased = rights.erase_family_member(s, person, s.merge(g.staff))
         except Invalid as e:  # pragma: no cover - people.get_person already checked the kind
             flash(str(e))
             return redirect(url_for("records.index"))
-    flash(f"{name}'s answers, comments, ideas and links have been erased for good.")
+    flash(_erased_message(name, erased))
     return redirect(url_for("records.index"))
+
+
+def _erased_message(name, erased):
+    """Say what was erased of a family member, and what became of their ideas."""
+    said = f"{name}'s answers, comments and links have been erased for good."
+    if erased.ideas_deleted:
+        n = erased.ideas_deleted
+        said += (f" {'Their idea' if n == 1 else f'Their {n} ideas'} not accepted into a topic "
+                 f"{'was' if n == 1 else 'were'} erased too.")
+    if erased.options_kept:
+        n = erased.options_kept
+        said += (f" {'The option' if n == 1 else f'The {n} options'} they proposed "
+                 f"{'stays' if n == 1 else 'stay'} in {'its topic' if n == 1 else 'their topics'}, as people may "
+                 f"have chosen {'it' if n == 1 else 'them'} or have {'it' if n == 1 else 'them'} on paper, "
+                 f"but no longer {'says' if n == 1 else 'say'} who proposed {'it' if n == 1 else 'them'}.")
+    return said
