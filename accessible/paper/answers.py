@@ -309,7 +309,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
         confidence = min(1.0, detail.fill / 0.3)
         try:  # record checks everything before it writes, so a refusal leaves nothing half-made
             response = responses.record(session, topic, who, "paper", option=option, value=value,
-                                        confidence=confidence)
+                                        confidence=confidence, recorded_by=actor)
         except Invalid as e:  # whatever else keeps it from counting: staff look, and the rest is still read
             _queue(session, outcome, scan, page, topic, reading, question, boxes,
                    f"it could not be recorded as read: {str(e).rstrip('.')}", data_dir)
@@ -363,7 +363,7 @@ def resolve(session, item, actor, choice=None, person=None, text=None):
         option = session.get(Option, int(choice)) if str(choice).isdigit() else (
             session.get(Option, item.option_id) if item.option_id else None)
         value = None if str(choice).isdigit() else choice
-        response = responses.record(session, topic, who, "paper", option=option, value=value)
+        response = responses.record(session, topic, who, "paper", option=option, value=value, recorded_by=actor)
         if scan is not None:
             session.add(PaperScanRecord(scan_id=scan.id, response_id=response.id))
     item.state = "resolved"

@@ -492,3 +492,11 @@ def topic_option(db, label):
 
     with db.read() as s:
         return s.scalars(select(Option.id).where(Option.label == label)).one()
+
+
+def test_the_audit_trail_names_the_staff_member_who_read_a_form_in(staff_client, form, db, home):
+    _, image, boxes = form
+    assert "1 answer recorded." in text(upload(staff_client, [("page1.png", png(mark(image, boxes[0])))]))
+    with db.read() as s:
+        (event,) = s.scalars(select(AuditEvent).where(AuditEvent.record_type == "Response")).all()
+        assert (event.actor_id, event.resident_id, event.detail) == (home["staff"], home["residents"][0], "paper")
