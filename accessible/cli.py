@@ -94,6 +94,13 @@ def create_staff(username, password, name, role, home_name, folder, db):
         click.echo(f"Staff account {staff.username} created for {home.name}.")
 
 
+def _staff_account(s, username):
+    staff = people.by_username(s, username)
+    if staff is None:
+        raise click.ClickException(f"There is no staff account {username}.")
+    return staff
+
+
 @main.command("set-password")
 @click.argument("username")
 @click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
@@ -106,10 +113,7 @@ def set_password(username, password, folder, db):
     """
     db.upgrade()
     with db.write() as s:
-        staff = people.by_username(s, username)
-        if staff is None:
-            raise click.ClickException(f"There is no staff account {username}.")
-        people.set_password(s, staff, password)
+        people.set_password(s, _staff_account(s, username), password)
     click.echo(f"The password of {username} has been changed; it is signed out everywhere.")
 
 
@@ -124,10 +128,7 @@ def disable_staff(username, enable, folder, db):
     """
     db.upgrade()
     with db.write() as s:
-        staff = people.by_username(s, username)
-        if staff is None:
-            raise click.ClickException(f"There is no staff account {username}.")
-        people.set_active(s, staff, enable)
+        people.set_active(s, _staff_account(s, username), enable)
     click.echo(f"{username} can sign in again." if enable else f"{username} is disabled and signed out everywhere.")
 
 

@@ -17,18 +17,9 @@ pytestmark = pytest.mark.slow
 def test_a_pile_of_forms_is_read_with_progress_and_the_doubtful_one_settled_in_one_click(browser, demo_server,
                                                                                             tmp_path):
     base, db = demo_server
-    with db.write() as s:
-        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
-        asked = [p for p in s.scalars(select(Person).where(Person.kind == "resident", Person.active))
-                 if printouts.topics.is_asked(p, menu)][:2]
-        results = [printouts.render(s, menu, "form", None, base, resident=r) for r in asked]
-        menu_id = menu.id
+    menu_id, asked, results, images = _first_pages(db, base, tmp_path)
     files = []
-    for n, result in enumerate(results):
-        (tmp_path / f"f{n}.pdf").write_bytes(result.pdf)
-        subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile",
-                        str(tmp_path / f"f{n}.pdf"), str(tmp_path / f"page{n}")], check=True)
-        image = cv2.imread(str(tmp_path / f"page{n}.png"))
+    for n, (result, image) in enumerate(zip(results, images, strict=True)):
         ticks = [b for b in result.pages[0].boxes if b["value"] == "tick"]
         mark(image, ticks[0])
         if n == 1:
@@ -69,23 +60,32 @@ def test_a_pile_of_forms_is_read_with_progress_and_the_doubtful_one_settled_in_o
     with db.read() as s:
         topic = s.get(Topic, menu_id)
         counted = {r.person_id: r.option.label for r in responses.latest(s, topic) if r.channel == "paper"}
-        assert counted[asked[1].id] == second
+        assert counted[asked[1]] == second
     page.close()
 
 
-def _two_forms(db, base, tmp_path):
-    """Print the menu form of two residents, tick one option on each, and photograph them; return the files."""
+def _first_pages(db, base, tmp_path):
+    """Print the menu form of two residents asked; return (menu id, their ids, the prints, first pages scanned)."""
     with db.write() as s:
         menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
         asked = [p for p in s.scalars(select(Person).where(Person.kind == "resident", Person.active))
                  if printouts.topics.is_asked(p, menu)][:2]
         results = [printouts.render(s, menu, "form", None, base, resident=r) for r in asked]
-    files = []
+        menu_id, asked_ids = menu.id, [p.id for p in asked]
+    images = []
     for n, result in enumerate(results):
         (tmp_path / f"f{n}.pdf").write_bytes(result.pdf)
         subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile",
                         str(tmp_path / f"f{n}.pdf"), str(tmp_path / f"page{n}")], check=True)
-        image = cv2.imread(str(tmp_path / f"page{n}.png"))
+        images.append(cv2.imread(str(tmp_path / f"page{n}.png")))
+    return menu_id, asked_ids, results, images
+
+
+def _two_forms(db, base, tmp_path):
+    """Print the menu form of two residents, tick one option on each, and photograph them; return the files."""
+    _menu, _asked, results, images = _first_pages(db, base, tmp_path)
+    files = []
+    for n, (result, image) in enumerate(zip(results, images, strict=True)):
         mark(image, [b for b in result.pages[0].boxes if b["value"] == "tick"][0])
         cv2.imwrite(str(tmp_path / f"late {n + 1}.jpg"), photograph(image))
         files.append(str(tmp_path / f"late {n + 1}.jpg"))
