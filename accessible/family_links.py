@@ -24,6 +24,8 @@ def issue(session, family, resident, topic=None, lifetime=DEFAULT_LIFETIME, acto
     """Create a link for *family* to speak about *resident*; return (link, raw token). The token is not kept."""
     if resident not in family.residents:
         raise Invalid({"family": f"{family.name} is not linked to {resident.name}."})
+    if not resident.active:
+        raise Invalid({"family": f"{resident.name} has left the home: their family's cards no longer work."})
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = FamilyLink(
         family_id=family.id, resident_id=resident.id, topic_id=topic.id if topic else None,
@@ -42,7 +44,7 @@ def find(session, token):
     link = session.scalar(select(FamilyLink).where(FamilyLink.token_hash == token_hash(token)))
     if link is None:
         return None, "unknown"
-    if link.revoked_at is not None or not link.family.active:
+    if link.revoked_at is not None or not link.family.active or not link.resident.active:
         return link, "revoked"
     if link.expires_at <= utcnow():
         return link, "expired"

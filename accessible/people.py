@@ -23,6 +23,8 @@ from accessible.models import (
 # argon2id with the library's defaults (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+#: What the anonymous people made for blank paper forms are called (accessible.paper.answers.ANONYMOUS).
+ANONYMOUS_NAMES = ("Anonymous resident", "Anonymous family member")
 
 
 def create_home(session, name, language="en"):
@@ -46,9 +48,13 @@ def get_person(session, home_id, person_id, kind=None):
     return person
 
 
-def people(session, home_id, kind):
-    """Return the active people of one kind in a home, by name."""
-    query = select(Person).where(Person.home_id == home_id, Person.kind == kind, Person.active)
+def people(session, home_id, kind, with_inactive=False):
+    """Return the active people of one kind in a home, by name (*with_inactive*: those who left too).
+
+    The anonymous people blank paper forms count for are never listed: nobody can be asked about them.
+    """
+    query = select(Person).where(Person.home_id == home_id, Person.kind == kind)
+    query = query.where(Person.active) if not with_inactive else query.where(Person.name.not_in(ANONYMOUS_NAMES))
     # Lists show each person's needs and family: load them in a few queries, not one or two per person.
     query = query.options(selectinload(Person.needs), selectinload(Person.family), selectinload(Person.residents))
     return session.scalars(query.order_by(Person.name)).all()

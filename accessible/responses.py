@@ -43,6 +43,8 @@ def record(session, topic, person, channel, option=None, value=None, on_behalf_o
     if on_behalf_of is not None:
         if person.kind != "family" or on_behalf_of not in person.residents:
             problems["on_behalf_of"] = "Only a resident's own family can say what they think the resident would choose."
+        elif not on_behalf_of.active:
+            problems["on_behalf_of"] = "This resident has left the home."
         elif not is_asked(on_behalf_of, topic):
             problems["on_behalf_of"] = "Residents are not asked about this topic."
     elif not is_asked(person, topic):

@@ -133,3 +133,13 @@ def staff_client(client, home):
     response = post(client, "/login", {"username": "sam", "password": PASSWORD})
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_failures_counted_yet():
+    """Start each test with no wrong passwords or link guesses counted: the limiters live as long as the process."""
+    from web.auth import account_limiter, address_limiter
+    from web.family import token_limiter
+
+    for limiter in (account_limiter, address_limiter, token_limiter):
+        limiter._hits.clear()

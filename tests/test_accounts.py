@@ -3,8 +3,9 @@
 import pytest
 from click.testing import CliRunner
 
-from accessible import family_links, people, topics
-from accessible.models import Home, Person
+from accessible import family_links, people, responses, topics
+from accessible.errors import Invalid
+from accessible.models import Home, Person, Topic
 from tests.conftest import PASSWORD, post
 from tests.test_staff import text
 
@@ -31,6 +32,18 @@ def test_staff_change_their_own_password_and_are_signed_out_everywhere(app, home
     assert "Your password has been changed. Sign in with the new one." in text(priya.get("/login"))
     assert elsewhere.get("/staff/").status_code == 302  # the other device is signed out too
     assert signed_in(app, "priya") is None and signed_in(app, "priya", NEW_PASSWORD) is not None
+
+
+def test_guessing_the_current_password_at_an_unattended_screen_is_limited(app, home):
+    priya = signed_in(app, "priya")
+    response = post(priya, "/staff/password", {"password": PASSWORD, "new_password": "short", "repeat": "short"})
+    assert 'id="new_password-error">A password needs at least 10 characters.' in response.get_data(as_text=True)
+    for _ in range(5):
+        post(priya, "/staff/password", {"password": "a guess", "new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    response = post(priya, "/staff/password", {"password": PASSWORD, "new_password": NEW_PASSWORD,
+                                               "repeat": NEW_PASSWORD})
+    assert "Too many wrong passwords. Wait 15 minutes and try again." in text(response)
+    assert signed_in(app, "priya", NEW_PASSWORD) is None
 
 
 def test_a_manager_disables_a_leavers_account_which_is_signed_out_at_once(app, staff_client, home):
@@ -79,6 +92,13 @@ def test_a_resident_who_left_is_asked_nothing_more_and_their_familys_card_stops_
            "Margaret Evans" in listed
     assert "Margaret Evans" not in text(staff_client.get(f"/staff/topics/{topic_id}/results"))
     assert app.test_client().get(f"/f/{token}").status_code == 404  # her daughter's card no longer opens
+    response = post(staff_client, f"{url}/family-links", {"family": home["family"]}, form_url=url)
+    assert response.status_code == 400 and "Margaret Evans has left the home" in text(response)  # nor a new one
+    with db.write() as s, pytest.raises(Invalid, match="This resident has left the home."):
+        responses.record(s, s.get(Topic, topic_id), s.get(Person, home["family"]), "family-web",
+                         option=s.get(Topic, topic_id).options[0], on_behalf_of=s.get(Person, margaret))
+    records = text(staff_client.get("/staff/records/"))
+    assert "Margaret Evans (resident, left the home)" in records  # her data can still be asked for
     post(staff_client, f"{url}/active", {"active": "1"}, form_url=url)
     assert "Margaret Evans (room 1)" in text(staff_client.get(f"/staff/topics/{topic_id}/results"))
 

@@ -358,3 +358,20 @@ def test_a_welsh_speaker_hears_an_english_question_in_english_and_the_answers_in
     assert spoken[0][1] == "en"  # the English question, with English sounds
     assert ("Ie.", "cy") in spoken and ("Na.", "cy") in spoken  # the answers in his Welsh
     assert '<h1 class="question" lang="en">' in page and '<title lang="en">' in page
+
+
+def test_a_second_thank_you_after_hearing_an_outcome_loses_nothing_and_says_nothing_was_lost(
+        staff_client, home, open_topics, db):
+    from accessible import responses
+
+    with db.write() as s:
+        topic = s.get(Topic, open_topics["pets"])
+        responses.record(s, topic, s.get(Person, home["residents"][2]), "touch", value="yes")
+        topics.decide(s, topic, "A cat called Tomos will join us in May.", actor=s.get(Person, home["staff"]))
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    outcome_url = re.search(r'href="(/kiosk/outcomes/\d+)"', kiosk.get("/kiosk/").get_data(as_text=True)).group(1)
+    page = kiosk.get(outcome_url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for _ in range(2):  # a double tap, or the back button and the button again
+        response = kiosk.post(f"{outcome_url}/heard", data={"csrf_token": token})
+        assert response.status_code == 302 and response.headers["Location"] == "/kiosk/"

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from accessible import people
 from accessible.errors import Invalid
 from accessible.models import Home, Person
-from web.auth import db, staff_required
+from web.auth import account_limiter, db, staff_required
 from web.records import manager_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -21,8 +21,15 @@ def own_password():
         try:
             with db().write() as s:
                 staff = s.get(Person, g.staff.id)
+                # Guessing the current password at an unattended screen is limited as signing in is.
+                if account_limiter.blocked(staff.username):
+                    raise Invalid({"password": "Too many wrong passwords. Wait 15 minutes and try again."})
                 if people.authenticate(s, staff.username, request.form.get("password", "")) is None:
+                    account_limiter.fail(staff.username)
                     raise Invalid({"password": "That is not your current password."})
+                if len(new) < people.MIN_PASSWORD_LENGTH:
+                    raise Invalid({"new_password": f"A password needs at least {people.MIN_PASSWORD_LENGTH} "
+                                                   "characters."})
                 if new != request.form.get("repeat", ""):
                     raise Invalid({"repeat": "The new password and its repeat are not the same."})
                 people.set_password(s, staff, new, actor=staff)

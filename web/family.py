@@ -63,7 +63,7 @@ def _load_link(s):
         return None, "signed-out"
     if link.revoked_at is not None or link.expires_at <= family_links.utcnow():
         return link, "revoked"
-    if not link.family.active or link.resident not in link.family.residents:
+    if not link.family.active or not link.resident.active or link.resident not in link.family.residents:
         return link, "revoked"
     return link, None
 

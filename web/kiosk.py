@@ -463,7 +463,9 @@ def outcome_heard(outcome_id):
     """Remember the resident has heard the outcome, and go on."""
     with db().write() as s:
         resident, home_, settings = _context(s)
-        outcomes.mark_told(s, _untold(s, resident, outcome_id), resident)
+        found = next((o for o in outcomes.untold(s, resident) if o.id == outcome_id), None)
+        if found is not None:  # a second tap, or the back button, finds it told already: nothing is lost
+            outcomes.mark_told(s, found, resident)
     return redirect(url_for("kiosk.home"))
 
 

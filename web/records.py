@@ -57,7 +57,9 @@ def index():
     resident_id = request.args.get("resident", type=int)
     with db().read() as s:
         home = s.get(Home, g.staff.home_id)
-        everyone = [p for kind in ("resident", "family", "staff") for p in people.people(s, home.id, kind)]
+        # Residents who left and disabled staff too: their data is still held, and may still be asked for.
+        everyone = [p for kind in ("resident", "family", "staff") for p in people.people(s, home.id, kind,
+                                                                                         with_inactive=True)]
         return render_template("staff/records.html", home=home, everyone=everyone,
                                events=audit.events(s, home.id, resident_id=resident_id),
                                resident_id=resident_id)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import event, select
 
-from accessible import audit, comments, responses, topics
+from accessible import audit, comments, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import (
     RATINGS,
@@ -25,7 +25,7 @@ from accessible.models import (
 from accessible.paper import overlay, read
 
 #: What an anonymous person made for one blank sheet is called, by who the form is for.
-ANONYMOUS = {"resident": "Anonymous resident", "family": "Anonymous family member"}
+ANONYMOUS = dict(zip(("resident", "family"), people.ANONYMOUS_NAMES, strict=True))
 
 
 @dataclass
@@ -250,6 +250,13 @@ def why_not_counted(topic, question, ticked=None):
     return None
 
 
+def _fits(text, length):
+    """Return *text* cut to *length* characters at a word, with an ellipsis where it was cut."""
+    if len(text) <= length:
+        return text
+    return text[:length - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir):
     """Put one question of a read page in the review queue, with why and the part of the page it is on."""
     outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
@@ -257,7 +264,7 @@ def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, d
     crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
     rated = question[0].option if question[0].value in RATINGS and question[0].option else None
     item = PaperReview(
-        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=why,
+        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=_fits(why, PaperReview.why.type.length),
         option_id=rated if rated is not None and session.get(Option, rated) is not None else None,
         marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop, session))
     session.add(item)
@@ -360,6 +367,10 @@ def resolve(session, item, actor, choice=None, person=None, text=None):
     elif choice not in (None, "", "none"):
         if who is None or not topics.is_asked(who, topic):
             raise Invalid({"person": "Say who filled in this form."})
+        question = [read.Mark(**m) if isinstance(m, dict) else m for m in json.loads(item.marks or "[]")]
+        late = why_not_counted(topic, question) if question else None
+        if late:  # e.g. a page opened before the topic moved on: what it shows cannot count now
+            raise Invalid({"choice": f"This answer cannot be counted now: {late}."})
         option = session.get(Option, int(choice)) if str(choice).isdigit() else (
             session.get(Option, item.option_id) if item.option_id else None)
         value = None if str(choice).isdigit() else choice

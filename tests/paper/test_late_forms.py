@@ -131,3 +131,40 @@ def test_the_rest_of_a_page_is_recorded_when_one_rated_option_has_gone(staff_cli
            "Don't like: empty." in waiting
     with db.read() as s:
         assert [(r.option_id, r.value) for r in s.scalars(select(Response))] == [(fish_pie, "like")]
+
+
+def test_a_question_waiting_since_choosing_cannot_be_settled_as_how_it_is_going(staff_client, form, db):
+    from accessible.models import PaperReview
+
+    _, image, boxes = form
+    mark(mark(image, boxes[0]), boxes[1], "cross")  # two marks while choosing: staff are to look
+    upload(staff_client, [("page1.png", png(image))])
+    with db.read() as s:
+        item_id = s.scalars(select(PaperReview.id)).one()
+    _move_on(db, "reviewed")  # the page staff opened earlier still shows the buttons
+    response = post(staff_client, f"/staff/paper/review/{item_id}", {"choice": "like"}, form_url="/staff/paper")
+    assert response.status_code == 302
+    assert ("This answer cannot be counted now: this form was printed for choosing, and the topic is now "
+            "asking how it is going.") in text(staff_client.get("/staff/paper"))
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_a_long_reason_still_fits_the_review_queue(staff_client, db, home, tmp_path):
+    from accessible.models import Home, PaperReview
+
+    long_label = "Roast chicken with potatoes, gravy and the season's vegetables from the garden"
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like?",
+                                    options=[long_label, "Cawl", "Curry", "Omelette"])
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", None, "http://localhost",
+                                  resident=s.get(Person, home["residents"][2]))
+    sheets = rasterise(result.pdf, tmp_path)
+    first = next(b for b in result.pages[0].boxes if b["value"] == "tick")
+    last = next(b for b in result.pages[-1].boxes if b["value"] == "tick")
+    upload(staff_client, [("page1.png", png(mark(sheets[0], first)))])
+    upload(staff_client, [("page2.png", png(mark(sheets[-1], last)))])
+    with db.read() as s:
+        (why,) = s.scalars(select(PaperReview.why)).all()
+    assert len(why) <= PaperReview.why.type.length and why.startswith(long_label) and why.endswith("…")
