@@ -80,5 +80,12 @@ def test_a_person_data_pdf_a_person_can_read(staff_client, answered, home):
         smallest = round(min(c["size"] for p in pdf.pages for c in p.chars), 1)
     assert "Everything we hold about Margaret Evans" in text_
     # Table cells wrap, so the words are checked one by one.
-    assert "Fish pie" in text_ and "Shepherd's" in text_ and "guess by" in text_ and "Carys Evans" in text_
-    assert smallest >= 16
+    assert "Fish pie" in text_ and "Shepherd's" in text_ and "guess" in text_ and "Carys" in text_
+    # In plain words, not the names the computer keeps things under, and in her own 24 pt.
+    assert "Screen colours High contrast" in text_ and "Text size (points) 24" in text_
+    assert "picture_style" not in text_ and "created_at" not in text_ and "+00:00" not in text_
+    assert smallest >= 24
+    response = staff_client.get(f"/staff/records/people/{home['residents'][1]}.pdf")  # Dafydd reads Welsh
+    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
+        welsh = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Popeth sydd gennym am Dafydd Jones" in welsh and "Iaith Cymraeg" in welsh
