@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, Home, Person, Response
-from accessible.paper.answers import ANONYMOUS
+from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.auth import db, staff_required
@@ -54,10 +53,7 @@ def residents():
     """List residents with their communication needs flagged."""
     with db().read() as s:
         home = _home(s)
-        # Not the anonymous residents made for blank paper forms: nobody left, they were never on the list.
-        left = s.scalars(select(Person).where(Person.home_id == home.id, Person.kind == "resident",
-                                              Person.active.is_(False), Person.name != ANONYMOUS["resident"])
-                         .order_by(Person.name)).all()
+        left = [r for r in people.people(s, home.id, "resident", with_inactive=True) if not r.active]
         return render_template("staff/residents.html", home=home,
                                residents=people.people(s, home.id, "resident"), left=left,
                                families=people.people(s, home.id, "family"))

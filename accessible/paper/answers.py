@@ -367,7 +367,7 @@ def resolve(session, item, actor, choice=None, person=None, text=None):
     elif choice not in (None, "", "none"):
         if who is None or not topics.is_asked(who, topic):
             raise Invalid({"person": "Say who filled in this form."})
-        question = [read.Mark(**m) if isinstance(m, dict) else m for m in json.loads(item.marks or "[]")]
+        question = [read.Mark(**m) for m in json.loads(item.marks or "[]")]
         late = why_not_counted(topic, question) if question else None
         if late:  # e.g. a page opened before the topic moved on: what it shows cannot count now
             raise Invalid({"choice": f"This answer cannot be counted now: {late}."})
