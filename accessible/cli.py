@@ -230,6 +230,7 @@ def serve(host, port, threads, use_https, certificate, key, folder, db):
     if bool(certificate) != bool(key):
         raise click.UsageError("--certificate and --key go together.")
     app = create_app({"DATA_DIR": str(folder)})
+    _warm_up_speech()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     if not (use_https or certificate):
         import waitress
@@ -290,7 +291,9 @@ def say(text, out, voice, rate, lang):
 @click.option("--option", "options", multiple=True, help="An option on screen; give it once per option.")
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=True),
               help="A manifest.jsonl of recordings, their options and the expected choice.")
-@click.option("--engine", type=click.Choice(["auto", "vosk", "pocketsphinx"]), default="auto", show_default=True)
+@click.option("--engine", type=click.Choice(["auto", "whisper", "vosk", "pocketsphinx"]), default="auto",
+              show_default=True, help="auto: the best Whisper model installed for the language, else vosk, else "
+                                      "PocketSphinx.")
 @click.option("--language", type=click.Choice(["en", "cy", "ko"]),
               help="The screen's language (default: guessed from the options).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of words.")
@@ -324,6 +327,17 @@ def listen(wav, options, manifest, engine, language, as_json):
                            f"confidence {result['confidence']:.2f}, {result['engine']}, {result['ms']} ms)")
     except (listening.BadAudio, ValueError, EngineUnavailable) as e:
         raise click.ClickException(str(e)) from None
+
+
+def _warm_up_speech():
+    """Load the speech model before the first resident speaks (once per server process), saying which."""
+    from accessible.speech import listen as listening
+    from accessible.speech.engines import EngineUnavailable
+
+    try:
+        click.echo(f"Voice answers: {listening.warm_up()} is loaded.")
+    except EngineUnavailable as e:
+        click.echo(f"Voice answers will not work: {e}", err=True)
 
 
 @main.group()

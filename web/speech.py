@@ -60,8 +60,9 @@ def listen():
         return jsonify(error="Send the options on screen, one 'option' field each."), 400
     try:
         language = request.form.get("lang")
+        # A kiosk's own listening (web/kiosk.py) goes first; this open API waits behind it.
         result = listening.listen(upload.read(), options, engine=request.form.get("engine", "auto"),
-                                  language=language if language in ("en", "cy") else None)
+                                  language=language if language in ("en", "cy") else None, urgent=False)
     except (listening.BadAudio, ValueError) as e:
         return jsonify(error=str(e)), 400
     except EngineUnavailable as e:

