@@ -1,6 +1,8 @@
 """The ``accessible`` command: each command parses its options, makes one library call and prints."""
 
+import errno
 import json
+import socket
 import sys
 from functools import wraps
 
@@ -8,7 +10,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from accessible import people, topics
+from accessible import people, settings, topics
 from accessible.datadir import data_dir
 from accessible.db import Database
 from accessible.errors import Invalid
@@ -208,11 +210,47 @@ def import_home(archive_file, folder, db):
                                    "(printed pages or family links). Import it on the new machine.") from None
 
 
+def with_settings(command):
+    """Give *command* an option for every server setting and ``--settings FILE``; pass it the settings' values."""
+
+    @click.option("--settings", "settings_file", type=click.Path(dir_okay=False, exists=True),
+                  help="A TOML file of settings (names as below, e.g. port = 8080); environment variables "
+                       "and options override it.")
+    @wraps(command)
+    def wrapped(*args, settings_file=None, **kwargs):
+        given = {s.name: kwargs.pop(s.name) for s in settings.SETTINGS}
+        try:
+            values = settings.load(settings_file, overrides=given)
+        except settings.BadSetting as e:
+            raise click.UsageError(str(e)) from None
+        return command(*args, values=values, **kwargs)
+
+    for s in reversed(settings.SETTINGS):
+        wrapped = click.option(s.option, s.name, metavar=s.parse.metavar,
+                               help=f"{s.help} [default: {s.shown_default}; ${s.env}]")(wrapped)
+    return wrapped
+
+
+def _refuse_busy_port(host, port):
+    """Stop with a plain message when the server could not listen at *host*:*port*, before it starts."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            # As the server does: a port left in TIME_WAIT by a server just stopped is free to use again.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except socket.gaierror:
+        raise click.ClickException(f"There is no address {host} to listen on; check --host.") from None
+    except OSError as e:
+        reason = {errno.EADDRINUSE: f"port {port} is in use already (is accessible running?): stop that, or "
+                                    "choose another port with --port",
+                  errno.EACCES: f"only the system may use port {port}: choose one above 1023 with --port",
+                  errno.EADDRNOTAVAIL: f"this machine has no address {host}: check --host"}.get(e.errno, e.strerror)
+        raise click.ClickException(f"The server cannot listen at {host}:{port}: {reason}.") from None
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 lets tablets on the home's network reach it.")
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@with_settings
 @click.option("--https", "use_https", is_flag=True,
               help="Serve HTTPS with the home's own certificate (made in the data folder's tls/ the first time), "
                    "so tablets on the home's network may use the microphone.")
@@ -220,8 +258,10 @@ def import_home(archive_file, folder, db):
               help="With --https: a certificate chain (PEM) of the home's own instead, with --key.")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="With --certificate: its private key (PEM).")
 @with_data
-def serve(host, port, threads, use_https, certificate, key, folder, db):
+def serve(values, use_https, certificate, key, folder, db):
     """Run the server: waitress, a production WSGI server; with --https, cheroot with TLS.
+
+    Every setting comes from its option, else its environment variable, else --settings FILE, else its default.
 
     Example: accessible serve --host 0.0.0.0 --port 5000 --https
     """
@@ -229,7 +269,9 @@ def serve(host, port, threads, use_https, certificate, key, folder, db):
 
     if bool(certificate) != bool(key):
         raise click.UsageError("--certificate and --key go together.")
-    app = create_app({"DATA_DIR": str(folder)})
+    host, port, threads = values["host"], values["port"], values["threads"]
+    _refuse_busy_port(host, port)
+    app = create_app({"DATA_DIR": str(folder), **settings.app_config(values)})
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     if not (use_https or certificate):
         import waitress
