@@ -134,6 +134,8 @@ def read_file(path):
         raise BadSetting(f"Cannot read the settings file {path}: {e.strerror}.") from None
     except tomllib.TOMLDecodeError as e:
         raise BadSetting(f"The settings file {path} is not TOML ({e}).") from None
+    except UnicodeDecodeError:
+        raise BadSetting(f"The settings file {path} is not TOML (it is not even text).") from None
     return _checked(found, f"in {Path(path).name}")
 
 
@@ -174,5 +176,5 @@ def markdown_table():
     """Return the settings as the README's Markdown table."""
     rows = ["| setting | default | environment variable | what it does |", "|---|---|---|---|"]
     for s in SETTINGS:
-        rows.append(f"| `{s.option}` | `{s.shown_default}` | `{s.env}` | {s.help} |")
+        rows.append(f"| `{s.name}` (`{s.option}`) | `{s.shown_default}` | `{s.env}` | {s.help} |")
     return "\n".join(rows)
