@@ -36,6 +36,17 @@ def with_data(command):
     return wrapped
 
 
+def output_file(ctx, param, value):
+    """Refuse, before any work, a file to write in a folder that does not exist."""
+    from pathlib import Path
+
+    folder = Path(value).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"there is no folder {folder} to put {Path(value).name} in: make it first "
+                                 f"(mkdir -p {folder}), or choose another place.")
+    return value
+
+
 @click.group()
 @click.version_option(package_name="accessible")
 def main():
@@ -156,13 +167,16 @@ def list_topics(as_json, folder, db):
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    if not rows:
+        click.echo(f"There are no topics in {folder} yet: staff start one on the Topics page "
+                   "(or try accessible demo in an empty folder).")
     for row in rows:
         options = ", ".join(o["label"] for o in row["options"]) or "no options"
         click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
 
 
 @main.command("export-home")
-@click.argument("archive_file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("archive_file", type=click.Path(dir_okay=False, writable=True), callback=output_file)
 @click.option("--home", "home_id", type=int, help="Which home, where the database holds more than one.")
 @with_data
 def export_home(archive_file, home_id, folder, db):
@@ -307,7 +321,7 @@ def serve(values, use_https, certificate, key, folder, db):
 @main.command()
 @click.argument("text")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The WAV file to write.")
+              callback=output_file, help="The WAV file to write.")
 @click.option("--voice", help="A voice by language tag, e.g. en-gb or cy (default: the language's voice).")
 @click.option("--rate", type=click.IntRange(80, 300), help="Words per minute (default 150).")
 @click.option("--lang", type=click.Choice(["en", "cy"]), default=None,
@@ -364,6 +378,10 @@ def listen(wav, options, manifest, engine, language, as_json):
                 said = result["choice"] or "no choice"
                 click.echo(f"{result.get('audio', wav)}: {said} (heard \u201c{result['heard']}\u201d, "
                            f"confidence {result['confidence']:.2f}, {result['engine']}, {result['ms']} ms)")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{manifest} is not a manifest: that is a text file with one line per recording, "
+                                   'such as {"audio": "u0001.wav", "options": ["Tea", "Coffee"], "expect": "Tea"}.'
+                                   ) from None
     except (listening.BadAudio, ValueError, EngineUnavailable) as e:
         raise click.ClickException(str(e)) from None
 
@@ -444,7 +462,8 @@ def pictures_search(words, lang, limit, as_json):
 @main.command("print")
 @click.argument("what", type=click.Choice(["cards", "menu", "form", "poster"]))
 @click.argument("topic_id", type=int)
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              callback=output_file)
 @click.option("--resident", "resident_id", type=int, help="Only this resident's cards, or their personalised form.")
 @click.option("--each-resident", is_flag=True, help="Forms: one personalised form for every resident asked.")
 @click.option("--for", "audience", type=click.Choice(["residents", "families"]),
@@ -555,9 +574,11 @@ def paper_read(files, as_json, home_id, folder, db):
                 pages += [(upload.id, number) for number in range(1, upload.pages + 1)]
         except read.BadScan as e:
             pages.append({"source": Path(path).name, "error": str(e)})
+    failed = 0
     with click.progressbar(pages, label="Reading pages", file=sys.stderr) as bar:
         for page in bar:
             line = page if isinstance(page, dict) else _read_kept(db, folder, *page)
+            failed += "error" in line
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
             elif "error" in line:
@@ -566,6 +587,8 @@ def paper_read(files, as_json, home_id, folder, db):
                 again = ", replacing an earlier reading of the page" if line["replaced"] else ""
                 click.echo(f"{line['source']}: page {line['page']}, {line['recorded']} answers recorded, "
                            f"{line['review']} for review{again}")
+    if failed == len(pages):
+        raise click.ClickException("No page could be read, so nothing was recorded (the files are kept).")
 
 
 def _read_kept(db, folder, upload_id, number):
