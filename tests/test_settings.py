@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from accessible import settings
 from accessible.cli import main
-from tests.conftest import PASSWORD, post
+from tests.helpers import PASSWORD, post
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, post
+from tests.helpers import PASSWORD, post
 
 
 def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(staff_client, app, db):

@@ -33,7 +33,7 @@ def create_app(test_config=None):
     app.config.from_mapping(
         SECRET_KEY=_secret_key(folder),
         DATABASE_URL=None,
-        MAX_CONTENT_LENGTH=settings.REQUEST_LIMIT,
+        MAX_CONTENT_LENGTH=settings.request_limit(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

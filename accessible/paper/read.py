@@ -12,7 +12,6 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from accessible.paper import layout, markers
-from accessible.settings import UPLOAD_LIMITS
 
 #: The straightened page is drawn at this many pixels per millimetre (about 200 dpi).
 SCALE = 8
@@ -24,7 +23,7 @@ _PAGE_CODE = re.compile(r"(?:/p/|accessible:page:)([A-Za-z0-9_-]{6,32})$")
 
 
 #: A scanner batch or a phone photo; anything bigger is refused before it is decoded.
-MAX_FILE_BYTES = UPLOAD_LIMITS["scan"]
+MAX_FILE_BYTES = 60 * 1024 * 1024
 MAX_PAGES = 200
 MAX_PIXELS = 80_000_000
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accessible import printouts, topics
 from accessible.models import Home, PaperPage, Person, Topic
-from tests.printing.test_printing import qr_texts, raster
+from tests.helpers import qr_texts, raster
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_card_qr_codes_open_the_family_page_on_the_server(db, data, menu, client
 
 
 def test_new_cards_can_replace_the_old_ones_whose_codes_then_stop_working(app, staff_client, menu, tmp_path):
-    from tests.conftest import post
+    from tests.helpers import post
 
     def card_code(response, folder):
         assert response.mimetype == "application/pdf"
