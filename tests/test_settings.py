@@ -71,3 +71,14 @@ def test_a_setting_from_the_environment_reaches_the_staff_session(data, home, mo
         assert 50 * 60 < (expires - datetime.now(UTC)).total_seconds() <= 60 * 60
     finally:
         app.extensions["db"].dispose()
+
+
+def test_the_readme_gives_the_upload_limits_the_server_keeps(app):
+    from accessible.speech.listen import MAX_SECONDS
+
+    limits = settings.upload_limits()
+    readme = " ".join(README.read_text().split())
+    assert (f"a photo {limits['photo'] // settings.MB} MB, a scan {limits['scan'] // settings.MB} MB, "
+            f"a spoken answer {MAX_SECONDS} seconds") in readme
+    # A file at any kind's own limit still reaches the part that reads it, which says plainly what is too big.
+    assert all(limit < app.config["MAX_CONTENT_LENGTH"] for limit in limits.values())
