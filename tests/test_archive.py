@@ -178,6 +178,7 @@ def _crop_url(html):
     return re.search(r'src="(/staff/paper/crops/[0-9a-f]{24}\.png)"', html).group(1)
 
 
+@pytest.mark.slow
 @sqlite_only
 def test_a_scanned_form_moves_with_the_home_and_staff_still_see_its_original_and_crop(staff_client, db, data,
                                                                                        home, tmp_path):

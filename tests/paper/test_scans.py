@@ -50,6 +50,7 @@ def test_the_review_crop_shows_each_box_outlined_and_labelled_as_read_and_one_cl
     assert tally_of(db, "resident")[0]["Fish pie"] == 1
 
 
+@pytest.mark.slow
 def test_the_original_upload_is_kept_and_only_signed_in_staff_of_the_home_see_it(staff_client, app, form, db,
                                                                                    home, data):
     _, image, boxes = form
@@ -122,6 +123,7 @@ def test_the_same_page_twice_in_one_batch_counts_once(staff_client, form, db):
     assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("audience, group", [("resident", "resident"), ("family", "family")])
 def test_blank_forms_count_once_each_for_an_anonymous_person_as_the_form_says(staff_client, db, home, tmp_path,
                                                                                 audience, group):
