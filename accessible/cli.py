@@ -25,7 +25,10 @@ def with_data(command):
     @wraps(command)
     def wrapped(*args, data=None, **kwargs):
         folder = data_dir(data)
-        db = Database.for_data_dir(folder)
+        try:
+            db = Database.for_data_dir(folder)
+        except Invalid as e:
+            raise click.ClickException(str(e)) from None
         try:
             return command(*args, folder=folder, db=db, **kwargs)
         except Invalid as e:

@@ -89,3 +89,12 @@ def test_a_command_that_used_vosk_ends_without_an_error_at_exit(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Exception ignored" not in done.stderr and "Error" not in done.stderr
+
+
+def test_postgresql_without_its_driver_says_which_extra_to_install(data, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as in an installation without the postgresql extra
+    monkeypatch.setenv("DATABASE_URL", "postgresql://care@db.example/tyglas")
+    result = run("topics", "--data", data)
+    assert result.exit_code == 1
+    assert ("DATABASE_URL names a database whose driver (psycopg) is not installed: for PostgreSQL, "
+            "pip install 'accessible[postgresql]'.") in said(result)
