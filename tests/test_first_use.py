@@ -98,3 +98,13 @@ def test_postgresql_without_its_driver_says_which_extra_to_install(data, monkeyp
     assert result.exit_code == 1
     assert ("DATABASE_URL names a database whose driver (psycopg) is not installed: for PostgreSQL, "
             "pip install 'accessible[postgresql]'.") in said(result)
+
+
+def test_the_vosk_engine_without_the_vosk_extra_says_which_extra_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "vosk", None)  # as in an installation without the vosk extra
+    monkeypatch.setattr("accessible.speech.listen._engines", {})  # and no engine loaded earlier in this process
+    wav = tmp_path / "said.wav"
+    assert run("say", "Tea", "-o", wav).exit_code == 0
+    result = run("listen", wav, "--engine", "vosk", "--language", "ko", "--option", "커피", "--option", "우유")
+    assert result.exit_code == 1
+    assert "vosk is not installed: pip install 'accessible[vosk]'" in said(result)
