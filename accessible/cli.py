@@ -1,6 +1,8 @@
 """The ``accessible`` command: each command parses its options, makes one library call and prints."""
 
+import errno
 import json
+import socket
 import sys
 from functools import wraps
 
@@ -8,7 +10,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from accessible import people, topics
+from accessible import people, settings, topics
 from accessible.datadir import data_dir
 from accessible.db import Database
 from accessible.errors import Invalid
@@ -23,7 +25,10 @@ def with_data(command):
     @wraps(command)
     def wrapped(*args, data=None, **kwargs):
         folder = data_dir(data)
-        db = Database.for_data_dir(folder)
+        try:
+            db = Database.for_data_dir(folder)
+        except Invalid as e:
+            raise click.ClickException(str(e)) from None
         try:
             return command(*args, folder=folder, db=db, **kwargs)
         except Invalid as e:
@@ -32,6 +37,17 @@ def with_data(command):
             db.dispose()
 
     return wrapped
+
+
+def output_file(ctx, param, value):
+    """Refuse, before any work, a file to write in a folder that does not exist."""
+    from pathlib import Path
+
+    folder = Path(value).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"there is no folder {folder} to put {Path(value).name} in: make it first "
+                                 f"(mkdir -p {folder}), or choose another place.")
+    return value
 
 
 @click.group()
@@ -154,13 +170,16 @@ def list_topics(as_json, folder, db):
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    if not rows:
+        click.echo(f"There are no topics in {folder} yet: staff start one on the Topics page "
+                   "(or try accessible demo in an empty folder).")
     for row in rows:
         options = ", ".join(o["label"] for o in row["options"]) or "no options"
         click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
 
 
 @main.command("export-home")
-@click.argument("archive_file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("archive_file", type=click.Path(dir_okay=False, writable=True), callback=output_file)
 @click.option("--home", "home_id", type=int, help="Which home, where the database holds more than one.")
 @with_data
 def export_home(archive_file, home_id, folder, db):
@@ -208,11 +227,47 @@ def import_home(archive_file, folder, db):
                                    "(printed pages or family links). Import it on the new machine.") from None
 
 
+def with_settings(command):
+    """Give *command* an option for every server setting and ``--settings FILE``; pass it the settings' values."""
+
+    @click.option("--settings", "settings_file", type=click.Path(dir_okay=False, exists=True),
+                  help="A TOML file of settings (names as below, e.g. port = 8080); environment variables "
+                       "and options override it.")
+    @wraps(command)
+    def wrapped(*args, settings_file=None, **kwargs):
+        given = {s.name: kwargs.pop(s.name) for s in settings.SETTINGS}
+        try:
+            values = settings.load(settings_file, overrides=given)
+        except settings.BadSetting as e:
+            raise click.UsageError(str(e)) from None
+        return command(*args, values=values, **kwargs)
+
+    for s in reversed(settings.SETTINGS):
+        wrapped = click.option(s.option, s.name, metavar=s.parse.metavar,
+                               help=f"{s.help} [default: {s.shown_default}; ${s.env}]")(wrapped)
+    return wrapped
+
+
+def _refuse_busy_port(host, port):
+    """Stop with a plain message when the server could not listen at *host*:*port*, before it starts."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            # As the server does: a port left in TIME_WAIT by a server just stopped is free to use again.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except socket.gaierror:
+        raise click.ClickException(f"There is no address {host} to listen on; check --host.") from None
+    except OSError as e:
+        reason = {errno.EADDRINUSE: f"port {port} is in use already (is accessible running?): stop that, or "
+                                    "choose another port with --port",
+                  errno.EACCES: f"only the system may use port {port}: choose one above 1023 with --port",
+                  errno.EADDRNOTAVAIL: f"this machine has no address {host}: check --host"}.get(e.errno, e.strerror)
+        raise click.ClickException(f"The server cannot listen at {host}:{port}: {reason}.") from None
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 lets tablets on the home's network reach it.")
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@with_settings
 @click.option("--https", "use_https", is_flag=True,
               help="Serve HTTPS with the home's own certificate (made in the data folder's tls/ the first time), "
                    "so tablets on the home's network may use the microphone.")
@@ -220,8 +275,10 @@ def import_home(archive_file, folder, db):
               help="With --https: a certificate chain (PEM) of the home's own instead, with --key.")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="With --certificate: its private key (PEM).")
 @with_data
-def serve(host, port, threads, use_https, certificate, key, folder, db):
+def serve(values, use_https, certificate, key, folder, db):
     """Run the server: waitress, a production WSGI server; with --https, cheroot with TLS.
+
+    Every setting comes from its option, else its environment variable, else --settings FILE, else its default.
 
     Example: accessible serve --host 0.0.0.0 --port 5000 --https
     """
@@ -229,7 +286,9 @@ def serve(host, port, threads, use_https, certificate, key, folder, db):
 
     if bool(certificate) != bool(key):
         raise click.UsageError("--certificate and --key go together.")
-    app = create_app({"DATA_DIR": str(folder)})
+    host, port, threads = values["host"], values["port"], values["threads"]
+    _refuse_busy_port(host, port)
+    app = create_app({"DATA_DIR": str(folder), **settings.app_config(values)})
     _warm_up_speech()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     if not (use_https or certificate):
@@ -266,7 +325,7 @@ def serve(host, port, threads, use_https, certificate, key, folder, db):
 @main.command()
 @click.argument("text")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The WAV file to write.")
+              callback=output_file, help="The WAV file to write.")
 @click.option("--voice", help="A voice by language tag, e.g. en-gb or cy (default: the language's voice).")
 @click.option("--rate", type=click.IntRange(80, 300), help="Words per minute (default 150).")
 @click.option("--lang", type=click.Choice(["en", "cy"]), default=None,
@@ -325,6 +384,10 @@ def listen(wav, options, manifest, engine, language, as_json):
                 said = result["choice"] or "no choice"
                 click.echo(f"{result.get('audio', wav)}: {said} (heard \u201c{result['heard']}\u201d, "
                            f"confidence {result['confidence']:.2f}, {result['engine']}, {result['ms']} ms)")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{manifest} is not a manifest: that is a text file with one line per recording, "
+                                   'such as {"audio": "u0001.wav", "options": ["Tea", "Coffee"], "expect": "Tea"}.'
+                                   ) from None
     except (listening.BadAudio, ValueError, EngineUnavailable) as e:
         raise click.ClickException(str(e)) from None
 
@@ -416,7 +479,8 @@ def pictures_search(words, lang, limit, as_json):
 @main.command("print")
 @click.argument("what", type=click.Choice(["cards", "menu", "form", "poster"]))
 @click.argument("topic_id", type=int)
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              callback=output_file)
 @click.option("--resident", "resident_id", type=int, help="Only this resident's cards, or their personalised form.")
 @click.option("--each-resident", is_flag=True, help="Forms: one personalised form for every resident asked.")
 @click.option("--for", "audience", type=click.Choice(["residents", "families"]),
@@ -527,9 +591,11 @@ def paper_read(files, as_json, home_id, folder, db):
                 pages += [(upload.id, number) for number in range(1, upload.pages + 1)]
         except read.BadScan as e:
             pages.append({"source": Path(path).name, "error": str(e)})
+    failed = 0
     with click.progressbar(pages, label="Reading pages", file=sys.stderr) as bar:
         for page in bar:
             line = page if isinstance(page, dict) else _read_kept(db, folder, *page)
+            failed += "error" in line
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
             elif "error" in line:
@@ -538,6 +604,8 @@ def paper_read(files, as_json, home_id, folder, db):
                 again = ", replacing an earlier reading of the page" if line["replaced"] else ""
                 click.echo(f"{line['source']}: page {line['page']}, {line['recorded']} answers recorded, "
                            f"{line['review']} for review{again}")
+    if failed == len(pages):
+        raise click.ClickException("No page could be read, so nothing was recorded (the files are kept).")
 
 
 def _read_kept(db, folder, upload_id, number):

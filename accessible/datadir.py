@@ -1,10 +1,14 @@
 """Find the one data folder that holds all of a home's data."""
 
 import os
+import sys
 from pathlib import Path
 
-#: Flask's instance folder for the ``web`` package when run from a checkout.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+#: Flask's instance folder for the ``web`` package: ``instance/`` in a checkout, and where Flask puts it for an
+#: installed package (``<environment>/var/web-instance``) once installed from the wheel.
+DEFAULT_DATA_DIR = (_CHECKOUT / "instance" if (_CHECKOUT / "pyproject.toml").exists()
+                    else Path(sys.prefix) / "var" / "web-instance")
 
 
 def data_dir(explicit=None):

@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
+from accessible.errors import Invalid
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "accessible.sqlite"
 #: How long a writer waits for another writer before SQLite gives up.
@@ -31,7 +33,12 @@ def database_url(data_dir, url=None):
 
 def _make_engine(url):
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        try:
+            return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        except ModuleNotFoundError as e:
+            # psycopg is an extra: a home on SQLite does not need it.
+            raise Invalid(f"DATABASE_URL names a database whose driver ({e.name}) is not installed: for "
+                          "PostgreSQL, pip install 'accessible[postgresql]'.") from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

@@ -19,7 +19,7 @@ from accessible.pictures import OPENMOJI_CREDIT, SVG_DIR
 # must refuse them (accessible.pictures), and our printables only use images we re-encoded ourselves.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
-PRINTABLES = Path(__file__).resolve().parent.parent / "printables"
+PRINTABLES = Path(__file__).resolve().parent / "printables"
 FACES = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
 FACE_WORDS = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
 YESNO_SYMBOLS = {"yes": "2705", "no": "274C"}

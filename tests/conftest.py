@@ -1,20 +1,10 @@
 """Shared fixtures: a home in its own temporary data folder, the app, a signed-in staff client."""
 
-import contextlib
-import os
-import re
-import uuid
-
 import pytest
 
 from accessible import people
 from accessible.db import Database
-
-PASSWORD = "a good long password"
-#: Set by scripts/test for its second run: a PostgreSQL server on which every test gets a database of its own.
-POSTGRES = os.environ.get("ACCESSIBLE_TEST_POSTGRES")
-sqlite_only = pytest.mark.skipif(bool(POSTGRES), reason="about SQLite's own files and locking, or two data "
-                                 "folders that would share the one PostgreSQL database of a test")
+from tests.helpers import PASSWORD, POSTGRES, post, postgres_database
 
 
 def pytest_configure(config):
@@ -23,24 +13,6 @@ def pytest_configure(config):
         # is then closed by the garbage collector, later, and psycopg warns about that. It is not the product's.
         config.addinivalue_line("filterwarnings", "ignore:Exception ignored in. <function BaseConnection.__del__"
                                                   ":pytest.PytestUnraisableExceptionWarning")
-
-
-@contextlib.contextmanager
-def postgres_database():
-    """Create a fresh database on the test PostgreSQL server; yield its URL; drop it afterwards."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    server = make_url(POSTGRES)
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)
@@ -106,25 +78,6 @@ def app(data, db):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
-def csrf_token(client, url):
-    """Return the CSRF token a form at *url* carries, as a browser would send it back."""
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
-def post(client, url, data, form_url=None):
-    """Post a form the way a browser does: with the token from the page the form is on."""
-    token = csrf_token(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 @pytest.fixture

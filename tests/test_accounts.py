@@ -6,8 +6,7 @@ from click.testing import CliRunner
 from accessible import family_links, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import Home, Person, Topic
-from tests.conftest import PASSWORD, post
-from tests.test_staff import text
+from tests.helpers import PASSWORD, post, text
 
 NEW_PASSWORD = "a much longer one now"
 

@@ -17,10 +17,7 @@ from accessible import archive, responses, topics
 from accessible.db import Database
 from accessible.demo import create_demo
 from accessible.models import Response
-from tests.conftest import PASSWORD, post, sqlite_only
-from tests.paper.test_read import mark, photograph
-from tests.paper.test_scans import rasterise, upload
-from tests.test_staff import text
+from tests.helpers import PASSWORD, mark, photograph, post, rasterise, sqlite_only, text, upload
 
 
 def _tallies(s, home_id):
@@ -181,6 +178,7 @@ def _crop_url(html):
     return re.search(r'src="(/staff/paper/crops/[0-9a-f]{24}\.png)"', html).group(1)
 
 
+@pytest.mark.slow
 @sqlite_only
 def test_a_scanned_form_moves_with_the_home_and_staff_still_see_its_original_and_crop(staff_client, db, data,
                                                                                        home, tmp_path):

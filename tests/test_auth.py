@@ -2,7 +2,7 @@
 
 from accessible import people
 from accessible.models import Person
-from tests.conftest import PASSWORD, post
+from tests.helpers import PASSWORD, post
 
 
 def test_staff_pages_need_signing_in(client, home):

@@ -11,7 +11,7 @@ from accessible import backup, people, responses, topics
 from accessible.cli import main
 from accessible.db import Database
 from accessible.models import Home, Person, Response, Topic
-from tests.conftest import POSTGRES, sqlite_only
+from tests.helpers import POSTGRES, sqlite_only
 
 
 def cli(*args):

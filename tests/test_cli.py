@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from accessible.cli import main
 from accessible.demo import DEMO_PASSWORD, DEMO_USERNAME
-from tests.conftest import sqlite_only
+from tests.helpers import sqlite_only
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -11,7 +11,7 @@ from accessible import people
 from accessible.db import Database, database_url
 from accessible.errors import Invalid
 from accessible.models import Base, Person
-from tests.conftest import sqlite_only
+from tests.helpers import sqlite_only
 
 
 def test_upgrade_from_empty_creates_every_table_and_matches_the_models(data):

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from accessible import family_links, responses, topics
 from accessible.models import Comment, FamilyLink, Home, Person, Response, Topic
-from tests.conftest import post
-from tests.test_staff import text
+from tests.helpers import post, text
 
 
 @pytest.fixture
@@ -342,7 +341,7 @@ def test_a_reviewed_topic_asks_how_it_is_going(family_client, db, home):
 
 
 def test_an_answer_sent_after_the_card_was_revoked_is_not_saved_and_says_so(family_client, menu, db):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     url = f"/family/topics/{menu}"
     token = csrf_token(family_client, url)
@@ -360,7 +359,7 @@ def test_an_answer_sent_after_the_card_was_revoked_is_not_saved_and_says_so(fami
 
 
 def test_an_answer_sent_after_the_session_ended_is_not_saved_and_says_so(family_client, menu, db, monkeypatch):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     from web import family
 
     url = f"/family/topics/{menu}"

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from accessible import responses, topics
 from accessible.models import Home, Person, Response
-from tests.conftest import PASSWORD, post
-from tests.test_staff import text
+from tests.helpers import PASSWORD, post, text
 
 
 @pytest.fixture

@@ -61,10 +61,7 @@ def test_erasing_a_family_member_keeps_their_accepted_options_and_a_form_printed
         staff_client, db, home, tmp_path):
     from accessible import printouts
     from accessible.models import AuditEvent
-    from tests.conftest import post
-    from tests.paper.test_read import mark
-    from tests.paper.test_scans import png, rasterise, upload
-    from tests.test_staff import text
+    from tests.helpers import mark, png, post, rasterise, text, upload
 
     with db.write() as s:
         h, carys = s.get(Home, home["home"]), s.get(Person, home["family"])

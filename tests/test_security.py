@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from accessible import comments, family_links, people, responses, topics
 from accessible.models import Comment, FamilyLink, Home, Option, Person, Response, Topic
-from tests.conftest import PASSWORD, csrf_token, post
+from tests.helpers import PASSWORD, csrf_token, post
 
 
 @pytest.fixture(autouse=True)
@@ -126,6 +126,7 @@ def test_signing_out_one_account_leaves_others_signed_in(app, staff_client):
     assert colleague.get("/staff/").status_code == 200
 
 
+@pytest.mark.slow
 def test_sign_in_limits_count_per_address_not_only_per_client(app, home):
     # Twenty guesses from one address through different browsers (fresh cookies each time) still make it wait.
     for n in range(20):

@@ -6,14 +6,7 @@ import pytest
 
 from accessible import topics
 from accessible.models import Home, Option, Person, Response, Topic
-from tests.conftest import post
-
-
-def text(response):
-    """Return the page's text as a person reads it: tags dropped, spaces folded."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&amp;", "&").split())
+from tests.helpers import post, text
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, post
+from tests.helpers import PASSWORD, post
 
 
 def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(staff_client, app, db):
@@ -61,6 +61,7 @@ def test_wrong_passwords_for_one_account_make_it_wait(client, home):
     assert post(client, "/login", {"username": "priya", "password": PASSWORD}).status_code == 302
 
 
+@pytest.mark.slow
 def test_guessing_many_accounts_from_one_address_makes_it_wait(client, home):
     for n in range(20):
         post(client, "/login", {"username": f"nobody{n}", "password": "guess"})

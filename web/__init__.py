@@ -2,13 +2,12 @@
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from accessible import tls
+from accessible import settings, tls
 from accessible.datadir import data_dir
 from accessible.db import Database
 from accessible.errors import NotFound
@@ -34,16 +33,13 @@ def create_app(test_config=None):
     app.config.from_mapping(
         SECRET_KEY=_secret_key(folder),
         DATABASE_URL=None,
-        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=settings.request_limit(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=2),
-        #: A staff session ends after this long, however busy.
-        SESSION_ABSOLUTE_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
         MIGRATE_ON_START=True,
-        #: A kiosk left alone this long warns, then returns to its neutral start screen.
-        KIOSK_IDLE_SECONDS=300,
+        # Session lifetimes, the kiosk's idle time and the like: the settings table's defaults and environment.
+        **settings.app_config(settings.load()),
     )
     app.config.update(test_config)
 

@@ -1,12 +1,9 @@
 """Box geometry of printed answer pages, in millimetres from the page's top-left corner."""
 
-import io
 import json
 from pathlib import Path
 
-from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import resolve1
+import pypdfium2
 
 LAYOUT_ATTACHMENT = "accessible-layout.json"
 
@@ -45,13 +42,14 @@ def read_layout(pdf):
     """Return the per-page layout stored inside a PDF made by accessible (path or bytes), or []."""
     data = pdf if isinstance(pdf, bytes | bytearray) else Path(pdf).read_bytes()
     try:
-        doc = PDFDocument(PDFParser(io.BytesIO(data)))
-        names = resolve1(resolve1(doc.catalog.get("Names") or {}).get("EmbeddedFiles") or {})
-        entries = resolve1(names.get("Names") or [])
-    except Exception as e:  # pdfminer raises many kinds for a file that is not a PDF
-        raise ValueError(f"That file is not a readable PDF ({type(e).__name__}).") from None
-    for name, spec in zip(entries[::2], entries[1::2], strict=False):
-        if name in (LAYOUT_ATTACHMENT, LAYOUT_ATTACHMENT.encode()):
-            stream = resolve1(resolve1(resolve1(spec)["EF"])["F"])
-            return json.loads(stream.get_data())
-    return []
+        document = pypdfium2.PdfDocument(bytes(data))
+    except pypdfium2.PdfiumError as e:
+        raise ValueError(f"That file is not a readable PDF ({e}).") from None
+    try:
+        for index in range(document.count_attachments()):
+            attachment = document.get_attachment(index)
+            if attachment.get_name() == LAYOUT_ATTACHMENT:
+                return json.loads(bytes(attachment.get_data()))
+        return []
+    finally:
+        document.close()

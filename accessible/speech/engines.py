@@ -229,8 +229,8 @@ class VoskEngine:
     def __init__(self, model_dir):
         try:
             import vosk
-        except ImportError as exc:  # pragma: no cover - it is a hard dependency
-            raise EngineUnavailable("vosk is not installed: pip install vosk") from exc
+        except ImportError as exc:  # vosk is an extra: the tests install it, a home may not
+            raise EngineUnavailable("vosk is not installed: pip install 'accessible[vosk]'") from exc
         vosk.SetLogLevel(-2)  # Kaldi logs to stderr; -2 keeps even its warnings out of the kiosk log
         self._vosk = vosk
         self.model_dir = str(model_dir)

@@ -1,5 +1,6 @@
 """Turn a resident's spoken answer (a WAV) into one of the options on screen, or into no choice."""
 
+import atexit
 import io
 import json
 import statistics
@@ -23,6 +24,9 @@ ENGINES = ("auto", "whisper", "pocketsphinx", "vosk")
 
 _engines = {}
 _engines_lock = threading.Lock()
+# Let the engines go while every module is still whole: at interpreter exit vosk's Model.__del__ otherwise
+# runs after vosk's own library handle is gone, and prints an AttributeError.
+atexit.register(_engines.clear)
 
 
 class BadAudio(ValueError):

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from tests.conftest import POSTGRES, postgres_database
+# The kiosk's browser tests still import these from here.
+from tests.helpers import POSTGRES, axe_violations, horizontal_scroll, postgres_database, sign_in, small_targets  # noqa: F401
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags that keep Chromium off the network (there is none) and quiet, as a kiosk in a care home would be.
@@ -61,43 +62,6 @@ def browser(playwright_instance):
     b = launch(playwright_instance)
     yield b
     b.close()
-
-
-def sign_in(page, base, username="manager", password="tea-and-biscuits"):
-    """Sign in through the staff form, as a member of staff would."""
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/staff/**")
-
-
-def axe_violations(page):
-    """Return axe-core's violations for WCAG 2.x A/AA, WCAG 2.2 AA and AAA enhanced contrast."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]}})
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]]
-
-
-SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll(
-    'a[href], button, input:not([type=hidden]), select, textarea, summary'))
-  .filter(el => el.offsetParent !== null && !el.closest('[hidden]'))
-  .map(el => { const r = el.getBoundingClientRect(); const label = el.closest('label');
-               const l = label ? label.getBoundingClientRect() : r;
-               return {text: (el.textContent || el.name || el.id || '').trim().slice(0, 40),
-                       w: Math.max(r.width, l.width), h: Math.max(r.height, l.height)}; })
-  .filter(t => t.w < min || t.h < min)"""
-
-
-def small_targets(page, minimum=44):
-    """Return the controls smaller than minimum × minimum CSS px (a control's label counts as its target)."""
-    return page.evaluate(SMALL_TARGETS_JS, minimum)
-
-
-def horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
 
 
 TEXT_SPACING_JS = """() => {

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from accessible import printouts
 from accessible.models import Person, Response, Topic
-from tests.browser.conftest import axe_violations, horizontal_scroll, sign_in, small_targets
+from tests.helpers import axe_violations, horizontal_scroll, sign_in, small_targets
 
 pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}

@@ -7,10 +7,7 @@ from sqlalchemy import select
 
 from accessible import printouts, topics
 from accessible.models import Option, Person, Response, Topic
-from tests.conftest import csrf_token, post
-from tests.paper.test_read import mark
-from tests.paper.test_scans import png, rasterise, topic_option, upload
-from tests.test_staff import text
+from tests.helpers import csrf_token, mark, png, post, rasterise, text, topic_option, upload
 
 
 def _as_read(db, boxes, ticked, removed=None):

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from accessible import printouts, responses
 from accessible.models import Person, Topic
-from tests.browser.conftest import axe_violations, horizontal_scroll, sign_in, small_targets
-from tests.paper.test_read import mark, photograph
+from tests.helpers import axe_violations, horizontal_scroll, mark, photograph, sign_in, small_targets
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,7 @@ import cv2
 from sqlalchemy import select
 
 from accessible.models import PaperReview, Response
-from tests.paper.test_read import mark
-from tests.test_staff import text
+from tests.helpers import mark, text
 
 
 def upload(client, files):
@@ -44,7 +43,7 @@ def test_upload_reads_clear_answers_and_queues_the_rest_with_a_crop(staff_client
 def test_handwriting_in_the_space_for_comments_is_typed_in_by_staff(staff_client, form, db, home):
     from accessible.models import Comment
     from accessible.printing import paper_layout
-    from tests.paper.test_read import px
+    from tests.helpers import px
 
     pdf, image, boxes = form
     mark(image, boxes[2])

@@ -12,36 +12,7 @@ from accessible.cli import main
 from accessible.models import Response, Topic
 from accessible.paper import answers, read
 from accessible.paper.read import PageNotRecognised
-
-DPI = 200
-
-
-def px(mm):
-    return int(round(mm * DPI / 25.4))
-
-
-def mark(image, box, how="tick", colour=(30, 30, 30)):
-    """Mark a box the way people do, on the printed page image."""
-    x, y, w, h = (box[k] for k in ("x_mm", "y_mm", "w_mm", "h_mm"))
-    if how == "tick":
-        cv2.line(image, (px(x + 3), px(y + 8)), (px(x + 6), px(y + 12)), colour, px(0.8))
-        cv2.line(image, (px(x + 6), px(y + 12)), (px(x + 13), px(y + 2)), colour, px(0.8))
-    elif how == "cross":
-        cv2.line(image, (px(x + 2), px(y + 2)), (px(x + 13), px(y + 13)), colour, px(0.7))
-        cv2.line(image, (px(x + 13), px(y + 2)), (px(x + 2), px(y + 13)), colour, px(0.7))
-    elif how == "filled":
-        cv2.rectangle(image, (px(x + 1), px(y + 1)), (px(x + w - 1), px(y + h - 1)), colour, -1)
-    elif how == "dot":
-        cv2.circle(image, (px(x + w / 2), px(y + h / 2)), px(0.8), colour, -1)
-    elif how == "circle":  # a ring drawn round the box, not touching its inside
-        cv2.ellipse(image, (px(x + w / 2), px(y + h / 2)), (px(w / 2 + 4), px(h / 2 + 3)), 0, 0, 360, colour, px(0.6))
-    elif how == "pencil":  # a light, thin pencil tick
-        cv2.line(image, (px(x + 3), px(y + 8)), (px(x + 6), px(y + 12)), (150, 150, 150), px(0.35))
-        cv2.line(image, (px(x + 6), px(y + 12)), (px(x + 13), px(y + 2)), (150, 150, 150), px(0.35))
-    elif how == "scribble":  # an answer crossed out hard, to change it
-        for k in range(0, 14, 2):
-            cv2.line(image, (px(x + 1), px(y + 1 + k)), (px(x + w - 1), px(y + 2 + k)), colour, px(0.9))
-    return image
+from tests.helpers import DPI, mark, photograph, px
 
 
 def stray(image, tick_box, next_box, depth_mm, seed=0):
@@ -53,23 +24,6 @@ def stray(image, tick_box, next_box, depth_mm, seed=0):
     points = [(px(x + 6 + (end - x - 6) * t), px(y + 12 - 9 * t + rng.normal(0, 0.2))) for t in np.linspace(0, 1, 30)]
     cv2.polylines(image, [np.array(points, np.int32)], False, (30, 30, 30), px(0.8))
     return image
-
-
-def photograph(image, upside_down=False, tilt=0.06):
-    """Return the page as a phone would see it: turned, in perspective, with a shadow, noise and JPEG."""
-    h, w = image.shape[:2]
-    canvas = np.full((h + 400, w + 400, 3), 90, np.uint8)  # a table around the page
-    canvas[200:200 + h, 200:200 + w] = image
-    H, W = canvas.shape[:2]
-    src = np.float32([[0, 0], [W, 0], [W, H], [0, H]])
-    dst = np.float32([[W * tilt, H * 0.02], [W * (1 - tilt / 2), 0], [W, H * (1 - tilt)], [0, H]])
-    warped = cv2.warpPerspective(canvas, cv2.getPerspectiveTransform(src, dst), (W, H), borderValue=(90, 90, 90))
-    shadow = np.linspace(0.6, 1.0, W)[None, :, None]  # a shadow across the page
-    noisy = np.clip(warped * shadow + np.random.default_rng(1).normal(0, 6, warped.shape), 0, 255).astype(np.uint8)
-    if upside_down:
-        noisy = cv2.rotate(noisy, cv2.ROTATE_180)
-    ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 80])
-    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
 
 
 def states(reading):

@@ -4,41 +4,15 @@ import base64
 import io
 import json
 import re
-import subprocess
 
 import cv2
 import numpy as np
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from accessible import people, printouts, responses, topics
 from accessible.models import AuditEvent, Home, PaperReview, PaperScan, Person, Response, Topic
-from tests.conftest import PASSWORD, post
-from tests.paper.test_read import mark, photograph
-from tests.test_staff import text
-
-
-def upload(client, files):
-    """Upload files on the Filled forms page as a browser does (one request, every file in it)."""
-    page = client.get("/staff/paper").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    # Encoded here, in memory: the test client would spool a big body to a temporary file it never closes.
-    boundary, body = encode_multipart(MultiDict([("csrf_token", token)] + [
-        ("scans", FileStorage(io.BytesIO(data), name)) for name, data in files]))
-    return client.post("/staff/paper", data=body, content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def png(image):
-    return cv2.imencode(".png", image)[1].tobytes()
-
-
-def rasterise(pdf, folder, dpi=200):
-    """Return every page of a PDF (bytes) as a scanner at *dpi* would see it."""
-    (folder / "in.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(folder / "in.pdf"), str(folder / "scan")], check=True)
-    return [cv2.imread(str(p)) for p in sorted(folder.glob("scan-*.png"))]
+from tests.helpers import PASSWORD, mark, photograph, png, post, rasterise, text, topic_option, upload
 
 
 def tally_of(db, group):
@@ -76,6 +50,7 @@ def test_the_review_crop_shows_each_box_outlined_and_labelled_as_read_and_one_cl
     assert tally_of(db, "resident")[0]["Fish pie"] == 1
 
 
+@pytest.mark.slow
 def test_the_original_upload_is_kept_and_only_signed_in_staff_of_the_home_see_it(staff_client, app, form, db,
                                                                                    home, data):
     _, image, boxes = form
@@ -148,6 +123,7 @@ def test_the_same_page_twice_in_one_batch_counts_once(staff_client, form, db):
     assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("audience, group", [("resident", "resident"), ("family", "family")])
 def test_blank_forms_count_once_each_for_an_anonymous_person_as_the_form_says(staff_client, db, home, tmp_path,
                                                                                 audience, group):
@@ -368,8 +344,9 @@ def test_the_command_line_asks_which_home_where_there_are_several(form, db, data
     assert result.exit_code == 1 and "more than one home: say which with --home" in result.output
     result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "scan.png"), "--json", "--home",
                                        str(elsewhere), "--data", str(data)])
-    line = json.loads(result.output.splitlines()[-1])
+    (line,) = [json.loads(out) for out in result.output.splitlines() if out.startswith("{")]
     assert line["source"] == "scan.png" and "is not known here" in line["error"]
+    assert result.exit_code == 1 and "No page could be read, so nothing was recorded" in result.output
     with db.read() as s:
         assert s.scalars(select(Response)).all() == []
 
@@ -485,13 +462,6 @@ def test_a_choose_one_form_ticked_on_both_of_its_pages_asks_staff_which_counts(s
          form_url="/staff/paper")
     rows, counted = tally_of(db, "resident")
     assert counted == 1 and rows["Cawl"] == 0 and rows["Omelette"] == 1  # the page staff chose counts instead
-
-
-def topic_option(db, label):
-    from accessible.models import Option
-
-    with db.read() as s:
-        return s.scalars(select(Option.id).where(Option.label == label)).one()
 
 
 def test_the_audit_trail_names_the_staff_member_who_read_a_form_in(staff_client, form, db, home):

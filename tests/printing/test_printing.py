@@ -3,23 +3,21 @@
 import io
 import itertools
 import re
-import subprocess
 
 import cv2
 import numpy as np
 import pdfplumber
 import pytest
-import zxingcpp
 from click.testing import CliRunner
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
-from PIL import Image
 
 from accessible import printing
 from accessible.cli import main
 from accessible.paper import layout
 from accessible.pictures import OPENMOJI_CREDIT, SVG_DIR
+from tests.helpers import qr_texts, raster
 
 MM_PER_INCH = 25.4
 
@@ -47,19 +45,6 @@ def topic(kind="choose", lang="en", picture=None, **kwargs):
 
 RESIDENTS = [printing.PrintResident(3, "Margaret Evans", "1", 24, "http://care.local:5000/f/tokenForCarys", "Carys"),
              printing.PrintResident(4, "Dafydd Jones", "2", 16, None)]
-
-
-def raster(pdf_bytes, tmp_path, dpi=150):
-    """Return every page of a PDF as an RGB numpy array, rendered by pdftoppm."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    source = tmp_path / "doc.pdf"
-    source.write_bytes(pdf_bytes)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(source), str(tmp_path / "page")], check=True)
-    return [np.array(Image.open(p).convert("RGB")) for p in sorted(tmp_path.glob("page-*.png"))]
-
-
-def qr_texts(image):
-    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def smallest_text_pt(pdf_bytes):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accessible import printouts, topics
 from accessible.models import Home, PaperPage, Person, Topic
-from tests.printing.test_printing import qr_texts, raster
+from tests.helpers import qr_texts, raster
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def menu(db, home):
         return topic.id
 
 
+@pytest.mark.slow
 def test_card_qr_codes_open_the_family_page_on_the_server(db, data, menu, client, tmp_path):
     with db.write() as s:
         result = printouts.render(s, s.get(Topic, menu), "cards", data, "http://localhost")
@@ -30,8 +31,9 @@ def test_card_qr_codes_open_the_family_page_on_the_server(db, data, menu, client
     assert "Hello Carys" in client.get("/family/").get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_new_cards_can_replace_the_old_ones_whose_codes_then_stop_working(app, staff_client, menu, tmp_path):
-    from tests.conftest import post
+    from tests.helpers import post
 
     def card_code(response, folder):
         assert response.mimetype == "application/pdf"
@@ -79,6 +81,7 @@ def test_staff_download_printouts_from_the_topic_page(staff_client, menu):
     assert "record the decision first" in staff_client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_print_command_makes_one_form_per_resident(tmp_path):
     from click.testing import CliRunner
 
