@@ -80,10 +80,12 @@ class WhisperEngine:
     max_gap_with_lead = 2.0
     #: Never below this fit, however the others do (noise Whisper made words of).
     min_fit = -4.0
-    #: Nor when a phrasing fits far *better* than the model's own transcription: then the model could not
-    #: follow the audio at all (half a minute of television came back as "God"). On the tuning corpus
-    #: this turned away 1 right answer of 300 and none of the others.
+    #: When a phrasing fits far *better* than the model's own transcription, the model could not follow
+    #: the audio (half a minute of television came back as "God"), or it could not spell a name ("Shivon"
+    #: for "Siobhan"); only a phrasing that fits well on its own is taken then. On the tuning corpus this
+    #: turned away 1 right answer of 300 and none of the others.
     max_above_heard = 1.0
+    good_fit = -1.5
 
     def __init__(self, model_dir, sha256=None, threads=2):
         model_dir = Path(model_dir)
@@ -181,7 +183,7 @@ class WhisperEngine:
             return Decoded(None, 0.0, "")
         scores = self.score(speech, grammar, urgent)
         choice, confidence = decide(scores, self.max_gap, self.lead, self.max_gap_with_lead, self.min_fit,
-                                    self.max_above_heard)
+                                    self.max_above_heard, self.good_fit)
         return Decoded(choice, confidence, scores.heard)
 
 
@@ -200,7 +202,7 @@ def speech_only(samples):
     return samples[max(0, found[0]["start"] - margin): found[-1]["end"] + margin]
 
 
-def decide(scores, max_gap, lead, max_gap_with_lead, min_fit, max_above_heard):
+def decide(scores, max_gap, lead, max_gap_with_lead, min_fit, max_above_heard, good_fit):
     """Return ``(option index or None, confidence)`` from *scores*."""
     ranked = sorted(range(len(scores.options)), key=lambda i: scores.options[i][0], reverse=True)
     if not ranked or scores.options[ranked[0]][0] < min_fit:
@@ -209,7 +211,7 @@ def decide(scores, max_gap, lead, max_gap_with_lead, min_fit, max_above_heard):
     runner_up = scores.options[ranked[1]][0] if len(ranked) > 1 else -math.inf
     gap = best - scores.heard_fit
     ahead = best - runner_up
-    if gap > max_above_heard:
+    if gap > max_above_heard and best < good_fit:
         return None, 0.0
     if gap >= -max_gap or (ahead >= lead and gap >= -max_gap_with_lead):
         # 0.5 at the edge of acceptance, rising as the phrasing fits as well as free speech.
