@@ -86,6 +86,8 @@ class WhisperEngine:
     #: turned away 1 right answer of 300 and none of the others.
     max_above_heard = 1.0
     good_fit = -1.5
+    #: The free transcription is greedy.
+    beam_size = 1
 
     def __init__(self, model_dir, sha256=None, threads=2):
         model_dir = Path(model_dir)
@@ -143,7 +145,7 @@ class WhisperEngine:
         with self.turns.turn(urgent):
             encoded = self._model.encode(ct2.StorageView.from_array(np.ascontiguousarray(feats[None])), to_cpu=True)
             start = self._start(grammar.labels, grammar.language)
-            result = self._model.generate(encoded, [start], beam_size=1, max_length=64, return_scores=True,
+            result = self._model.generate(encoded, [start], beam_size=self.beam_size, max_length=64, return_scores=True,
                                           return_no_speech_prob=True, suppress_blank=True)[0]
             heard = self._decode(result.sequences_ids[0])
             phrasings = candidates(grammar, heard)[:MAX_PHRASINGS]
