@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from accessible import printouts
-from accessible.models import Person, Response, Topic
+from accessible.models import Comment, Person, Response, Topic
 from tests.browser.conftest import axe_violations, horizontal_scroll, sign_in, small_targets
 
 pytestmark = pytest.mark.slow
@@ -42,13 +42,17 @@ def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_serv
     page.click("text=What would you like for Friday lunch next week?")
     assert axe_violations(page) == []
     assert small_targets(page) == [] and not horizontal_scroll(page)
-    page.check("input[name=own-option] >> nth=3")  # Vegetable curry: her own view
-    page.click("text=Send my view")
-    page.wait_for_url(f"{base}/family/topics/{menu_id}")
+    # Her view, her guess for her mother and a comment, all on one page: one press of Send keeps them all.
+    page.click("label:has(input[name=own-option]) >> nth=3 >> img")  # the picture of Vegetable curry
+    assert page.is_checked("input[name=own-option] >> nth=3")
     page.check("input[name=proxy-option] >> nth=0")  # what she thinks her mother would choose
-    page.click("text=Send my guess")
-    page.wait_for_url(f"{base}/family/topics/{menu_id}")
+    page.fill("#comment", "Mum always liked fish on a Friday.")
+    assert page.locator("form.family-send button[type=submit]").count() == 1
+    with page.expect_navigation():
+        page.click("form.family-send button[type=submit]")
+    assert "Your view has been recorded" in page.content()
     assert "Your guess has been recorded" in page.content()
+    assert "Staff will read your comment" in page.content()
     assert axe_violations(page) == []
     assert all(url.startswith(base) for url in requests), "a page asked something of another server"
     with db.read() as s:
@@ -56,6 +60,9 @@ def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_serv
                          .order_by(Response.id.desc())).all()[:2]
         assert {(r.option.label, r.on_behalf_of_id is not None) for r in mine} == {("Vegetable curry", False),
                                                                                    ("Fish pie", True)}
+        carys = s.scalars(select(Person).where(Person.name == "Carys Evans")).one()
+        said = s.scalars(select(Comment.text).where(Comment.topic_id == menu_id, Comment.person_id == carys.id)).all()
+        assert "Mum always liked fish on a Friday." in said
     context.close()
 
 
