@@ -1,8 +1,12 @@
 """Issue, check and revoke family links: capability tokens printed as QR codes, only hashes kept."""
 
+import base64
 import hashlib
+import hmac
+import os
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -13,6 +17,8 @@ from accessible.models import FamilyLink, utcnow
 #: 32 random bytes: 256 bits, well over the 128 the design asks for.
 TOKEN_BYTES = 32
 DEFAULT_LIFETIME = timedelta(days=180)
+#: A card printed again reuses the family member's link while it has at least this long left to run.
+REPRINT_MARGIN = timedelta(days=30)
 
 
 def token_hash(token):
@@ -20,13 +26,13 @@ def token_hash(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(session, family, resident, topic=None, lifetime=DEFAULT_LIFETIME, actor=None):
+def issue(session, family, resident, topic=None, lifetime=DEFAULT_LIFETIME, actor=None, token=None):
     """Create a link for *family* to speak about *resident*; return (link, raw token). The token is not kept."""
     if resident not in family.residents:
         raise Invalid({"family": f"{family.name} is not linked to {resident.name}."})
     if not resident.active:
         raise Invalid({"family": f"{resident.name} has left the home: their family's cards no longer work."})
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = FamilyLink(
         family_id=family.id, resident_id=resident.id, topic_id=topic.id if topic else None,
         token_hash=token_hash(token), expires_at=utcnow() + lifetime,
@@ -34,6 +40,41 @@ def issue(session, family, resident, topic=None, lifetime=DEFAULT_LIFETIME, acto
     session.add(link)
     session.flush()
     audit.record(session, actor, "create", link, resident=resident)
+    return link, token
+
+
+def _card_key(data_dir):
+    """Return the data folder's key for card tokens, made the first time (it never leaves the folder)."""
+    path = Path(data_dir) / "card_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _card_token(data_dir, salt):
+    digest = hmac.new(_card_key(data_dir), f"family-card:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def card_link(session, family, resident, data_dir, actor=None):
+    """Return (link, raw token) for *family*'s cards about *resident*: their current link, else a new one.
+
+    Printing cards again therefore prints the same QR code, and cards already handed out keep working. The
+    token is made again from the link's salt and the data folder's key; the database keeps only its hash.
+    """
+    now = utcnow()
+    for link in links_for(session, resident.id):
+        if (link.family_id == family.id and link.topic_id is None and link.token_salt and link.revoked_at is None
+                and link.expires_at > now + REPRINT_MARGIN):
+            token = _card_token(data_dir, link.token_salt)
+            if token_hash(token) == link.token_hash:  # a data folder restored with another key: a new link
+                return link, token
+    salt = secrets.token_hex(16)
+    link, token = issue(session, family, resident, actor=actor, token=_card_token(data_dir, salt))
+    link.token_salt = salt
     return link, token
 
 
@@ -58,10 +99,15 @@ def revoke(session, link, actor=None):
         audit.record(session, actor, "update", link, resident=link.resident_id, detail="revoked")
 
 
+def live_links(session, family, resident):
+    """Return the links of *family* for *resident* that still open (whatever topic they were printed for)."""
+    return [link for link in links_for(session, resident.id)
+            if link.family_id == family.id and link.revoked_at is None and link.expires_at > utcnow()]
+
+
 def revoke_live(session, family, resident, actor=None):
     """Revoke every link of *family* for *resident* that still opens; return how many were revoked."""
-    live = [link for link in links_for(session, resident.id)
-            if link.family_id == family.id and link.revoked_at is None and link.expires_at > utcnow()]
+    live = live_links(session, family, resident)
     for link in live:
         revoke(session, link, actor=actor)
     return len(live)

@@ -230,8 +230,9 @@ def set_password(session, staff, password, actor=None):
 def set_active(session, person, active, actor=None):
     """Mark a resident as having left the home (or back again), or a staff account as disabled (or enabled).
 
-    A resident who has left is asked nothing more and their family's card links stop working; their answers
-    stay in the record. A disabled account's sessions end at once and it cannot sign in.
+    A resident who has left is asked nothing more and their family's card links stop opening while they are
+    away (the links are kept, not revoked, so "back in the home" makes the same cards work again); their
+    answers stay in the record. A disabled account's sessions end at once and it cannot sign in.
     """
     if person.kind == "staff" and not active and actor is not None and getattr(actor, "id", None) == person.id:
         raise Invalid({"active": "You cannot disable your own account: ask another manager."})
@@ -240,11 +241,6 @@ def set_active(session, person, active, actor=None):
     person.active = active
     if person.kind == "staff" and not active:
         person.session_version += 1
-    if person.kind == "resident" and not active:
-        from accessible import family_links
-
-        for member in person.family:
-            family_links.revoke_live(session, member, person, actor=actor)
     detail = {("resident", False): "left the home", ("resident", True): "back in the home",
               ("staff", False): "account disabled", ("staff", True): "account enabled"}.get((person.kind, active))
     audit.record(session, actor, "update", person, resident=person if person.kind == "resident" else None,

@@ -19,6 +19,15 @@ GROUPS = {
 }
 RATING_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
 YESNO_NAMES = {"yes": "Yes", "no": "No"}
+#: Each channel as staff say it ("3 on paper"), never the computer's name for it.
+CHANNEL_NAMES = {
+    "touch": "by touch on the kiosk",
+    "voice": "by voice on the kiosk",
+    "switch": "with a switch on the kiosk",
+    "paper": "on paper",
+    "family-web": "on a relative's phone",
+    "staff-entry": "written in by staff",
+}
 
 
 def phase_of(topic):
@@ -180,6 +189,28 @@ def tally(session, topic, phase=None):
         channels=Counter(r.channel for r in answers),
         total_people=len({(r.person_id, r.on_behalf_of_id) for r in answers}),
     )
+
+
+def answer_in_words(topic, answers):
+    """Return a person's answers that count (from latest()) as staff read them: "Fish pie", "Gardening: Like"."""
+    words = []
+    for r in answers:
+        if r.phase == "review":
+            words.append(RATING_NAMES.get(r.value, r.value))
+        elif topic.kind == "yesno":
+            words.append(YESNO_NAMES.get(r.value, r.value))
+        elif topic.kind == "rate":
+            words.append(f"{r.option.label}: {RATING_NAMES.get(r.value, r.value)}")
+        else:
+            words.append(r.option.label if r.option else "")
+    return "; ".join(w for w in words if w)
+
+
+def answer_now(session, topic, person):
+    """Return *person*'s own answers that count now (not guesses made for someone else), in words; "" if none."""
+    phase = phase_of(topic) or "choosing"
+    mine = [r for r in latest(session, topic, phase) if r.person_id == person.id and r.on_behalf_of_id is None]
+    return answer_in_words(topic, mine)
 
 
 def not_yet_heard(session, topic, residents):

@@ -123,9 +123,10 @@ def resident_active(resident_id):
     with db().write() as s:
         person = people.get_person(s, g.staff.home_id, resident_id, "resident")
         people.set_active(s, person, active, actor=s.merge(g.staff))
-        flash(f"{person.name} is back in the home's lists." if active else
+        flash(f"{person.name} is back in the home's lists: they are asked again, and their family's cards that "
+              "worked before they left work again." if active else
               f"{person.name} has been marked as having left: they are asked nothing more and their family's "
-              "card links stop working. Their answers stay in the record.")
+              "cards stop opening. Their answers stay in the record. \"Back in the home\" undoes this.")
     return redirect(url_for("staff.resident", resident_id=resident_id))
 
 
@@ -234,16 +235,23 @@ def new_topic():
                     resident = people.get_person(s, home.id, int(resident_id), "resident")
                 key = request.form.get("template", "")
                 language = request.form.get("language") or None
+                question = topics.question_of_template(home, key, language) if key else request.form.get("question")
+                same = topics.open_with_same_question(s, home.id, question, resident=resident)
+                if same and not _checked("same_anyway"):
+                    # Not an error: a second menu for another week may well be wanted. Ask once.
+                    raise Invalid({"same_question": f"\u201c{same[0].title}\u201d already asks this and is still "
+                                   "open: start another anyway, or open that topic instead."})
+                closes_on = request.form.get("closes_on")
                 if key:
                     topic = topics.create_from_template(s, home, key, resident=resident, language=language,
-                                                        actor=actor)
+                                                        actor=actor, closes_on=closes_on)
                 else:
                     labels = [line for line in request.form.get("options", "").splitlines() if line.strip()]
                     topic = topics.create_topic(
                         s, home, request.form.get("title"), request.form.get("question"),
                         kind=request.form.get("kind", "choose"), options=labels, resident=resident,
                         ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
-                        ask_staff=_checked("ask_staff"), language=language, actor=actor,
+                        ask_staff=_checked("ask_staff"), language=language, actor=actor, closes_on=closes_on,
                     )
                 flash(f"The topic \u201c{topic.title}\u201d has been created. Check its options, then open it.")
                 return redirect(url_for("staff.topic", topic_id=topic.id))
@@ -251,8 +259,14 @@ def new_topic():
             errors = e.problems
     with db().read() as s:
         home = _home(s)
+        same = []
+        if "same_question" in errors:
+            key = request.form.get("template", "")
+            question = topics.question_of_template(home, key, request.form.get("language") or None) if key \
+                else request.form.get("question")
+            same = topics.open_with_same_question(s, home.id, question)
         return render_template("staff/topic_new.html", home=home, templates=TEMPLATES, form=request.form,
-                               errors=errors, residents=people.people(s, home.id, "resident")), \
+                               errors=errors, residents=people.people(s, home.id, "resident"), same=same), \
             400 if errors else 200
 
 
@@ -270,6 +284,15 @@ def _loopback(host):
     return name in ("localhost", "[::1]") or name.startswith("127.")
 
 
+def _answers_now(s, topic):
+    """Return each person's own answer that counts now, in words, by person id."""
+    mine = {}
+    for r in responses.latest(s, topic, responses.phase_of(topic) or "choosing"):
+        if r.on_behalf_of_id is None:
+            mine.setdefault(r.person_id, []).append(r)
+    return {person_id: responses.answer_in_words(topic, found) for person_id, found in mine.items()}
+
+
 def _topic_page(s, topic_id, errors=None, status=200):
     home = _home(s)
     topic = topics.get_topic(s, home.id, topic_id)
@@ -279,11 +302,25 @@ def _topic_page(s, topic_id, errors=None, status=200):
         answered=_answers_by_option(s, topic), printed_for_here_only=_loopback(request.host),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
-        tally=responses.tally(s, topic), channels=CHANNELS,
+        tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
+        quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
+        overdue=topics.overdue(topic),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language)
                      for o in topic.options if o.status != "hidden"},
         openmoji_credit=pictures.OPENMOJI_CREDIT,
     ), status
+
+
+@bp.get("/topics/<int:topic_id>/new-cards")
+def new_cards(topic_id):
+    """Ask before printing new cards instead of the old: say whose cards, for every topic, stop working."""
+    with db().read() as s:
+        home = _home(s)
+        topic = topics.get_topic(s, home.id, topic_id)
+        families = [(r, member, len(family_links.live_links(s, member, r)))
+                    for r in topics.asked_people(s, topic)["resident"] for member in r.family if member.active]
+        return render_template("staff/new_cards.html", home=home, topic=topic,
+                               working=[f for f in families if f[2]])
 
 
 @bp.get("/topics/<int:topic_id>")
@@ -331,7 +368,7 @@ def edit_topic(topic_id):
     def action(s, topic, actor):
         topics.update_topic(s, topic, request.form.get("title"), request.form.get("question"),
                             ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
-                            ask_staff=_checked("ask_staff"), actor=actor)
+                            ask_staff=_checked("ask_staff"), actor=actor, closes_on=request.form.get("closes_on"))
         return "The topic has been saved."
 
     return _topic_action(topic_id, action, "")
@@ -407,9 +444,31 @@ def review_option(topic_id, option_id):
 
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
-        accept = request.form.get("decision") == "accept"
-        topics.review_option(s, option, accept, actor=actor)
-        return f"{option.label} has been {'accepted' if accept else 'hidden'}."
+        decision = request.form.get("decision")
+        if decision == "show":
+            topics.show_again(s, option, actor=actor)
+            return f"{option.label} is one of the options again."
+        topics.review_option(s, option, decision == "accept", actor=actor)
+        if decision == "accept":
+            return f"{option.label} has been accepted."
+        return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>/merge")
+def merge_option(topic_id, option_id):
+    """Merge an idea into another that says the same: it is hidden, the other stands for both."""
+
+    def action(s, topic, actor):
+        option = _option_of(topic, option_id)
+        into_id = request.form.get("into", "")
+        into = _option_of(topic, int(into_id)) if into_id.isdigit() else None
+        if into is None:
+            raise Invalid({"merge": f"Choose the option that says the same as {option.label}."})
+        topics.merge_option(s, option, into, answers=_answers_by_option(s, topic).get(option.id, 0), actor=actor)
+        return (f"{option.label} has been merged into {into.label}: only {into.label} is offered now. "
+                "Listed under the options, it can be shown again.")
 
     return _topic_action(topic_id, action, "")
 
@@ -422,7 +481,41 @@ def move_stage(topic_id):
         topics.move_to(s, topic, request.form.get("stage", ""), actor=actor)
         if topic.stage == "choosing":
             _prerender(topic)
-        return f"\u201c{topic.title}\u201d is now: {topics.STAGE_NAMES[topic.stage]}."
+        return _stage_message(topic)
+
+    return _topic_action(topic_id, action, "")
+
+
+def _stage_message(topic):
+    stage = topics.STAGE_NAMES[topic.stage]
+    return f"\u201c{topic.title}\u201d is now at the stage \u201c{stage}\u201d" + \
+        ("" if stage.endswith(("?", "!", ".")) else ".")
+
+
+@bp.post("/topics/<int:topic_id>/stage/undo")
+def undo_stage(topic_id):
+    """Undo the topic's last move from one stage to another."""
+
+    def action(s, topic, actor):
+        topics.undo_move(s, topic, actor=actor)
+        if topic.stage == "choosing":
+            _prerender(topic)
+        return "Undone. " + _stage_message(topic)
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/archive")
+def archive_topic(topic_id):
+    """Close a topic and put it away (or bring it back): nobody is asked it any more; its record stays."""
+
+    def action(s, topic, actor):
+        archived = request.form.get("archived") == "1"
+        topics.archive(s, topic, archived, actor=actor)
+        if archived:
+            return (f"\u201c{topic.title}\u201d is closed and archived: nobody is asked it now. "
+                    "Its record stays; \u201cBring it back\u201d on this page undoes this.")
+        return f"\u201c{topic.title}\u201d is back in the list of topics."
 
     return _topic_action(topic_id, action, "")
 
@@ -450,6 +543,7 @@ def record_response(topic_id):
             helper, channel = actor, "staff-entry"
         else:
             raise Invalid({"resident": "Choose whose answer it is."})
+        earlier = responses.answer_now(s, topic, resident)
         option_id = request.form.get("option", "")
         option = next((o for o in topic.accepted_options if str(o.id) == option_id), None)
         value = request.form.get("value") or None
@@ -463,9 +557,10 @@ def record_response(topic_id):
                 responses.record(s, topic, resident, channel, option=o, value=v, assisted_by=helper)
         else:
             responses.record(s, topic, resident, channel, option=option, value=value, assisted_by=helper)
+        replaced = f" It replaces the earlier answer ({earlier}), which no longer counts." if earlier else ""
         if helper is None:
-            return "Your own view has been recorded, with the staff's."
-        return f"{resident.name}'s answer has been recorded (assisted by {actor.name})."
+            return "Your own view has been recorded, with the staff's." + replaced
+        return f"{resident.name}'s answer has been recorded (assisted by {actor.name})." + replaced
 
     return _topic_action(topic_id, action, "")
 
@@ -477,6 +572,11 @@ def decide(topic_id):
     def action(s, topic, actor):
         option_id = request.form.get("option", "")
         option = next((o for o in topic.options if str(o.id) == option_id), None)
+        asked = topics.asked_people(s, topic)["resident"]
+        quiet = responses.not_yet_heard(s, topic, asked) if topic.stage == "choosing" else []
+        if quiet and not _checked("decide_anyway") and (request.form.get("decision") or "").strip():
+            raise Invalid({"decide_anyway": f"{len(quiet)} of the {len(asked)} residents asked have not had a say "
+                           "yet. Ask them first, or tick \u201cDecide now anyway\u201d."})
         topics.decide(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
                       actor=actor)
         return "The decision has been recorded. Tell everyone: you said, we did."
