@@ -220,6 +220,19 @@ def not_yet_heard(session, topic, residents):
     return [r for r in residents if r.id not in heard]
 
 
+def waiting_residents(session, open_topics):
+    """Return [(resident, [topics they have not had a say on yet]), …] over *open_topics*, by resident name."""
+    from accessible.topics import asked_people
+
+    waiting = {}
+    for topic in open_topics:
+        if phase_of(topic) is None or not topic.ask_residents:
+            continue
+        for resident in not_yet_heard(session, topic, asked_people(session, topic)["resident"]):
+            waiting.setdefault(resident, []).append(topic)
+    return sorted(waiting.items(), key=lambda item: item[0].name)
+
+
 @dataclass
 class FamiliesTakingPart:
     """The family members of a home who have taken part: named ones each, blank paper forms counted together."""

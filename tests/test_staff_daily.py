@@ -166,3 +166,59 @@ def test_a_closing_date_is_kept_and_a_topic_can_be_archived_and_brought_back(sta
     assert "This topic is closed and archived" in text(staff_client.get(url))
     post(staff_client, f"{url}/archive", {"archived": "0"}, form_url=url)
     assert f'href="{url}"' in staff_client.get("/staff/topics").get_data(as_text=True)
+
+
+def test_the_overview_puts_what_needs_doing_first(staff_client, menu, db, home):
+    from accessible import comments, people
+    from accessible.models import Person
+
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        comments.add(s, topic, s.get(Person, home["family"]), "Mum loves fish.")
+        topic.closes_on = topics.date(2020, 1, 31)
+        people.update_resident(s, s.get(Person, home["residents"][2]), "Eileen O'Neill", review_date="2020-02-01")
+    html = staff_client.get("/staff/").get_data(as_text=True)
+    page = text(staff_client.get("/staff/"))
+    todo = page[page.index("What needs doing"):page.index("Topics Topic Stage")].replace(" :", ":")
+    assert "0 ideas and 1 comment to review" in todo
+    assert "Next week's menu: its closing date, 31 January 2020, has passed." in todo
+    assert "Eileen O'Neill: communication needs due for review (01 February 2020)" in todo
+    assert "Residents who have not had a say yet Dafydd Jones (room 2): Next week's menu" in todo
+    # Each resident waiting has a button that starts the kiosk for them (a POST, as on their own page).
+    starts = re.findall(r'<form method="post" action="(/kiosk/start/\d+)"', html)
+    dafydd, eileen, margaret = home["residents"][1], home["residents"][2], home["residents"][0]
+    assert starts == [f"/kiosk/start/{r}" for r in (dafydd, eileen, margaret)]  # by name
+    response = post(staff_client, starts[0], {}, form_url="/staff/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/kiosk/")
+
+
+def test_results_name_who_has_not_had_a_say_as_links_and_channels_in_words(staff_client, menu, db, home, app):
+    url = f"/staff/topics/{menu}"
+    with db.read() as s:
+        fish = s.get(Topic, menu).options[0].id
+    post(staff_client, f"{url}/responses", {"resident": home["residents"][0], "option": fish}, form_url=url)
+    html = staff_client.get(f"{url}/results").get_data(as_text=True)
+    quiet = re.search(r'<section class="quiet".*?</section>', html, re.S).group(0)
+    assert f'href="/staff/residents/{home["residents"][1]}"' in quiet and "Dafydd Jones" in quiet
+    page = text(staff_client.get(f"{url}/results"))
+    assert "How people answered: 1 written in by staff." in page
+    assert "staff-entry" not in page and "family-web" not in page
+    assert re.search(r'<text [^>]*class="bar-label">Fish pie: 1</text>', html)  # each bar says what it is
+
+
+def test_decide_together_comes_right_after_the_next_step(staff_client, menu):
+    page = text(staff_client.get(f"/staff/topics/{menu}"))
+    assert page.index("Next step") < page.index("Decide together The option chosen") < page.index("Options")
+    assert "moves the topic on to \u201cDecided\u201d; the next step is then to ask how it is going." in page
+
+
+def test_topics_and_residents_can_be_searched_and_filtered(staff_client, menu, db, home):
+    with db.write() as s:
+        topics.create_from_template(s, s.get(Home, home["home"]), "pets")
+    page = text(staff_client.get("/staff/topics?q=lunch"))
+    assert "Next week's menu" in page and "A pet for the home" not in page
+    assert "No topics match." in text(staff_client.get("/staff/topics?q=lunch&stage=draft"))
+    page = text(staff_client.get("/staff/residents?q=dafydd"))
+    assert "Dafydd Jones" in page and "Eileen O'Neill (room 3)" not in page
+    page = text(staff_client.get("/staff/residents?sort=room"))
+    assert page.index("Margaret Evans") < page.index("Dafydd Jones") < page.index("Eileen O'Neill")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
+from accessible.paper import answers as paper_answers
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.auth import db, staff_required
@@ -41,9 +42,12 @@ def dashboard():
         residents = people.people(s, home.id, "resident")
         due = [r for r in residents if r.needs and r.needs.review_due()]
         speech_ok, speech_message = speech_status()
-        return render_template("staff/dashboard.html", home=home, topics=all_topics, residents=residents,
-                               due=due, stage_names=topics.STAGE_NAMES,
-                               speech_problem=None if speech_ok else speech_message)
+        return render_template(
+            "staff/dashboard.html", home=home, topics=all_topics, residents=residents, due=due,
+            stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
+            ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
+            to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
+            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)])
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -51,12 +55,20 @@ def dashboard():
 @bp.get("/residents")
 def residents():
     """List residents with their communication needs flagged."""
+    words = " ".join(request.args.get("q", "").split()).casefold()
+    due_only = request.args.get("due") == "1"
+    by_room = request.args.get("sort") == "room"
     with db().read() as s:
         home = _home(s)
         left = [r for r in people.people(s, home.id, "resident", with_inactive=True) if not r.active]
-        return render_template("staff/residents.html", home=home,
-                               residents=people.people(s, home.id, "resident"), left=left,
-                               families=people.people(s, home.id, "family"))
+        found = [r for r in people.people(s, home.id, "resident")
+                 if (not words or words in f"{r.name} {r.preferred_name or ''} {r.room or ''}".casefold())
+                 and (not due_only or (r.needs and r.needs.review_due()))]
+        if by_room:
+            found.sort(key=lambda r: (r.room is None, (r.room or "").zfill(8), r.name))
+        return render_template("staff/residents.html", home=home, residents=found, left=left,
+                               families=people.people(s, home.id, "family"), query=request.args.get("q", ""),
+                               due_only=due_only, by_room=by_room)
 
 
 def _needs_from_form():
@@ -214,10 +226,17 @@ def new_family():
 @bp.get("/topics")
 def topic_list():
     """List every topic with its stage."""
+    words = " ".join(request.args.get("q", "").split()).casefold()
+    stage = request.args.get("stage", "")
+    archived = request.args.get("archived") == "1"
     with db().read() as s:
         home = _home(s)
-        return render_template("staff/topics.html", home=home, topics=topics.topics(s, home.id),
-                               stage_names=topics.STAGE_NAMES)
+        found = [t for t in topics.topics(s, home.id, archived=archived) if bool(t.archived_at) == archived
+                 and (not stage or t.stage == stage)
+                 and (not words or words in f"{t.title} {t.question}".casefold())]
+        return render_template("staff/topics.html", home=home, topics=found, stage_names=topics.STAGE_NAMES,
+                               query=request.args.get("q", ""), stage=stage, archived=archived,
+                               overdue={t.id for t in found if topics.overdue(t)})
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])
@@ -596,4 +615,5 @@ def results(topic_id):
         quiet = responses.not_yet_heard(s, topic, asked["resident"])
         return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
                                quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS,
+                               channel_names=responses.CHANNEL_NAMES,
                                topic_comments=comments.for_topic(s, topic))
