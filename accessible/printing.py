@@ -121,6 +121,13 @@ def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
+def _even_chunks(items, most):
+    """Return *items* in as few pages of at most *most* as they need, shared evenly: no dish alone on a page."""
+    pages = max(1, math.ceil(len(items) / most))
+    size = math.ceil(len(items) / pages) if items else most
+    return _chunks(items, size)
+
+
 def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
     """Render picture cards, one option per card, each with its QR code to a family member's page."""
     env = _env(topic.lang)
@@ -140,7 +147,7 @@ def render_menu(topics_, base_url="", progress=None):
     """Render a picture menu: a day's or a week's choices, a big picture for each, four to a page at most."""
     topics_ = topics_ if isinstance(topics_, list) else [topics_]
     env = _env(topics_[0].lang)
-    pages = [(t, chunk) for t in topics_ for chunk in _chunks(t.options, 4)]
+    pages = [(t, chunk) for t in topics_ for chunk in _even_chunks(t.options, 4)]
     html = env.get_template("menu.html").render(pages=pages, lang=topics_[0].lang,
                                                 uses_openmoji=any(o.openmoji for t in topics_ for o in t.options))
     _progress(progress, len(pages), len(pages))
@@ -483,6 +490,9 @@ def render_poster(topic, size="a4"):
     _ = env.globals["_"]
     chosen = next((o for o in topic.options if o.id == topic.decided_option), None)
     said = [(group, chosen_most(rows, _)) for group, rows in topic.tallies]
+    if topic.outcome is not None:
+        # Once decided, "no answers yet" would promise answers still to come: name only the groups that answered.
+        said = [(group, most) for group, most in said if most]
     html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, said=said,
                                                   uses_openmoji=any(o.openmoji for o in topic.options))
     return PrintResult(_pdf(html))

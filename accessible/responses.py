@@ -3,11 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
+from accessible.models import CHANNELS, PHASES, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
 from accessible.topics import is_asked
 
 #: The groups results are shown in, in this order, with what staff read.
@@ -218,6 +218,27 @@ def not_yet_heard(session, topic, residents):
     phase = phase_of(topic) or "choosing"
     heard = {r.person_id for r in latest(session, topic, phase) if r.on_behalf_of_id is None}
     return [r for r in residents if r.id not in heard]
+
+
+@dataclass
+class Said:
+    """What one resident said about one topic: their own answers first, then their family's guesses."""
+
+    topic: Topic
+    own: list
+    guesses: list
+
+
+def said_by(session, resident):
+    """Return what *resident* has said, topic by topic (newest first): the answers that count now, in each phase."""
+    query = select(Response).where(or_(Response.person_id == resident.id, Response.on_behalf_of_id == resident.id))
+    topic_ids = {r.topic_id for r in session.scalars(query)}
+    found = []
+    for topic in sorted((session.get(Topic, i) for i in topic_ids), key=lambda t: t.created_at, reverse=True):
+        counted = [r for phase in PHASES for r in latest(session, topic, phase)]
+        found.append(Said(topic, own=[r for r in counted if r.person_id == resident.id and r.on_behalf_of_id is None],
+                          guesses=[r for r in counted if r.on_behalf_of_id == resident.id]))
+    return found
 
 
 def waiting_residents(session, open_topics):

@@ -199,9 +199,9 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
         raise Invalid({"label": f"{label} is an option already."})
     if picture is None:
         # A picture straight away: the best symbol for the words; staff can change it for a photo.
-        best = pictures.search(label, limit=1, lang=topic.language)
-        if best:
-            picture, picture_alt = f"openmoji:{best[0].id}", best[0].name.capitalize()
+        best = pictures.best(label, lang=topic.language, food=topic.template == "menu")
+        if best is not None:
+            picture, picture_alt = f"openmoji:{best.id}", best.name.capitalize()
     if picture and not picture_alt:
         picture_alt = label
     option = Option(

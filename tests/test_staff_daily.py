@@ -222,3 +222,51 @@ def test_topics_and_residents_can_be_searched_and_filtered(staff_client, menu, d
     assert "Dafydd Jones" in page and "Eileen O'Neill (room 3)" not in page
     page = text(staff_client.get("/staff/residents?sort=room"))
     assert page.index("Margaret Evans") < page.index("Dafydd Jones") < page.index("Eileen O'Neill")
+
+
+def test_the_voice_field_takes_a_language_code_and_keeps_the_rest_of_the_form(staff_client, home, db):
+    from accessible.models import Person
+
+    url = f"/staff/residents/{home['residents'][2]}"
+    form = {"name": "Eileen O'Neill", "room": "3", "voice": "a woman's voice", "text_size": "20",
+            "contrast": "standard", "picture_style": "symbols", "options_per_screen": "2", "speech_rate": "150",
+            "language": "en", "input_modes": "touch"}
+    response = post(staff_client, url, form, form_url=url)
+    assert response.status_code == 400
+    assert "Write the voice as its language code, for example en-gb or cy" in text(response)
+    assert 'value="a woman&#39;s voice"' in response.get_data(as_text=True)  # what was typed is still there
+    post(staff_client, url, {**form, "voice": "en-GB"}, form_url=url)
+    with db.read() as s:
+        assert s.get(Person, home["residents"][2]).needs.voice == "en-gb"
+
+
+def test_symbols_for_a_menu_are_food_and_none_is_better_than_a_wrong_one():
+    from accessible import pictures
+
+    found = [s.name for s in pictures.search("Cottage pie", food=True)]
+    assert found[0] == "pie" and not {"one-piece swimsuit", "puzzle piece", "St. Pierre & Miquelon"} & set(found)
+    assert pictures.best("Vegetable curry", food=True).name == "curry rice"
+    assert pictures.best("Sea blue") is None  # a blue circle is not the sea: no picture rather than a wrong one
+
+
+def test_a_residents_page_of_what_they_have_said_puts_their_own_voice_first(staff_client, menu, db, home):
+    from accessible import family_links, responses
+    from accessible.models import Person
+
+    url = f"/staff/topics/{menu}"
+    with db.read() as s:
+        fish = s.get(Topic, menu).options[0].id
+    margaret = home["residents"][0]
+    post(staff_client, f"{url}/responses", {"resident": margaret, "option": fish}, form_url=url)
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        carys, resident = s.get(Person, home["family"]), s.get(Person, margaret)
+        responses.record(s, topic, carys, "family-web", option=topic.options[1], on_behalf_of=resident)
+        family_links.issue(s, carys, resident)
+    post(staff_client, f"{url}/decide", {"decision": "Fish pie on Fridays.", "decide_anyway": "1"}, form_url=url)
+    resident_url = f"/staff/residents/{margaret}"
+    assert f'href="{resident_url}/said"' in staff_client.get(resident_url).get_data(as_text=True)
+    page = text(staff_client.get(f"{resident_url}/said"))
+    own = page.index("In Margaret's own voice Fish pie : written in by staff, with Sam Patel's help")
+    guess = page.index("a guess, never their own voice) Carys Evans: Shepherd's pie")
+    assert own < guess < page.index("What came of it: Fish pie on Fridays.")

@@ -128,6 +128,17 @@ def _resident_page(resident_id, errors=None, status=200, new_link=None):
                                now=family_links.utcnow()), status
 
 
+@bp.get("/residents/<int:resident_id>/said")
+def resident_said(resident_id):
+    """Show what one resident has said across topics, in their own voice first, and what came of it."""
+    with db().write() as s:
+        person = people.get_person(s, g.staff.home_id, resident_id, "resident")
+        audit.record(s, s.merge(g.staff), "view", person, resident=person, detail="what they have said")
+        return render_template("staff/said.html", home=_home(s), resident=person, said=responses.said_by(s, person),
+                               in_words=responses.answer_in_words, channel_names=responses.CHANNEL_NAMES,
+                               stage_names=topics.STAGE_NAMES)
+
+
 @bp.post("/residents/<int:resident_id>/active")
 def resident_active(resident_id):
     """Mark a resident as having left the home (asked nothing more, family cards stop working), or back."""
@@ -324,7 +335,8 @@ def _topic_page(s, topic_id, errors=None, status=200):
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
-        suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language)
+        suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
+                                           food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
         openmoji_credit=pictures.OPENMOJI_CREDIT,
     ), status

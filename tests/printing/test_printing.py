@@ -325,7 +325,24 @@ def test_a_poster_names_every_option_tied_for_the_most(lang, expected):
     (text,) = _poster_text(printing.render_poster(poster).pdf)
     assert expected in text
     assert {"en": "Staff Cat (2)", "cy": "Staff Cat (2)"}[lang] in text
-    assert {"en": "No answers yet", "cy": "Dim atebion eto"}[lang] in text
+    # Decided: a group that gave no answers is left out, never "no answers yet" as if answers were to come.
+    assert {"en": "No answers yet", "cy": "Dim atebion eto"}[lang] not in text
+    assert {"en": "Residents, in their own voice", "cy": "Preswylwyr, yn eu llais eu hunain"}[lang] not in text
+
+
+def test_a_decided_poster_with_no_answers_says_so_plainly():
+    tallies = [("Families", [("Cat", 0)]), ("Staff", [("Cat", 0)])]
+    poster = topic(stage="decided", outcome="A cat called Smudge.", tallies=tallies)
+    (text,) = _poster_text(printing.render_poster(poster).pdf)
+    assert "Nobody's answers were recorded before the decision." in text and "yet" not in text
+
+
+def test_a_menu_never_leaves_one_dish_alone_on_its_last_page():
+    five = _five_options()
+    with pdfplumber.open(io.BytesIO(printing.render_menu(five).pdf)) as pdf:
+        dishes = [[label for label in ("Fish pie", "Shepherd's pie", "Roast chicken", "Cawl", "Vegetable curry")
+                   if label in " ".join(page.extract_text().split())] for page in pdf.pages]
+    assert [len(d) for d in dishes] == [3, 2]
 
 
 def test_a_welsh_a4_poster_fits_one_page_with_its_credit_in_welsh():
