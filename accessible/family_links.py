@@ -59,6 +59,43 @@ def _card_token(data_dir, salt):
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+#: Letters and digits nobody mistakes for one another (no 0/O, 1/I/L, 5/S): a code is typed from a card by hand.
+CODE_LETTERS = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+CODE_LENGTH = 8  # 29^8: over 500 thousand million codes, and wrong tries are limited like wrong links
+
+
+def _card_code(data_dir, salt):
+    digest = hmac.new(_card_key(data_dir), f"family-code:{salt}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest, "big")
+    letters = []
+    for _ in range(CODE_LENGTH):
+        number, i = divmod(number, len(CODE_LETTERS))
+        letters.append(CODE_LETTERS[i])
+    return "".join(letters[:4]) + "-" + "".join(letters[4:])
+
+
+def code_hash(code):
+    """Return the hash under which a card's short code is stored, whatever its case, spaces or dashes."""
+    return token_hash("".join(ch for ch in (code or "").upper() if ch.isalnum()))
+
+
+def card_code(data_dir, link):
+    """Return the short code printed on the cards of *link*, or None for a link made before codes."""
+    if not link.token_salt or not link.code_hash:
+        return None
+    code = _card_code(data_dir, link.token_salt)
+    return code if code_hash(code) == link.code_hash else None
+
+
+def find_code(session, code):
+    """Return (link, state) for a code typed from a card, as find() does for a token."""
+    cleaned = "".join(ch for ch in (code or "") if ch.isalnum())
+    if len(cleaned) != CODE_LENGTH:
+        return None, "unknown"
+    link = session.scalar(select(FamilyLink).where(FamilyLink.code_hash == code_hash(cleaned)))
+    return _state(link)
+
+
 def card_link(session, family, resident, data_dir, actor=None):
     """Return (link, raw token) for *family*'s cards about *resident*: their current link, else a new one.
 
@@ -74,7 +111,7 @@ def card_link(session, family, resident, data_dir, actor=None):
                 return link, token
     salt = secrets.token_hex(16)
     link, token = issue(session, family, resident, actor=actor, token=_card_token(data_dir, salt))
-    link.token_salt = salt
+    link.token_salt, link.code_hash = salt, code_hash(_card_code(data_dir, salt))
     return link, token
 
 
@@ -83,6 +120,10 @@ def find(session, token):
     if not token or len(token) > 200:
         return None, "unknown"
     link = session.scalar(select(FamilyLink).where(FamilyLink.token_hash == token_hash(token)))
+    return _state(link)
+
+
+def _state(link):
     if link is None:
         return None, "unknown"
     if link.revoked_at is not None or not link.family.active or not link.resident.active:

@@ -380,6 +380,8 @@ class FamilyLink(Base):
     #: With the data folder's card key, gives the token back, so printing again reuses the link; None for a
     #: link shown once on screen, whose token can never be made again.
     token_salt: Mapped[str | None] = mapped_column(String(32))
+    #: The hash of the short code printed on cards beside the QR code ("KX7P-M2QD"), for typing in by hand.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

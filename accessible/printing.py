@@ -70,6 +70,9 @@ class PrintResident:
     called: str | None = None
     #: The language of the resident's own printouts; None: the topic's printing language.
     lang: str | None = None
+    #: The short code printed beside the QR code ("KX7P-M2QD"), typed at `code_url` by whoever cannot scan.
+    family_code: str | None = None
+    code_url: str | None = None
 
 
 @dataclass

@@ -127,9 +127,11 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
             for member in family:
                 if replace_cards:
                     family_links.revoke_live(session, member, r, actor=actor)
-                _link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
+                link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called, options=pictures_of_r, called=r.called))
+                                                     member.called, options=pictures_of_r, called=r.called,
+                                                     family_code=family_links.card_code(data_dir, link),
+                                                     code_url=f"{base_url}/c"))
             if not family:
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
                                                      called=r.called))

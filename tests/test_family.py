@@ -224,7 +224,7 @@ def test_a_family_session_reaches_only_its_own_pages(app, family_client, db, hom
     assert family_client.get(f"/family/topics/{private_id}").status_code == 404
     # Walk every GET route of the app with made-up ids: nothing but the family's own pages and public files.
     allowed = {"family.start", "family.topic", "static", "pictures.symbol", "auth.login", "family.open_link",
-               "speech.speak"}
+               "speech.speak", "family.by_code"}
     # The kiosk's neutral start screen is all a family session gets there: no resident's data.
     assert "A member of staff will help you start." in text(family_client.get("/kiosk/"))
     allowed.add("kiosk.home")
@@ -486,3 +486,28 @@ def test_a_welsh_speaker_keeps_welsh_after_finishing_and_scanning_again(family_c
     assert "Diolch" in text(response)
     family_client.get(f"/f/{link}")
     assert "Helo Carys" in text(family_client.get("/family/"))
+
+
+def test_a_relative_who_cannot_scan_types_the_short_code_from_the_card(client, db, home, data):
+    from tests.conftest import csrf_token
+    from web.family import token_limiter
+
+    with db.write() as s:
+        carys, margaret = s.get(Person, home["family"]), s.get(Person, home["residents"][0])
+        link, _token = family_links.card_link(s, carys, margaret, data)
+        code = family_links.card_code(data, link)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    token_limiter.reset("127.0.0.1")
+    page = text(client.get("/c"))
+    assert "Type the code from your card" in page
+    response = client.post("/c", data={"code": "ABCD-EFGH", "csrf_token": csrf_token(client, "/c")})
+    assert response.status_code == 404 and "That code does not open anything." in text(response)
+    typed = code.lower().replace("-", " ")  # as a relative might type it
+    response = client.post("/c", data={"code": typed, "csrf_token": csrf_token(client, "/c")})
+    assert response.status_code == 303 and response.headers["Location"] == "/family/"
+    assert "Hello Carys" in text(client.get("/family/"))
+    for _ in range(10):
+        client.post("/c", data={"code": "ABCD-EFGH", "csrf_token": csrf_token(client, "/c")})
+    response = client.post("/c", data={"code": code, "csrf_token": csrf_token(client, "/c")})
+    assert response.status_code == 429  # wrong codes are limited like wrong links
+    token_limiter.reset("127.0.0.1")

@@ -28,14 +28,29 @@ def _client_key():
 @bp.get("/f/<token>")
 def open_link(token):
     """Check a card's link, start a short family session, and go at once to an address without the token."""
+    return _open(lambda s: family_links.find(s, token))
+
+
+@bp.route("/c", methods=["GET", "POST"])
+def by_code():
+    """Open the family pages with the short code printed on a card, for a phone that cannot scan it."""
+    if request.method == "GET":
+        return render_template("family/code.html")
+    return _open(lambda s: family_links.find_code(s, request.form.get("code", "")), typed=True)
+
+
+def _open(find, typed=False):
+    """Open the link *find* finds: start a family session and go to the family pages, or say what is wrong."""
     key = _client_key()
     if token_limiter.blocked(key):
         return render_template("family/link_problem.html", problem="too-many"), 429
     with db().write() as s:
-        link, state = family_links.find(s, token)
+        link, state = find(s)
         if state != "ok":
             token_limiter.fail(key)
             home = s.get(Home, link.resident.home_id) if state == "expired" else None
+            if typed and state != "expired":
+                return render_template("family/code.html", wrong=True), 404
             # A revoked link and a made-up one look the same: nothing about the family is revealed.
             return render_template("family/link_problem.html", problem=state if state == "expired" else "unknown",
                                    home=home), 410 if state == "expired" else 404
@@ -70,7 +85,8 @@ def _load_link(s):
 
 @bp.before_request
 def _family_session():
-    if request.endpoint == "family.open_link":
+    if request.endpoint in ("family.open_link", "family.by_code"):
+        g.lang = session.get("lang", "en")
         return None
     g.lang = session.get("lang", "en")
     with db().read() as s:

@@ -417,3 +417,13 @@ def test_the_first_answer_starts_just_under_the_words_above_it(resident):
         above = max(w["bottom"] for w in page.extract_words() if w["bottom"] < first_row)
     gap_mm = (first_row - above) / PT_PER_MM
     assert 0 < gap_mm < 10  # no empty band between what to do and the first answer
+
+
+def test_cards_carry_a_short_code_to_type_where_a_phone_cannot_scan(tmp_path):
+    carys = printing.PrintResident(3, "Margaret Evans", "1", 24, "http://care.local:5000/f/tokenForCarys", "Carys",
+                                   called="Peggy", family_code="KX7P-M2QD", code_url="http://care.local:5000/c")
+    with pdfplumber.open(io.BytesIO(printing.render_cards(topic(), [carys]).pdf)) as doc:
+        first_card = doc.pages[0].crop((0, 0, 105 * PT_PER_MM, 148.5 * PT_PER_MM))
+        text = " ".join(first_card.extract_text().split())
+    assert "Family of Peggy: scan to add your view, or go to care.local:5000/c and type KX7P-M2QD" in text
+    assert "tokenForCarys" not in text  # no 43 letters to copy by hand

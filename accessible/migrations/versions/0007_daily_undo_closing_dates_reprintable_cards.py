@@ -1,5 +1,5 @@
 """Day to day: a stage move can be undone, topics get a closing date and can be archived, ideas merged, and
-cards printed again reuse their family links
+cards printed again reuse their family links, with a short code to type
 
 Revision ID: 0007_daily
 Revises: 0006
@@ -26,10 +26,14 @@ def upgrade():
                                  ondelete="SET NULL")
     with op.batch_alter_table("family_link") as batch:
         batch.add_column(sa.Column("token_salt", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("code_hash", sa.String(length=64), nullable=True))
+        batch.create_unique_constraint("uq_family_link_code_hash", ["code_hash"])
 
 
 def downgrade():
     with op.batch_alter_table("family_link") as batch:
+        batch.drop_constraint("uq_family_link_code_hash", type_="unique")
+        batch.drop_column("code_hash")
         batch.drop_column("token_salt")
     with op.batch_alter_table("option") as batch:
         batch.drop_constraint("fk_option_merged_into_id_option", type_="foreignkey")
