@@ -77,3 +77,28 @@ def test_staff_results_and_topic_pages_pass_axe(browser, demo_server):
         page.goto(base + url)
         assert axe_violations(page) == [], url
     page.close()
+
+
+def test_a_relative_whose_phone_cannot_scan_types_the_code_on_the_card(browser, demo_server, tmp_path):
+    import io
+
+    import pdfplumber
+
+    base, db = demo_server
+    with db.write() as s:
+        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
+        margaret = s.scalars(select(Person).where(Person.name == "Margaret Evans")).one()
+        result = printouts.render(s, menu, "cards", tmp_path, base, resident=margaret)
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        card = " ".join(pdf.pages[0].crop((0, 0, 297, 420)).extract_text().split())
+    address, code = re.search(r"go to (\S+) and type ([A-Z0-9]{4}-[A-Z0-9]{4})", card).groups()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"http://{address}")
+    assert page.locator("h1").inner_text() == "Type the code from your card"
+    assert axe_violations(page) == [] and small_targets(page) == [] and not horizontal_scroll(page)
+    page.fill("#code", code.lower())
+    page.click("text=Open my family page")
+    page.wait_for_url(f"{base}/family/")
+    assert "Hello Carys" in page.locator("h1").inner_text()
+    context.close()
