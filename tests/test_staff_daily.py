@@ -207,6 +207,8 @@ def test_results_name_who_has_not_had_a_say_as_links_and_channels_in_words(staff
 
 
 def test_decide_together_comes_right_after_the_next_step(staff_client, menu):
+    html = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
+    assert re.search(r"<title>Next week&#39;s menu[^<]*</title>", html)  # the title is the topic's, nothing else
     page = text(staff_client.get(f"/staff/topics/{menu}"))
     assert page.index("Next step") < page.index("Decide together The option chosen") < page.index("Options")
     assert "moves the topic on to \u201cDecided\u201d; the next step is then to ask how it is going." in page
