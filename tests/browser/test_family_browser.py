@@ -17,13 +17,17 @@ pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}
 
 
-def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_server, tmp_path):
-    base, db = demo_server
+def _margarets_cards(db, base, folder):
+    """Print Margaret's picture cards for next week's menu; return (the printout, the menu's id)."""
     with db.write() as s:
         menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
         margaret = s.scalars(select(Person).where(Person.name == "Margaret Evans")).one()
-        result = printouts.render(s, menu, "cards", tmp_path, base, resident=margaret)
-        menu_id = menu.id
+        return printouts.render(s, menu, "cards", folder, base, resident=margaret), menu.id
+
+
+def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_server, tmp_path):
+    base, db = demo_server
+    result, menu_id = _margarets_cards(db, base, tmp_path)
     (tmp_path / "cards.pdf").write_bytes(result.pdf)
     subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "cards.pdf"),
                     str(tmp_path / "card")], check=True)
@@ -85,10 +89,7 @@ def test_a_relative_whose_phone_cannot_scan_types_the_code_on_the_card(browser, 
     import pdfplumber
 
     base, db = demo_server
-    with db.write() as s:
-        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
-        margaret = s.scalars(select(Person).where(Person.name == "Margaret Evans")).one()
-        result = printouts.render(s, menu, "cards", tmp_path, base, resident=margaret)
+    result, _menu_id = _margarets_cards(db, base, tmp_path)
     with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
         card = " ".join(pdf.pages[0].crop((0, 0, 297, 420)).extract_text().split())
     address, code = re.search(r"go to (\S+) and type ([A-Z0-9]{4}-[A-Z0-9]{4})", card).groups()

@@ -15,11 +15,17 @@ def _menu_id(db):
         return s.scalars(select(Topic.id).where(Topic.title == "Next week's menu")).one()
 
 
-def test_the_overview_puts_what_needs_doing_first_and_starts_the_kiosk_for_a_resident(browser, demo_server):
-    base, db = demo_server
+def _signed_in(browser, base):
+    """Return (context, page) of a manager signed in on a tablet."""
     context = browser.new_context(viewport=TABLET)
     page = context.new_page()
     sign_in(page, base)
+    return context, page
+
+
+def test_the_overview_puts_what_needs_doing_first_and_starts_the_kiosk_for_a_resident(browser, demo_server):
+    base, db = demo_server
+    context, page = _signed_in(browser, base)
     page.goto(f"{base}/staff/")
     headings = page.locator("main h2").all_inner_texts()
     assert headings[0] == "What needs doing"
@@ -39,9 +45,7 @@ def test_the_overview_puts_what_needs_doing_first_and_starts_the_kiosk_for_a_res
 
 def test_deciding_early_asks_first_and_keeps_what_was_typed_and_a_move_can_be_undone(browser, demo_server):
     base, db = demo_server
-    context = browser.new_context(viewport=TABLET)
-    page = context.new_page()
-    sign_in(page, base)
+    context, page = _signed_in(browser, base)
     menu = _menu_id(db)
     page.goto(f"{base}/staff/topics/{menu}")
     # "Decide together" is found near the top of the page, right under the next step.
@@ -67,9 +71,7 @@ def test_deciding_early_asks_first_and_keeps_what_was_typed_and_a_move_can_be_un
 
 def test_new_cards_are_asked_for_with_whose_cards_stop_working(browser, demo_server):
     base, db = demo_server
-    context = browser.new_context(viewport=TABLET)
-    page = context.new_page()
-    sign_in(page, base)
+    context, page = _signed_in(browser, base)
     menu = _menu_id(db)
     with db.read() as s:
         before = len(s.scalars(select(FamilyLink)).all())
