@@ -220,6 +220,12 @@ def test_topics_and_residents_can_be_searched_and_filtered(staff_client, menu, d
     page = text(staff_client.get("/staff/topics?q=lunch"))
     assert "Next week's menu" in page and "A pet for the home" not in page
     assert "No topics match." in text(staff_client.get("/staff/topics?q=lunch&stage=draft"))
+    page = text(staff_client.get("/staff/topics?sort=title"))
+    assert page.index("A pet for the home") < page.index("Next week's menu")
+    with db.write() as s:
+        s.get(Topic, menu).closes_on = topics.date(2030, 1, 1)
+    page = text(staff_client.get("/staff/topics?sort=closing"))
+    assert page.index("Next week's menu") < page.index("A pet for the home")  # the one with a date first
     page = text(staff_client.get("/staff/residents?q=dafydd"))
     assert "Dafydd Jones" in page and "Eileen O'Neill (room 3)" not in page
     page = text(staff_client.get("/staff/residents?sort=room"))

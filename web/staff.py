@@ -245,8 +245,13 @@ def topic_list():
         found = [t for t in topics.topics(s, home.id, archived=archived) if bool(t.archived_at) == archived
                  and (not stage or t.stage == stage)
                  and (not words or words in f"{t.title} {t.question}".casefold())]
+        order = request.args.get("sort", "")
+        if order == "closing":  # soonest closing first; topics with no date after them
+            found.sort(key=lambda t: (t.closes_on is None, t.closes_on or t.created_at.date()))
+        elif order == "title":
+            found.sort(key=lambda t: t.title.casefold())
         return render_template("staff/topics.html", home=home, topics=found, stage_names=topics.STAGE_NAMES,
-                               query=request.args.get("q", ""), stage=stage, archived=archived,
+                               query=request.args.get("q", ""), stage=stage, archived=archived, order=order,
                                overdue={t.id for t in found if topics.overdue(t)})
 
 
