@@ -90,8 +90,11 @@ def test_staff_pages_pass_axe_and_fit_a_narrow_screen(browser, demo_server):
     page = browser.new_page(viewport={"width": 1024, "height": 900})
     sign_in(page, base)
     menu = _menu_id(db)
+    with db.read() as s:
+        margaret = s.scalars(select(Person.id).where(Person.name == "Margaret Evans")).one()
     for url in ["/staff/", "/staff/topics?q=menu", "/staff/topics?archived=1", "/staff/residents?sort=room",
-                f"/staff/topics/{menu}/new-cards", f"/staff/topics/{menu}/results"]:
+                f"/staff/topics/{menu}/new-cards", f"/staff/topics/{menu}/results",
+                f"/staff/residents/{margaret}/said"]:
         page.goto(base + url)
         assert axe_violations(page) == [], url
     page.set_viewport_size({"width": 320, "height": 640})
