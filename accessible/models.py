@@ -214,6 +214,12 @@ class Topic(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The stage the topic was in before its last move, so staff can undo a move made by mistake.
+    previous_stage: Mapped[str | None] = mapped_column(String(10))
+    #: When answers should be in by; None: no date set. Past it, the overview asks staff to decide.
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    #: Set when staff put the topic away: it leaves the lists, its record stays.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     resident: Mapped[Person | None] = relationship(foreign_keys=[resident_id])
     options: Mapped[list["Option"]] = relationship(
@@ -259,11 +265,14 @@ class Option(Base):
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     #: The member of staff who wrote the idea down for the person who had it.
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    #: An idea hidden because it is the same as another: that other option, which now stands for both.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic: Mapped[Topic] = relationship(back_populates="options")
     proposed_by: Mapped[Person | None] = relationship(foreign_keys=[proposed_by_id])
     recorded_by: Mapped[Person | None] = relationship(foreign_keys=[recorded_by_id])
+    merged_into: Mapped["Option | None"] = relationship(remote_side=[id])
 
     @property
     def synonym_list(self):
@@ -368,6 +377,11 @@ class FamilyLink(Base):
     resident_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: With the data folder's card key, gives the token back, so printing again reuses the link; None for a
+    #: link shown once on screen, whose token can never be made again.
+    token_salt: Mapped[str | None] = mapped_column(String(32))
+    #: The hash of the short code printed on cards beside the QR code ("KX7P-M2QD"), for typing in by hand.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,5 +1,6 @@
 """Keep the people of a home: residents and their communication needs, families, staff accounts."""
 
+import re
 from datetime import date
 
 from argon2 import PasswordHasher
@@ -19,6 +20,9 @@ from accessible.models import (
     Home,
     Person,
 )
+
+#: A voice as the speech engine finds it: a language tag ("en-gb", "cy", "en-gb-x-rp").
+_VOICE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*", re.IGNORECASE)
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
@@ -139,7 +143,11 @@ def set_needs(needs, text_size=None, contrast=None, picture_style=None, options_
         check("speech_rate", lambda: setattr(needs, "speech_rate", _int_in(
             speech_rate, 80, 300, "speech_rate", "Speech rate must be 80 to 300 words a minute.")))
     if voice is not None:
-        needs.voice = voice.strip() or None
+        if voice.strip() and not _VOICE.fullmatch(voice.strip()):
+            problems["voice"] = ("Write the voice as its language code, for example en-gb or cy, or leave it "
+                                 "empty for the usual voice.")
+        else:
+            needs.voice = voice.strip().lower() or None
     if language is not None:
         if language not in ("", *LANGUAGES):
             problems["language"] = "Language must be English (en) or Welsh (cy)."
@@ -230,8 +238,9 @@ def set_password(session, staff, password, actor=None):
 def set_active(session, person, active, actor=None):
     """Mark a resident as having left the home (or back again), or a staff account as disabled (or enabled).
 
-    A resident who has left is asked nothing more and their family's card links stop working; their answers
-    stay in the record. A disabled account's sessions end at once and it cannot sign in.
+    A resident who has left is asked nothing more and their family's card links stop opening while they are
+    away (the links are kept, not revoked, so "back in the home" makes the same cards work again); their
+    answers stay in the record. A disabled account's sessions end at once and it cannot sign in.
     """
     if person.kind == "staff" and not active and actor is not None and getattr(actor, "id", None) == person.id:
         raise Invalid({"active": "You cannot disable your own account: ask another manager."})
@@ -240,11 +249,6 @@ def set_active(session, person, active, actor=None):
     person.active = active
     if person.kind == "staff" and not active:
         person.session_version += 1
-    if person.kind == "resident" and not active:
-        from accessible import family_links
-
-        for member in person.family:
-            family_links.revoke_live(session, member, person, actor=actor)
     detail = {("resident", False): "left the home", ("resident", True): "back in the home",
               ("staff", False): "account disabled", ("staff", True): "account enabled"}.get((person.kind, active))
     audit.record(session, actor, "update", person, resident=person if person.kind == "resident" else None,

@@ -24,6 +24,10 @@ LONGEST_SIDE = 1600
 _SYMBOL_ID = re.compile(r"^[0-9A-F]{2,6}(?:-[0-9A-F]{2,6})*$")
 _PHOTO_ID = re.compile(r"^[0-9a-f]{32}$")
 _SKIN_TONES = {"1F3FB", "1F3FC", "1F3FD", "1F3FE", "1F3FF"}
+_LITTLE_WORDS = {"a", "an", "and", "the", "of", "with", "in", "on", "for", "to", "a'r", "y", "yr", "gyda", "o", "i"}
+#: Unicode's food and drink blocks: on a menu these come before a symbol that only shares a word.
+_FOOD = ((0x1F32D, 0x1F37F), (0x1F950, 0x1F96F), (0x1F9C0, 0x1F9CB), (0x1FAD0, 0x1FADC), (0x2615, 0x2615),
+         (0x1F345, 0x1F37F))
 
 
 class BadPicture(ValueError):
@@ -79,19 +83,44 @@ def _library():
                 if ident in symbols and phrase not in symbols[ident].keywords:
                     symbols[ident].keywords.append(phrase)
     index = {}
+    phrases = {phrase for lang in ("en", "cy") for phrase in curated[lang] if " " in phrase}
     for ident, s in symbols.items():
         name_tokens = _tokens(s.name)
-        index[ident] = (" ".join(name_tokens), set(name_tokens), {t for k in s.keywords for t in _tokens(k)})
+        # A curated phrase ("fish pie") counts as the whole phrase only: its "pie" alone is no word for a fish.
+        keywords = {t for k in s.keywords if " ".join(_tokens(k)) not in phrases for t in _tokens(k)}
+        index[ident] = (" ".join(name_tokens), set(name_tokens), keywords)
     return symbols, curated, index
 
 
-def search(words, limit=12, lang="en"):
-    """Return the symbols that best show *words*, best first (Welsh words too when *lang* is cy)."""
-    return list(_search(words or "", limit, lang))
+def is_food(ident):
+    """Return True for a symbol of food or drink."""
+    first = int(ident.split("-")[0], 16)
+    return any(low <= first <= high for low, high in _FOOD)
+
+
+def search(words, limit=12, lang="en", food=False):
+    """Return the symbols that best show *words*, best first (Welsh words too when *lang* is cy).
+
+    With *food* (a menu), symbols of food and drink come before others that only share a word.
+    """
+    return [symbols for symbols, _score in _search(words or "", limit, lang, food)]
+
+
+def best(words, lang="en", food=False):
+    """Return the one symbol to give an option automatically, or None rather than a wrong one.
+
+    A symbol is chosen when it matches all the words (or a phrase the library knows); on a menu, a food
+    symbol for part of them will do ("pie" for cottage pie), never a swimsuit or a flag.
+    """
+    found = _search(words or "", 1, lang, food)
+    if not found:
+        return None
+    symbol_, whole = found[0]
+    return symbol_ if whole or (food and is_food(symbol_.id)) else None
 
 
 @lru_cache(maxsize=2048)
-def _search(words, limit, lang):
+def _search(words, limit, lang, food=False):
     # Staff pages suggest symbols for every option on every view: the same few searches, over and over.
     symbols, curated, index = _library()
     query = _tokens(words or "")
@@ -104,22 +133,29 @@ def _search(words, limit, lang):
             if ident in symbols:
                 scores[ident] = max(scores.get(ident, 0), 1000 - rank)
     wanted = set(query)
+    whole = {ident for ident in scores}  # a curated phrase is a whole match
     for ident, (name_phrase, name_tokens, keyword_tokens) in index.items():
         score = 0.0
         if name_phrase == phrase:
             score = 500
+            whole.add(ident)
         else:
+            covered = wanted & (name_tokens | keyword_tokens)
             in_name = len(wanted & name_tokens)
             in_keywords = len(wanted & keyword_tokens)
             if in_name or in_keywords:
                 # Reward covering the whole query, and short names (a "cat" beats a "cat with tears of joy").
                 score = 100 * (in_name + in_keywords * 0.8) / len(wanted) - len(name_tokens) * 2
-            elif any(n.startswith(q) for q in wanted if len(q) >= 3 for n in name_tokens):
-                score = 10 - len(name_tokens)
+                if covered == wanted:
+                    whole.add(ident)
+            elif any(n.startswith(q) for q in wanted if len(q) >= 4 for n in name_tokens):
+                score = 10 - len(name_tokens)  # "garden" finds "gardening"; "pie" is no start of "piece"
         if score > 0:
+            if food and is_food(ident):
+                score += 40
             scores[ident] = max(scores.get(ident, 0), score - (5 if "-" in ident else 0))
-    best = sorted(scores, key=lambda i: (-scores[i], len(symbols[i].name), i))
-    return tuple(symbols[i] for i in best[:limit])
+    ranked = sorted(scores, key=lambda i: (-scores[i], len(symbols[i].name), i))
+    return tuple((symbols[i], i in whole) for i in ranked[:limit])
 
 
 def symbol(symbol_id):

@@ -70,6 +70,9 @@ class PrintResident:
     called: str | None = None
     #: The language of the resident's own printouts; None: the topic's printing language.
     lang: str | None = None
+    #: The short code printed beside the QR code ("KX7P-M2QD"), typed at `code_url` by whoever cannot scan.
+    family_code: str | None = None
+    code_url: str | None = None
 
 
 @dataclass
@@ -121,6 +124,13 @@ def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
+def _even_chunks(items, most):
+    """Return *items* in as few pages of at most *most* as they need, shared evenly: no dish alone on a page."""
+    pages = max(1, math.ceil(len(items) / most))
+    size = math.ceil(len(items) / pages) if items else most
+    return _chunks(items, size)
+
+
 def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
     """Render picture cards, one option per card, each with its QR code to a family member's page."""
     env = _env(topic.lang)
@@ -140,7 +150,7 @@ def render_menu(topics_, base_url="", progress=None):
     """Render a picture menu: a day's or a week's choices, a big picture for each, four to a page at most."""
     topics_ = topics_ if isinstance(topics_, list) else [topics_]
     env = _env(topics_[0].lang)
-    pages = [(t, chunk) for t in topics_ for chunk in _chunks(t.options, 4)]
+    pages = [(t, chunk) for t in topics_ for chunk in _even_chunks(t.options, 4)]
     html = env.get_template("menu.html").render(pages=pages, lang=topics_[0].lang,
                                                 uses_openmoji=any(o.openmoji for t in topics_ for o in t.options))
     _progress(progress, len(pages), len(pages))
@@ -156,9 +166,7 @@ HEAD_W_MM = 148  # beside the page's code
 QUESTION_W_MM = 140
 INSTRUCTION_W_MM = 138  # after the pencil, clear of the page's code
 HEAD_TOP_MM = 8
-LABEL_X_MM, LABEL_TOP_MM = 64, 4  # from the page's left edge; from the row's top
-PICTURE_MM = 43  # 40 mm picture, 3 mm from the row's top
-BOX_OFFSET_MM = (layout.ROW_MM - layout.BOX_MM) / 2 + 5  # a row's box below the row's top
+LABEL_TOP_MM = 4  # an answer's words below its row's top, beside its picture
 FACE_WORD_W_MM = 24  # one face's words, under its box; the faces stand 25 mm apart
 WRITE_IN_BOTTOM_MM = 274  # above the credit line and clear of the lower markers
 
@@ -214,13 +222,15 @@ def _height_mm(text, pt, width_mm, bold=False):
     return _lines(text, pt, width_mm, bold) * pt * LINE_SPACING * PT_MM
 
 
-def _instruction(topic, _):
+def _instruction(topic, _, pages=1):
     if topic.stage == "reviewed":
         return _("How is it going? Tick one face.")
     if topic.kind == "rate":
         return _("Tick one face for each picture.")
     if topic.kind == "yesno":
         return _("Tick yes or no.")
+    if pages > 1:
+        return _("Tick one box only, on any page.")
     return _("Tick one box. Tick the picture you choose.")
 
 
@@ -230,21 +240,30 @@ def _decision(topic, _):
         else None
 
 
-def _head_bottom_mm(topic, resident, audience, t, _):
-    """Return how far down the page the heading, question and instruction reach, in mm."""
-    heading = _("Your views") + (f" · {topic.home}" if topic.home else "")
-    head = _height_mm(heading, t.heading, HEAD_W_MM, bold=True)
-    if resident:
-        who = resident.name + (f", {_('room')} {resident.room}" if resident.room else "")
-        head += _height_mm(who, t.body, HEAD_W_MM)
-    else:
-        if audience:
-            head += _height_mm(_("For a relative or friend of a resident to fill in"), t.body, HEAD_W_MM, bold=True)
-        head += _height_mm(_("Name (if you want to say)") + ": ____________________", t.body, HEAD_W_MM)
-    bottom = HEAD_TOP_MM + head + _height_mm(topic.question, t.question, QUESTION_W_MM, bold=True)
+def _head_bottom_mm(topic, resident, audience, t, _, pages=1, continued=False):
+    """Return how far down the page the words above the answers reach, in mm.
+
+    A page after the first repeats the question and what to do, not the heading and the name above them.
+    """
+    bottom = HEAD_TOP_MM
+    if pages > 1:  # "Page 1 of 2", first on every page of the form
+        bottom += _height_mm(_("Page %(n)s of %(total)s", n=pages, total=pages), t.body, HEAD_W_MM, bold=True)
+    if not continued:
+        heading = _("Your views") + (f" · {topic.home}" if topic.home else "")
+        bottom += _height_mm(heading, t.heading, HEAD_W_MM, bold=True)
+        if resident:
+            who = resident.name + (f", {_('room')} {resident.room}" if resident.room else "")
+            bottom += _height_mm(who, t.body, HEAD_W_MM)
+        else:
+            if audience:
+                bottom += _height_mm(_("For a relative or friend of a resident to fill in"), t.body, HEAD_W_MM,
+                                     bold=True)
+            bottom += _height_mm(_("Name (if you want to say)") + ": ____________________", t.body, HEAD_W_MM)
+    bottom += _height_mm(topic.question, t.question, QUESTION_W_MM, bold=True)
     if _decision(topic, _):
         bottom += 2 + _height_mm(_decision(topic, _), t.body, QUESTION_W_MM + 14, bold=True)
-    return bottom + 3 + max(12, _height_mm(_instruction(topic, _), t.body, INSTRUCTION_W_MM))
+    bottom += 3 + max(12, _height_mm(_instruction(topic, _, pages), t.body, INSTRUCTION_W_MM))
+    return bottom
 
 
 def _face_type(t, _):
@@ -256,17 +275,49 @@ def _face_type(t, _):
     return size
 
 
-def _label_w_mm(faces):
-    return (layout.RATE_BOX_X_MM[0] if faces else layout.BOX_X_MM) - 4 - LABEL_X_MM
+#: The form's answers stand in this band across the page, in mm from the left edge.
+ROWS_X_MM, ROWS_W_MM = 18, 174
+#: Two answers to a row: each in a cell this wide, the second this far from the first.
+CELL_W_MM, CELL_STEP_MM = 86, 88
+#: Gap between the words at the top and the first answer: one line, no empty band.
+GAP_MM = 4
 
 
-def _row_mm(text, faces, face_words, t):
-    """Return how tall one answer's row must be: its words may run on below its picture, never under a box."""
-    need = max(PICTURE_MM, LABEL_TOP_MM + _height_mm(text, t.label, _label_w_mm(faces), bold=True))
+@dataclass
+class FormShape:
+    """How a form's answers are laid out: one or two to a row, and how big their pictures are."""
+
+    columns: int = 1
+    picture: float = 40
+
+
+#: Tried in turn: the first that needs the fewest pages wins, so big pictures stay wherever they fit.
+SHAPES = (FormShape(1, 40), FormShape(1, 30), FormShape(2, 30), FormShape(1, 24), FormShape(2, 24))
+
+
+def _box_offset(shape, faces):
+    """Return how far below its row's top an answer's tick box stands: beside the picture, under any faces."""
+    return max(3 + (shape.picture - layout.BOX_MM) / 2, 18 if faces else 3)
+
+
+def _label_place(shape, faces):
+    """Return (left, top, width) of an answer's words within its row or cell, in mm."""
+    if shape.columns == 2:  # under the picture and the box, across the cell
+        return 0, 3 + shape.picture + 2, CELL_W_MM - 2
+    left = shape.picture + 6
+    box_x = layout.RATE_BOX_X_MM[0] if faces else layout.BOX_X_MM
+    return left, LABEL_TOP_MM, box_x - 4 - ROWS_X_MM - left
+
+
+def _answer_mm(text, shape, faces, face_words, t):
+    """Return how tall one answer must be: its picture, its words and its boxes, never words under a box."""
+    left, top, width = _label_place(shape, faces)
+    need = max(3 + shape.picture, top + _height_mm(text, t.label, width, bold=True))
+    offset = _box_offset(shape, faces)
+    need = max(need, offset + layout.BOX_MM)
     if face_words:
-        need = max(need, BOX_OFFSET_MM + layout.BOX_MM + 1 + max(
-            _height_mm(w, t.face, FACE_WORD_W_MM) for w in face_words))
-    return need + 2
+        need = max(need, offset + layout.BOX_MM + 1 + max(_height_mm(w, t.face, FACE_WORD_W_MM) for w in face_words))
+    return need + 3
 
 
 def _write_in_mm(topic, t, _):
@@ -275,20 +326,55 @@ def _write_in_mm(topic, t, _):
     return max(layout.WRITE_IN[3], round(4 + _height_mm(prompt, t.body, layout.WRITE_IN[2] - 8) + 14))
 
 
-def _write_in_top(chunk, first):
-    """Return the top of the space to write in: at the row place after the last answer, or just below it."""
-    if not chunk:
-        return layout.row_top(first) + 3
-    _row, slot, need = chunk[-1]
-    at_place = layout.row_top(slot + math.ceil(need / layout.ROW_MM)) + 3
-    return at_place if at_place + layout.WRITE_IN[3] <= WRITE_IN_BOTTOM_MM else layout.row_top(slot) + need + 3
+def _paginate(rows, shape, faces, face_words, t, starts, write_in_h):
+    """Return the answers page by page, as even across the pages as the fewest pages allow (see _fill)."""
+    pages = _fill(rows, shape, faces, face_words, t, starts, write_in_h)
+    lines = math.ceil(len(rows) / shape.columns)
+    if len(pages) > 1:
+        # "Page 2 of 2" holding one answer looks like a new question: share the answers out instead.
+        even = _fill(rows, shape, faces, face_words, t, starts, write_in_h, per_page=math.ceil(lines / len(pages)))
+        if len(even) == len(pages):
+            return even
+    return pages
+
+
+def _fill(rows, shape, faces, face_words, t, starts, write_in_h, per_page=None):
+    """Return the answers page by page as [[(row, column, top, height), …], …] with room for the write-in after.
+
+    Answers follow one another from the top of the answers (*starts*: on the first page, on later ones) down to
+    the foot; a page breaks only between rows of answers. The space to write in comes after the last answer,
+    on a page of its own only when no answer can move to make room for it.
+    """
+    first, later = starts
+    lines = [rows[i:i + shape.columns] for i in range(0, len(rows), shape.columns)]
+    pages, page, y = [], [], first
+    for line in lines:
+        height = max(_answer_mm(r[2], shape, faces, face_words, t) for r in line)
+        if page and (y + height > WRITE_IN_BOTTOM_MM or len(page) == per_page):
+            pages.append(page)
+            page, y = [], later
+        page.append([(row, column, y, height) for column, row in enumerate(line)])
+        y += height
+    pages.append(page)
+
+    def bottom(p, start):
+        return max((top + height for line in p for _r, _c, top, height in line), default=start)
+
+    # Room for the write-in: move the last line of answers over (never leaving a page empty), or start a page.
+    if bottom(pages[-1], first if len(pages) == 1 else later) + 3 + write_in_h > WRITE_IN_BOTTOM_MM:
+        if len(pages[-1]) > 1:
+            moved = pages[-1].pop()
+            pages.append([[(row, column, later, height) for row, column, _top, height in moved]])
+        if bottom(pages[-1], later) + 3 + write_in_h > WRITE_IN_BOTTOM_MM:
+            pages.append([])
+    return [[answer for line in p for answer in line] for p in pages]
 
 
 def _form_pages(topic, resident, _=None, audience=None):
-    """Return the pages of one form: rows of answers, each page with its own identity and boxes.
+    """Return the pages of one form: its answers laid out as few pages as they fit, each page with its boxes.
 
-    Answer boxes stand at the same places on every form; a resident's bigger print takes more of the page, so
-    their pages hold fewer answers rather than moving a box.
+    The answers start just under the question. Pictures get smaller, then the answers go two to a row, before
+    a question takes another page; every page of a form says which page it is ("Page 1 of 2").
     """
     _ = _ or translator(topic.lang, "print")
     t = FormType.for_resident(resident)
@@ -303,51 +389,45 @@ def _form_pages(topic, resident, _=None, audience=None):
         rows = [(value, None, _({"yes": "Yes", "no": "No"}[value])) for value in ("yes", "no")]
     else:
         rows = [(o.id, o, o.label) for o in _options_for(topic, resident)]
-    # The heading takes the first row places when big print reaches them; at least one answer goes on a page.
-    first = max(0, math.ceil((_head_bottom_mm(topic, resident, audience, t, _) + 2 - layout.ROW_TOP_MM)
-                             / layout.ROW_MM))
-    first = min(first, layout.ROWS_PER_PAGE - 1)
     write_in_h = _write_in_mm(topic, t, _)
-    # Each answer starts at a row place (they stand ROW_MM apart) and takes as many places as its words need;
-    # the last answer on a page may reach into the space below the places.
-    chunks, chunk, used = [], [], first
-    for row in rows:
-        need = _row_mm(row[2], faces, face_words, t)
-        if chunk and layout.row_top(used) + need > WRITE_IN_BOTTOM_MM:
-            chunks.append(chunk)
-            chunk, used = [], first
-        chunk.append((row, used, need))
-        used += math.ceil(need / layout.ROW_MM)
-    chunks.append(chunk)
-    # The space to write in follows the last answer; an answer moves to a page of its own to make room for it,
-    # or the space has a page of its own after a lone answer.
-    while len(chunks[-1]) > 1 and _write_in_top(chunks[-1], first) + write_in_h > WRITE_IN_BOTTOM_MM:
-        (row, _slot, need) = chunks[-1].pop()
-        chunks.append([(row, first, need)])
-    if chunks[-1] and _write_in_top(chunks[-1], first) + write_in_h > WRITE_IN_BOTTOM_MM:
-        chunks.append([])
+    # Two to a row only where each answer has one box (a rated option's three faces need the whole width).
+    shapes = [s for s in SHAPES if s.columns == 1 or (topic.kind == "choose" and not faces and len(rows) > 1)]
+    best = None
+    for pages_wanted in (1, 2, 3, 99):  # the page number and a shorter instruction once there are pages
+        starts = (_head_bottom_mm(topic, resident, audience, t, _, pages_wanted) + GAP_MM,
+                  _head_bottom_mm(topic, resident, audience, t, _, pages_wanted, continued=True) + GAP_MM)
+        for shape in shapes:
+            laid = _paginate(rows, shape, faces, face_words, t, starts, write_in_h)
+            if best is None or len(laid) < len(best[1]):
+                best = (shape, laid, starts)
+        if len(best[1]) <= pages_wanted:
+            break
+        best = None
+    shape, chunks, starts = best
     pages = []
     for number, chunk in enumerate(chunks, 1):
         page_id = secrets.token_urlsafe(9)  # 72 random bits: a forged or mistyped page is not found
         boxes, placed = [], []
-        for (key, option, label), slot, need in chunk:
-            top = layout.row_top(slot)
-            box_top = top + BOX_OFFSET_MM
+        label_left, label_top, label_w = _label_place(shape, faces)
+        for (key, option, label), column, top, need in chunk:
+            left = ROWS_X_MM + column * CELL_STEP_MM
+            box_top = top + _box_offset(shape, faces)
             if faces:
                 row_boxes = [layout.box(x, box_top, topic.id, option.id if option else None, value)
                              for x, value in zip(layout.RATE_BOX_X_MM, FACES, strict=True)]
-            elif topic.kind == "yesno":
-                row_boxes = [layout.box(layout.BOX_X_MM, box_top, topic.id, None, key)]
             else:
-                row_boxes = [layout.box(layout.BOX_X_MM, box_top, topic.id, option.id, "tick")]
+                box_x = left + CELL_W_MM - layout.BOX_MM - 1 if shape.columns == 2 else layout.BOX_X_MM
+                row_boxes = [layout.box(box_x, box_top, topic.id, option.id if option else None,
+                                        key if topic.kind == "yesno" else "tick")]
             boxes.extend(row_boxes)
             placed.append({"key": key, "option": option, "label": label, "top": top, "boxes": row_boxes,
-                           "height": need, "label_w": _label_w_mm(faces),
-                           "face_words": bool(face_words)})
+                           "height": need, "left": left, "width": CELL_W_MM if shape.columns == 2 else ROWS_W_MM,
+                           "picture": shape.picture, "label_left": label_left, "label_top": label_top,
+                           "label_w": label_w, "face_words": bool(face_words)})
         write_in = None
         if number == len(chunks):
             x, _y, w, _h = layout.WRITE_IN
-            top = _write_in_top(chunk, first)
+            top = max((p["top"] + p["height"] for p in placed), default=starts[number > 1]) + 3
             write_in = layout.box(x, top, topic.id, None, "write-in", w=w,
                                   h=max(layout.WRITE_IN[3], min(write_in_h, WRITE_IN_BOTTOM_MM - top)))
             boxes.append(write_in)
@@ -371,7 +451,7 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
         _ = translator(lang, "print")
         pages, t = _form_pages(topic, resident, _, audience)
         forms.append({"resident": resident, "pages": pages, "lang": lang, "_": _, "type": t,
-                      "instruction": _instruction(topic, _), "decision": _decision(topic, _),
+                      "instruction": _instruction(topic, _, len(pages)), "decision": _decision(topic, _),
                       "credit": _(OPENMOJI_CREDIT)})
         _progress(progress, done, len(people))
     langs = {f["lang"] for f in forms}
@@ -413,6 +493,9 @@ def render_poster(topic, size="a4"):
     _ = env.globals["_"]
     chosen = next((o for o in topic.options if o.id == topic.decided_option), None)
     said = [(group, chosen_most(rows, _)) for group, rows in topic.tallies]
+    if topic.outcome is not None:
+        # Once decided, "no answers yet" would promise answers still to come: name only the groups that answered.
+        said = [(group, most) for group, most in said if most]
     html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, said=said,
                                                   uses_openmoji=any(o.openmoji for o in topic.options))
     return PrintResult(_pdf(html))

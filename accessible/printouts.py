@@ -90,8 +90,9 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
            each_resident=False, progress=None, actor=None, copies=1, audience=None, replace_cards=False):
     """Render one printout of *topic* and return its PrintResult; form pages are recorded for reading back.
 
-    Cards carry a new family link for each family member. With *replace_cards*, the links on cards printed
-    before for the same family member and resident stop working, so old cards do not pile up.
+    Cards carry each family member's current link (printing again prints the same codes). With
+    *replace_cards*, every link of that family member for that resident stops working first (the links
+    belong to the person, so their cards for every topic), and the new cards carry a new link.
 
     Blank forms (no resident) come in *copies*, each sheet with its own code, for *audience* ("resident" or
     "family"; by default whoever the topic asks, residents first).
@@ -126,9 +127,11 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
             for member in family:
                 if replace_cards:
                     family_links.revoke_live(session, member, r, actor=actor)
-                _link, token = family_links.issue(session, member, r, actor=actor)
+                link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called, options=pictures_of_r, called=r.called))
+                                                     member.called, options=pictures_of_r, called=r.called,
+                                                     family_code=family_links.card_code(data_dir, link),
+                                                     code_url=f"{base_url}/c"))
             if not family:
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
                                                      called=r.called))

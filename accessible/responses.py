@@ -3,11 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
+from accessible.models import CHANNELS, PHASES, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
 from accessible.topics import is_asked
 
 #: The groups results are shown in, in this order, with what staff read.
@@ -19,6 +19,15 @@ GROUPS = {
 }
 RATING_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
 YESNO_NAMES = {"yes": "Yes", "no": "No"}
+#: Each channel as staff say it ("3 on paper"), never the computer's name for it.
+CHANNEL_NAMES = {
+    "touch": "by touch on the kiosk",
+    "voice": "by voice on the kiosk",
+    "switch": "with a switch on the kiosk",
+    "paper": "on paper",
+    "family-web": "on a relative's phone",
+    "staff-entry": "written in by staff",
+}
 
 
 def phase_of(topic):
@@ -182,11 +191,67 @@ def tally(session, topic, phase=None):
     )
 
 
+def answer_in_words(topic, answers):
+    """Return a person's answers that count (from latest()) as staff read them: "Fish pie", "Gardening: Like"."""
+    words = []
+    for r in answers:
+        if r.phase == "review":
+            words.append(RATING_NAMES.get(r.value, r.value))
+        elif topic.kind == "yesno":
+            words.append(YESNO_NAMES.get(r.value, r.value))
+        elif topic.kind == "rate":
+            words.append(f"{r.option.label}: {RATING_NAMES.get(r.value, r.value)}")
+        else:
+            words.append(r.option.label if r.option else "")
+    return "; ".join(w for w in words if w)
+
+
+def answer_now(session, topic, person):
+    """Return *person*'s own answers that count now (not guesses made for someone else), in words; "" if none."""
+    phase = phase_of(topic) or "choosing"
+    mine = [r for r in latest(session, topic, phase) if r.person_id == person.id and r.on_behalf_of_id is None]
+    return answer_in_words(topic, mine)
+
+
 def not_yet_heard(session, topic, residents):
     """Return the residents asked who have not had a say yet (in their own voice or assisted)."""
     phase = phase_of(topic) or "choosing"
     heard = {r.person_id for r in latest(session, topic, phase) if r.on_behalf_of_id is None}
     return [r for r in residents if r.id not in heard]
+
+
+@dataclass
+class Said:
+    """What one resident said about one topic: their own answers first, then their family's guesses."""
+
+    topic: Topic
+    own: list
+    guesses: list
+
+
+def said_by(session, resident):
+    """Return what *resident* has said, topic by topic (newest first): the answers that count now, in each phase."""
+    query = select(Response).where(or_(Response.person_id == resident.id, Response.on_behalf_of_id == resident.id))
+    topic_ids = {r.topic_id for r in session.scalars(query)}
+    found = []
+    for topic in sorted((session.get(Topic, i) for i in topic_ids), key=lambda t: t.created_at, reverse=True):
+        counted = [r for phase in PHASES for r in latest(session, topic, phase)]
+        found.append(Said(topic, own=[r for r in counted if r.person_id == resident.id and r.on_behalf_of_id is None],
+                          guesses=[r for r in counted if r.on_behalf_of_id == resident.id]))
+    return found
+
+
+def waiting_residents(session, open_topics):
+    """Return [(resident, [topics they have not had a say on yet]), …] over *open_topics*, by resident name."""
+    from accessible.topics import asked_people
+
+    waiting = {}
+    for topic in open_topics:
+        if phase_of(topic) is None or not topic.ask_residents:
+            continue
+        for resident in not_yet_heard(session, topic, asked_people(session, topic)["resident"]):
+            waiting.setdefault(resident, []).append(topic)
+    return sorted(waiting.items(), key=lambda item: item[0].name)
 
 
 @dataclass

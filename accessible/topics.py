@@ -1,5 +1,7 @@
 """Run a topic from first ideas to the review: options, who proposed them, stages and the outcome."""
 
+from datetime import date
+
 from sqlalchemy import or_, select
 
 from accessible import audit, pictures
@@ -32,12 +34,14 @@ def get_topic(session, home_id, topic_id):
     return topic
 
 
-def topics(session, home_id, viewer=None):
-    """Return the topics of a home that *viewer* may see, newest first.
+def topics(session, home_id, viewer=None, archived=False):
+    """Return the topics of a home that *viewer* may see, newest first (archived ones only when asked).
 
     A personal topic (a care-plan goal) is seen only by that resident, their linked family and staff.
     """
     query = select(Topic).where(Topic.home_id == home_id)
+    if not archived:
+        query = query.where(Topic.archived_at.is_(None))
     if viewer is not None and viewer.kind != "staff":
         allowed = [viewer.id] if viewer.kind == "resident" else [r.id for r in viewer.residents]
         query = query.where(or_(Topic.resident_id.is_(None), Topic.resident_id.in_(allowed)))
@@ -80,11 +84,23 @@ def _check_words(title, question, kind, ask_residents, ask_families, ask_staff):
     return title, question, problems
 
 
+def _closing_date(value, problems):
+    """Return the closing date given as a date or "YYYY-MM-DD" ("" or None: no date), noting what is wrong."""
+    if value is None or value == "" or isinstance(value, date):
+        return value or None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        problems["closes_on"] = "Give the closing date as a date, for example 2027-01-31."
+        return None
+
+
 def create_topic(session, home, title, question, kind="choose", options=(), resident=None,
                  ask_residents=True, ask_families=True, ask_staff=True, language=None, actor=None,
-                 template_key=None):
+                 template_key=None, closes_on=None):
     """Create a topic in the draft stage, with options given as labels or (label, picture, alt) tuples."""
     title, question, problems = _check_words(title, question, kind, ask_residents, ask_families, ask_staff)
+    closes_on = _closing_date(closes_on, problems)
     language = language or home.language
     if language not in LANGUAGES:
         problems["language"] = "Language must be English (en) or Welsh (cy)."
@@ -96,7 +112,7 @@ def create_topic(session, home, title, question, kind="choose", options=(), resi
         home_id=home.id, title=title, question=question, kind=kind, stage="draft",
         ask_residents=ask_residents, ask_families=ask_families, ask_staff=ask_staff,
         resident_id=resident.id if resident else None, language=language,
-        created_by_id=getattr(actor, "id", None), template=template_key,
+        created_by_id=getattr(actor, "id", None), template=template_key, closes_on=closes_on,
     )
     session.add(topic)
     session.flush()
@@ -108,18 +124,19 @@ def create_topic(session, home, title, question, kind="choose", options=(), resi
 
 
 def update_topic(session, topic, title, question, ask_residents=True, ask_families=True, ask_staff=True,
-                 actor=None):
-    """Change a topic's words and who is asked (staff start from a template and change what they like)."""
+                 actor=None, closes_on=None):
+    """Change a topic's words, who is asked and its closing date (staff start from a template and change it)."""
     title, question, problems = _check_words(title, question, topic.kind, ask_residents, ask_families, ask_staff)
+    closes_on = _closing_date(closes_on, problems)
     if problems:
         raise Invalid(problems)
-    topic.title, topic.question = title, question
+    topic.title, topic.question, topic.closes_on = title, question, closes_on
     topic.ask_residents, topic.ask_families, topic.ask_staff = ask_residents, ask_families, ask_staff
     audit.record(session, actor, "update", topic, resident=topic.resident_id)
     return topic
 
 
-def create_from_template(session, home, key, resident=None, language=None, actor=None):
+def create_from_template(session, home, key, resident=None, language=None, actor=None, closes_on=None):
     """Create a topic from a ready-made template, in the home's language (or *language*)."""
     tpl = template(key)
     if tpl is None:
@@ -132,9 +149,33 @@ def create_from_template(session, home, key, resident=None, language=None, actor
         session, home, tpl.title.get(lang, tpl.title["en"]), tpl.question.get(lang, tpl.question["en"]),
         kind=tpl.kind, options=options, resident=resident if tpl.personal else None,
         ask_residents=tpl.ask_residents, ask_families=tpl.ask_families, ask_staff=tpl.ask_staff,
-        language=lang, actor=actor, template_key=key,
+        language=lang, actor=actor, template_key=key, closes_on=closes_on,
     )
     return topic
+
+
+def question_of_template(home, key, language=None):
+    """Return the question a topic made from template *key* would ask, or None when there is no such template."""
+    tpl = template(key)
+    if tpl is None:
+        return None
+    lang = language or home.language
+    return tpl.question.get(lang, tpl.question["en"])
+
+
+def open_with_same_question(session, home_id, question, resident=None):
+    """Return the topics not yet decided (nor archived) that already ask *question*, for the same people."""
+    words = " ".join((question or "").split()).casefold().rstrip("?")
+    found = topics(session, home_id)
+    return [t for t in found if t.stage in ("draft", "ideas", "choosing")
+            and " ".join(t.question.split()).casefold().rstrip("?") == words
+            and t.resident_id == getattr(resident, "id", None)]
+
+
+def overdue(topic, today=None):
+    """Return True when *topic* is still open past its closing date."""
+    return (topic.closes_on is not None and topic.stage in ("ideas", "choosing")
+            and topic.closes_on < (today or date.today()))
 
 
 def _clean_label(label):
@@ -158,9 +199,9 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
         raise Invalid({"label": f"{label} is an option already."})
     if picture is None:
         # A picture straight away: the best symbol for the words; staff can change it for a photo.
-        best = pictures.search(label, limit=1, lang=topic.language)
-        if best:
-            picture, picture_alt = f"openmoji:{best[0].id}", best[0].name.capitalize()
+        best = pictures.best(label, lang=topic.language, food=topic.template == "menu")
+        if best is not None:
+            picture, picture_alt = f"openmoji:{best.id}", best.name.capitalize()
     if picture and not picture_alt:
         picture_alt = label
     option = Option(
@@ -233,9 +274,39 @@ def propose_idea(session, topic, label, proposer, recorded_by=None):
 
 
 def review_option(session, option, accept, actor=None):
-    """Accept or hide an idea that waits for review."""
+    """Accept or hide an idea that waits for review (a hidden idea can be shown again)."""
     option.status = "accepted" if accept else "hidden"
     audit.record(session, actor, "update", option, detail="accepted" if accept else "hidden")
+
+
+def show_again(session, option, actor=None):
+    """Undo hiding an option (or merging it into another): it is one of the options again."""
+    if option.status != "hidden":
+        raise Invalid({"option": f"{option.label} is not hidden."})
+    if any(o.id != option.id and o.status != "hidden" and o.label.casefold() == option.label.casefold()
+           for o in option.topic.options):
+        raise Invalid({"option": f"{option.label} is an option already."})
+    if option.topic.stage in ("decided", "reviewed"):
+        raise Invalid({"option": "This topic has been decided; options can no longer change."})
+    option.status, option.merged_into_id = "accepted", None
+    audit.record(session, actor, "update", option, detail="shown again")
+
+
+def merge_option(session, option, into, answers=0, actor=None):
+    """Hide *option* as the same idea as *into*, which stands for both from now on (undone by show_again).
+
+    *answers* is how many answers chose *option*: an option people have answered is not merged, so that
+    nobody's answer moves to words they did not choose.
+    """
+    if into.id == option.id or into.topic_id != option.topic_id or into.status == "hidden":
+        raise Invalid({"merge": "Choose another of this topic's options."})
+    if answers:
+        raise Invalid({"merge": f"{answers} answer{'s' if answers != 1 else ''} chose {option.label}: it cannot "
+                                "be merged now. Hide it instead, or keep both."})
+    if option.topic.stage in ("decided", "reviewed"):
+        raise Invalid({"merge": "This topic has been decided; options can no longer change."})
+    option.status, option.merged_into_id = "hidden", into.id
+    audit.record(session, actor, "update", option, detail=f"merged into option {into.id}")
 
 
 def set_co_owners(session, topic, owners, actor=None):
@@ -260,9 +331,26 @@ def move_to(session, topic, stage, actor=None):
             raise Invalid({"stage": f"Add at least {needed} option{'s' if needed > 1 else ''} before choosing starts."})
     if stage == "decided" and topic.outcome is None:
         raise Invalid({"stage": "Write down what was decided first."})
-    topic.stage = stage
+    topic.previous_stage, topic.stage = topic.stage, stage
     topic.stage_changed_at = utcnow()
     audit.record(session, actor, "update", topic, detail=f"stage {stage}")
+    return topic
+
+
+def undo_move(session, topic, actor=None):
+    """Move a topic back to the stage it was in before its last move (a decision written down is kept)."""
+    if topic.previous_stage is None:
+        raise Invalid({"stage": "There is no move to undo."})
+    topic.stage, topic.previous_stage = topic.previous_stage, None
+    topic.stage_changed_at = utcnow()
+    audit.record(session, actor, "update", topic, detail=f"stage {topic.stage} (move undone)")
+    return topic
+
+
+def archive(session, topic, archived=True, actor=None):
+    """Put a topic away (it leaves every list and is asked no more; its record stays), or bring it back."""
+    topic.archived_at = utcnow() if archived else None
+    audit.record(session, actor, "update", topic, detail="archived" if archived else "brought back")
     return topic
 
 

@@ -71,8 +71,8 @@ def test_own_view_and_guess_are_counted_apart(family_client, menu, db):
     page = text(family_client.get(url))
     assert "What would Peggy choose?" in page or "What would Margaret choose?" in page
     assert "never counted as" in page
-    post(family_client, f"{url}/view", {"own-option": fish}, form_url=url)
-    response = post(family_client, f"{url}/guess", {"proxy-option": cawl}, form_url=url)
+    post(family_client, url, {"own-option": fish}, form_url=url)
+    response = post(family_client, url, {"proxy-option": cawl}, form_url=url)
     assert response.status_code == 302
     with db.read() as s:
         tally = responses.tally(s, s.get(Topic, menu))
@@ -83,16 +83,56 @@ def test_own_view_and_guess_are_counted_apart(family_client, menu, db):
         assert guess.channel == "family-web"
 
 
-def test_an_empty_answer_gets_a_message(family_client, menu, db):
+def test_sending_an_empty_page_says_nothing_was_sent(family_client, menu, db):
     url = f"/family/topics/{menu}"
-    response = post(family_client, f"{url}/view", {}, form_url=url)
+    response = post(family_client, url, {}, form_url=url)
     assert response.status_code == 400
-    assert "Choose one of the options." in text(response)
+    assert "Nothing was sent: choose an answer or write something first." in text(response)
+
+
+def test_view_guess_and_comment_go_together_with_one_send(family_client, menu, db):
+    url = f"/family/topics/{menu}"
+    with db.read() as s:
+        fish, cawl = [o.id for o in s.get(Topic, menu).options[:2]]
+    html = family_client.get(url).get_data(as_text=True)
+    assert len(re.findall(r'<button type="submit"', text_of_form(html))) == 1  # one send for the whole topic
+    response = post(family_client, url, {"own-option": fish, "proxy-option": cawl, "text": "Mum loves fish."},
+                    form_url=url)
+    assert response.status_code == 302
+    page = text(family_client.get(url))
+    assert "Thank you. Your view has been recorded. Your guess has been recorded" in page
+    assert "Staff will read your comment before it is shared." in page
+    with db.read() as s:
+        answers = s.scalars(select(Response).where(Response.topic_id == menu)).all()
+        assert {(r.option_id, r.on_behalf_of_id is not None) for r in answers} == {(fish, False), (cawl, True)}
+        assert s.scalars(select(Comment.text)).one() == "Mum loves fish."
+
+
+def test_a_problem_in_one_part_keeps_every_part_and_saves_nothing_half_done(family_client, menu, db):
+    url = f"/family/topics/{menu}"
+    with db.read() as s:
+        fish = s.get(Topic, menu).options[0].id
+    too_long = "Mum would like fish. " * 100
+    response = post(family_client, url, {"own-option": fish, "proxy-option": "999999", "text": too_long},
+                    form_url=url)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Choose one of the options." in text_of(_section(html, "proxy-h"))
+    assert "A comment can be 2000 characters at most." in text_of(_section(html, "comment-h"))
+    assert re.search(rf'name="own-option" value="{fish}" checked', html)  # her view is still ticked
+    assert too_long.strip()[:200] in html  # and her comment still typed
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == [] and s.scalars(select(Comment)).all() == []
+
+
+def text_of_form(html):
+    """Return the HTML of the family page's one form (not the language and finish buttons above it)."""
+    return re.search(r'<form method="post" action="/family/topics/.*?</form>', html, flags=re.S).group(0)
 
 
 def test_comments_wait_for_staff_review(family_client, menu, db, app, home):
     url = f"/family/topics/{menu}"
-    post(family_client, f"{url}/comment", {"text": "Mum loves fish on Fridays."}, form_url=url)
+    post(family_client, url, {"text": "Mum loves fish on Fridays."}, form_url=url)
     assert "Waiting for staff to read it." in text(family_client.get(url))
     staff = app.test_client()
     post(staff, "/login", {"username": "sam", "password": "a good long password"})
@@ -113,7 +153,7 @@ def test_a_family_idea_waits_for_review(family_client, db, home):
         topics.move_to(s, topic, "ideas")
         topic_id = topic.id
     url = f"/family/topics/{topic_id}"
-    post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    post(family_client, url, {"label": "Family photos on the walls"}, form_url=url)
     with db.read() as s:
         idea = [o for o in s.get(Topic, topic_id).options if o.label == "Family photos on the walls"][0]
         assert (idea.status, idea.proposed_by_id) == ("pending", home["family"])
@@ -167,7 +207,7 @@ def test_guessing_tokens_is_rate_limited(client, link):
 
 
 def test_family_forms_need_their_csrf_token(family_client, menu, db):
-    response = family_client.post(f"/family/topics/{menu}/comment", data={"text": "forged"})
+    response = family_client.post(f"/family/topics/{menu}", data={"text": "forged"})
     assert response.status_code == 400
     with db.read() as s:
         assert s.scalars(select(Comment)).all() == []
@@ -183,7 +223,7 @@ def test_a_family_session_reaches_only_its_own_pages(app, family_client, db, hom
     assert family_client.get(f"/family/topics/{private_id}").status_code == 404
     # Walk every GET route of the app with made-up ids: nothing but the family's own pages and public files.
     allowed = {"family.start", "family.topic", "static", "pictures.symbol", "auth.login", "family.open_link",
-               "speech.speak"}
+               "speech.speak", "family.by_code"}
     # The kiosk's neutral start screen is all a family session gets there: no resident's data.
     assert "A member of staff will help you start." in text(family_client.get("/kiosk/"))
     allowed.add("kiosk.home")
@@ -240,7 +280,7 @@ def _section(html, heading_id):
 def test_a_comment_the_browser_accepts_is_kept_with_its_line_breaks(family_client, menu, db):
     url = f"/family/topics/{menu}"
     typed = ("a" * 99 + "\r\n") * 20  # 2000 characters as the browser counts them, 2020 as sent
-    response = post(family_client, f"{url}/comment", {"text": typed}, form_url=url)
+    response = post(family_client, url, {"text": typed}, form_url=url)
     assert response.status_code == 302
     assert "Waiting for staff to read it." in text(family_client.get(url))
     with db.read() as s:
@@ -251,12 +291,12 @@ def test_after_an_error_the_comment_and_idea_boxes_keep_what_was_typed(family_cl
     topic_id = _topic_from(db, home, "redecorate", stage="ideas")
     url = f"/family/topics/{topic_id}"
     long_comment = "Mum would like the lounge bright. " * 60
-    response = post(family_client, f"{url}/comment", {"text": long_comment}, form_url=url)
+    response = post(family_client, url, {"text": long_comment}, form_url=url)
     assert response.status_code == 400
     assert "A comment can be 2000 characters at most." in text(response)
     assert re.search(r'<textarea id="comment"[^>]*>' + re.escape(long_comment.strip()), response.get_data(as_text=True))
-    post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
-    response = post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    post(family_client, url, {"label": "Family photos on the walls"}, form_url=url)
+    response = post(family_client, url, {"label": "Family photos on the walls"}, form_url=url)
     assert response.status_code == 400
     assert re.search(r'<input id="idea"[^>]*value="Family photos on the walls"', response.get_data(as_text=True))
 
@@ -270,7 +310,7 @@ def test_the_comment_hint_says_who_will_see_it_and_others_comments_are_apart(fam
         theirs = comments.add(s, s.get(Topic, menu), son, "Please keep the fish pie on Fridays.")
         comments.moderate(s, theirs, True, s.get(Person, home["staff"]))
     url = f"/family/topics/{menu}"
-    post(family_client, f"{url}/comment", {"text": "Mum loves fish on Fridays."}, form_url=url)
+    post(family_client, url, {"text": "Mum loves fish on Fridays."}, form_url=url)
     html = family_client.get(url).get_data(as_text=True)
     page = text(family_client.get(url))
     assert "Once staff approve it, other families and staff will see your comment." in page
@@ -292,8 +332,8 @@ def test_a_returning_relative_sees_their_answer_and_guess(family_client, menu, d
     url = f"/family/topics/{menu}"
     with db.read() as s:
         fish, shepherds = [o.id for o in s.get(Topic, menu).options[:2]]
-    post(family_client, f"{url}/view", {"own-option": fish}, form_url=url)
-    post(family_client, f"{url}/guess", {"proxy-option": shepherds}, form_url=url)
+    post(family_client, url, {"own-option": fish}, form_url=url)
+    post(family_client, url, {"proxy-option": shepherds}, form_url=url)
     html = family_client.get(url).get_data(as_text=True)
     assert "Your answer now: Fish pie" in text_of(_section(html, "own-h"))
     assert "Your guess now: Shepherd's pie" in text_of(_section(html, "proxy-h"))
@@ -307,7 +347,7 @@ def test_a_returning_relative_sees_their_ratings(family_client, db, home):
     url = f"/family/topics/{topic_id}"
     with db.read() as s:
         gardening, singing = [o.id for o in s.get(Topic, topic_id).options[:2]]
-    post(family_client, f"{url}/view", {f"own-rating-{gardening}": "like", f"own-rating-{singing}": "dislike"},
+    post(family_client, url, {f"own-rating-{gardening}": "like", f"own-rating-{singing}": "dislike"},
          form_url=url)
     html = family_client.get(url).get_data(as_text=True)
     assert "Your answer now: Gardening: Like. Singing: Don't like." in text_of(_section(html, "own-h"))
@@ -315,15 +355,15 @@ def test_a_returning_relative_sees_their_ratings(family_client, db, home):
     assert re.search(rf'name="own-rating-{singing}" value="dislike" checked', html)
 
 
-def test_an_error_shows_only_under_the_form_that_was_sent(family_client, menu):
+def test_an_error_shows_only_under_the_part_it_is_about(family_client, menu):
     url = f"/family/topics/{menu}"
-    response = post(family_client, f"{url}/view", {}, form_url=url)
+    response = post(family_client, url, {"own-option": "999999"}, form_url=url)
     html = response.get_data(as_text=True)
     assert "Choose one of the options." in text_of(_section(html, "own-h"))
     assert "Choose one of the options." not in text_of(_section(html, "proxy-h"))
     ids = re.findall(r'id="([^"]+)"', html)
     assert len(ids) == len(set(ids))
-    response = post(family_client, f"{url}/guess", {}, form_url=url)
+    response = post(family_client, url, {"proxy-option": "999999"}, form_url=url)
     html = response.get_data(as_text=True)
     assert "Choose one of the options." in text_of(_section(html, "proxy-h"))
     assert "Choose one of the options." not in text_of(_section(html, "own-h"))
@@ -348,7 +388,7 @@ def test_an_answer_sent_after_the_card_was_revoked_is_not_saved_and_says_so(fami
     with db.write() as s:
         fish = s.get(Topic, menu).options[0].id
         family_links.revoke(s, s.scalars(select(FamilyLink)).one())
-    response = family_client.post(f"{url}/view", data={"own-option": fish, "csrf_token": token})
+    response = family_client.post(url, data={"own-option": fish, "csrf_token": token})
     assert response.status_code == 401
     page = text(response)
     assert "What you sent was not saved." in page
@@ -365,7 +405,7 @@ def test_an_answer_sent_after_the_session_ended_is_not_saved_and_says_so(family_
     url = f"/family/topics/{menu}"
     token = csrf_token(family_client, url)
     monkeypatch.setattr(family, "FAMILY_SESSION", timedelta(seconds=-1))
-    response = family_client.post(f"{url}/comment", data={"text": "Mum loves fish.", "csrf_token": token})
+    response = family_client.post(url, data={"text": "Mum loves fish.", "csrf_token": token})
     assert response.status_code == 401
     page = text(response)
     assert "What you sent was not saved." in page and "Please scan the card again" in page
@@ -375,13 +415,13 @@ def test_an_answer_sent_after_the_session_ended_is_not_saved_and_says_so(family_
 def test_a_family_members_own_ideas_wait_for_staff_and_are_not_sent_twice(family_client, db, home):
     topic_id = _topic_from(db, home, "redecorate", stage="ideas")
     url = f"/family/topics/{topic_id}"
-    response = post(family_client, f"{url}/idea", {"label": "  "}, form_url=url)
+    response = post(family_client, url, {"label": "  "}, form_url=url)
     assert response.status_code == 400
-    assert "Write your idea first." in text(response) and "option's words" not in text(response)
-    post(family_client, f"{url}/idea", {"label": "Family photos on the walls"}, form_url=url)
+    assert "Nothing was sent" in text(response) and "option's words" not in text(response)
+    post(family_client, url, {"label": "Family photos on the walls"}, form_url=url)
     html = family_client.get(url).get_data(as_text=True)
     assert "Family photos on the walls Waiting for staff to look at it." in text_of(_section(html, "idea-h"))
-    response = post(family_client, f"{url}/idea", {"label": "family photos on the walls"}, form_url=url)
+    response = post(family_client, url, {"label": "family photos on the walls"}, form_url=url)
     assert response.status_code == 400
     assert "You have suggested this already; staff will look at it." in text(response)
     assert "is an option already" not in text(response)
@@ -423,18 +463,19 @@ def test_welsh_family_pages_translate_what_reaches_them(family_client, db, home,
     assert "<title lang=\"en\">" in html
     assert re.search(r'<span lang="en">[^<]+</span>', html)  # the option cards' English labels
     assert "Once staff approve it" not in text_of(html)
-    response = post(family_client, f"{url}/idea", {"label": ""}, form_url=url)
-    assert "Ysgrifennwch eich syniad yn gyntaf." in text(response)
+    response = post(family_client, url, {"label": ""}, form_url=url)
+    assert "Ni anfonwyd dim: dewiswch ateb neu ysgrifennwch rywbeth yn gyntaf." in text(response)
     with db.read() as s:
         label = s.get(Topic, ideas).options[0].label
-    response = post(family_client, f"{url}/idea", {"label": label}, form_url=url)
+    response = post(family_client, url, {"label": label}, form_url=url)
     assert f"Mae {label} yn ddewis yn barod." in text(response)
-    response = post(family_client, f"{url}/comment", {"text": "x" * 2001}, form_url=url)
+    response = post(family_client, url, {"text": "x" * 2001}, form_url=url)
     assert "Gall sylw fod yn 2000 nod ar y mwyaf." in text(response)
-    response = post(family_client, f"{url}/view", {}, form_url=url)
+    response = post(family_client, url, {"own-value": "yes"}, form_url=url)
     assert "Nid yw'r pwnc hwn yn gofyn am atebion ar hyn o bryd." in text(response)
     reviewed = _topic_from(db, home, "menu", stage="reviewed")
-    response = post(family_client, f"/family/topics/{reviewed}/guess", {}, form_url=f"/family/topics/{reviewed}")
+    response = post(family_client, f"/family/topics/{reviewed}", {"proxy-value": "like"},
+                    form_url=f"/family/topics/{reviewed}")
     assert "Nid yw'r pwnc hwn yn gofyn am ddewisiadau nawr." in text(response)
 
 
@@ -444,3 +485,28 @@ def test_a_welsh_speaker_keeps_welsh_after_finishing_and_scanning_again(family_c
     assert "Diolch" in text(response)
     family_client.get(f"/f/{link}")
     assert "Helo Carys" in text(family_client.get("/family/"))
+
+
+def test_a_relative_who_cannot_scan_types_the_short_code_from_the_card(client, db, home, data):
+    from tests.conftest import csrf_token
+    from web.family import token_limiter
+
+    with db.write() as s:
+        carys, margaret = s.get(Person, home["family"]), s.get(Person, home["residents"][0])
+        link, _token = family_links.card_link(s, carys, margaret, data)
+        code = family_links.card_code(data, link)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    token_limiter.reset("127.0.0.1")
+    page = text(client.get("/c"))
+    assert "Type the code from your card" in page
+    response = client.post("/c", data={"code": "ABCD-EFGH", "csrf_token": csrf_token(client, "/c")})
+    assert response.status_code == 404 and "That code does not open anything." in text(response)
+    typed = code.lower().replace("-", " ")  # as a relative might type it
+    response = client.post("/c", data={"code": typed, "csrf_token": csrf_token(client, "/c")})
+    assert response.status_code == 303 and response.headers["Location"] == "/family/"
+    assert "Hello Carys" in text(client.get("/family/"))
+    for _ in range(10):
+        client.post("/c", data={"code": "ABCD-EFGH", "csrf_token": csrf_token(client, "/c")})
+    response = client.post("/c", data={"code": code, "csrf_token": csrf_token(client, "/c")})
+    assert response.status_code == 429  # wrong codes are limited like wrong links
+    token_limiter.reset("127.0.0.1")

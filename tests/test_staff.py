@@ -22,7 +22,7 @@ def test_open_the_menu_record_two_choices_and_see_the_tallies_by_group(staff_cli
     response = post(staff_client, f"{url}/stage", {"stage": "choosing"}, form_url=url)
     assert response.status_code == 302
     page = text(staff_client.get(url))
-    assert "is now: Choosing" in page
+    assert "is now at the stage \u201cChoosing\u201d." in page
     with db.read() as s:
         fish, shepherds = [o.id for o in s.get(Topic, menu).options[:2]]
     margaret, dafydd, _ = home["residents"]
@@ -150,8 +150,14 @@ def test_decide_and_show_you_said_we_did(staff_client, menu, db):
     response = post(staff_client, f"{url}/decide", {"decision": "", "reason": ""}, form_url=url)
     assert response.status_code == 400
     assert "Write what will happen" in text(response)
-    post(staff_client, f"{url}/decide", {"decision": "Fish pie every Friday.", "reason": "Most people chose it."},
-         form_url=url)
+    decision = {"decision": "Fish pie every Friday.", "reason": "Most people chose it."}
+    response = post(staff_client, f"{url}/decide", decision, form_url=url)
+    assert response.status_code == 400  # nobody has had a say yet: staff are asked first
+    assert "3 of the 3 residents asked have not had a say yet" in text(response)
+    assert "Fish pie every Friday." in text(response)  # what was typed is still there
+    with db.read() as s:
+        assert s.get(Topic, menu).stage == "choosing"
+    post(staff_client, f"{url}/decide", {**decision, "decide_anyway": "1"}, form_url=url)
     page = text(staff_client.get(url))
     assert "You said, we did Fish pie every Friday. Why: Most people chose it." in page
     assert "Decided" in page

@@ -28,14 +28,29 @@ def _client_key():
 @bp.get("/f/<token>")
 def open_link(token):
     """Check a card's link, start a short family session, and go at once to an address without the token."""
+    return _open(lambda s: family_links.find(s, token))
+
+
+@bp.route("/c", methods=["GET", "POST"])
+def by_code():
+    """Open the family pages with the short code printed on a card, for a phone that cannot scan it."""
+    if request.method == "GET":
+        return render_template("family/code.html")
+    return _open(lambda s: family_links.find_code(s, request.form.get("code", "")), typed=True)
+
+
+def _open(find, typed=False):
+    """Open the link *find* finds: start a family session and go to the family pages, or say what is wrong."""
     key = _client_key()
     if token_limiter.blocked(key):
         return render_template("family/link_problem.html", problem="too-many"), 429
     with db().write() as s:
-        link, state = family_links.find(s, token)
+        link, state = find(s)
         if state != "ok":
             token_limiter.fail(key)
             home = s.get(Home, link.resident.home_id) if state == "expired" else None
+            if typed and state != "expired":
+                return render_template("family/code.html", wrong=True), 404
             # A revoked link and a made-up one look the same: nothing about the family is revealed.
             return render_template("family/link_problem.html", problem=state if state == "expired" else "unknown",
                                    home=home), 410 if state == "expired" else 404
@@ -70,7 +85,8 @@ def _load_link(s):
 
 @bp.before_request
 def _family_session():
-    if request.endpoint == "family.open_link":
+    if request.endpoint in ("family.open_link", "family.by_code"):
+        g.lang = session.get("lang", "en")
         return None
     g.lang = session.get("lang", "en")
     with db().read() as s:
@@ -147,11 +163,13 @@ def _answers_now(s, topic, family, resident):
 
 def _page(s, link, family, resident, topic, errors=None, status=200):
     shown = comments.for_topic(s, topic, include_pending_of=family)
+    now = _answers_now(s, topic, family, resident)
     return render_template(
         "family/topic.html", family=family, resident=resident, topic=topic, errors=errors or {},
         phase=responses.phase_of(topic), ratings=RATINGS, home=s.get(Home, family.home_id),
-        can_proxy=topic.ask_residents and topics.can_see(resident, topic) and responses.phase_of(topic) == "choosing",
-        own_allowed=topic.ask_families, now=_answers_now(s, topic, family, resident),
+        can_proxy=_can_proxy(topic, resident), own_allowed=topic.ask_families, now=now,
+        # After a problem, the choices ticked are the ones just sent, so nothing chosen is lost.
+        picked=request.form if errors else now,
         my_comments=[c for c in shown if c.person_id == family.id],
         others_comments=[c for c in shown if c.person_id != family.id],
         my_ideas=[o for o in topic.options if o.status == "pending" and o.proposed_by_id == family.id],
@@ -159,9 +177,13 @@ def _page(s, link, family, resident, topic, errors=None, status=200):
     ), status
 
 
+def _can_proxy(topic, resident):
+    return topic.ask_residents and topics.can_see(resident, topic) and responses.phase_of(topic) == "choosing"
+
+
 @bp.get("/family/topics/<int:topic_id>")
 def topic(topic_id):
-    """Show one topic with its pictures and the family member's forms."""
+    """Show one topic with its pictures and the family member's form."""
     with db().read() as s:
         link, family, resident = _context(s)
         return _page(s, link, family, resident, _topic(s, link, family, topic_id))
@@ -192,70 +214,69 @@ def _in_family_words(message):
     return _(message)
 
 
-def _family_action(topic_id, action, form=""):
-    """Run *action*; on a problem show the page again, each problem under the *form* that was sent."""
+def _filled(prefix):
+    """Return True when the form holds an answer under *prefix* (a choice ticked or a rating given)."""
+    return any(key.startswith(prefix) and value for key, value in request.form.items())
+
+
+def _send_parts(s, topic, family, resident):
+    """Record every part of the family form that was filled in; return what was recorded, in words.
+
+    Every part is checked before anything counts: when one part has a problem nothing is recorded, and the
+    page comes back with each problem under its part and everything typed or ticked still there.
+    """
+    problems, sent = {}, []
+
+    def part(prefix, thanks, record):
+        try:
+            record()
+            sent.append(thanks)
+        except Invalid as e:
+            problems.update({key if key.startswith(prefix) else prefix + key: message
+                             for key, message in e.problems.items()})
+
+    if _filled("own-"):
+        def own():
+            if not topic.ask_families:
+                raise Invalid({"value": "This topic is not asking families at the moment."})
+            for answer in _answer_from_form(topic, "own-"):
+                responses.record(s, topic, family, "family-web", **answer)
+        part("own-", _("Your view has been recorded."), own)
+    if _filled("proxy-"):
+        def guess():
+            if not _can_proxy(topic, resident):
+                raise Invalid({"value": "This topic is not asking for choices now."})
+            for answer in _answer_from_form(topic, "proxy-"):
+                responses.record(s, topic, family, "family-web", on_behalf_of=resident, **answer)
+        part("proxy-", _("Your guess has been recorded, apart from %(name)s's own answers.",
+                         name=resident.called), guess)
+    if (request.form.get("label") or "").strip():
+        part("", _("Staff will look at your idea soon."),
+             lambda: topics.propose_idea(s, topic, request.form.get("label"), family))
+    if (request.form.get("text") or "").strip():
+        part("", _("Staff will read your comment before it is shared."),
+             lambda: comments.add(s, topic, family, request.form.get("text")))
+    if problems:
+        raise Invalid(problems)
+    if not sent:
+        raise Invalid({"nothing": "Nothing was sent: choose an answer or write something first."})
+    return " ".join([_("Thank you."), *sent])
+
+
+@bp.post("/family/topics/<int:topic_id>")
+def send(topic_id):
+    """Record everything the family member filled in on the topic's page, all at once: view, guess, idea, comment."""
     try:
         with db().write() as s:
             link, family, resident = _context(s)
-            topic = _topic(s, link, family, topic_id)
-            message = action(s, topic, family, resident)
+            message = _send_parts(s, _topic(s, link, family, topic_id), family, resident)
         flash(message)
         return redirect(url_for("family.topic", topic_id=topic_id))
     except Invalid as e:
-        errors = {key if key.startswith(form) else form + key: _in_family_words(message)
-                  for key, message in e.problems.items()}
+        errors = {key: _in_family_words(message) for key, message in e.problems.items()}
         with db().read() as s:
             link, family, resident = _context(s)
             return _page(s, link, family, resident, _topic(s, link, family, topic_id), errors=errors, status=400)
-
-
-@bp.post("/family/topics/<int:topic_id>/view")
-def own_view(topic_id):
-    """Record the family member's own view (counted with families)."""
-
-    def action(s, topic, family, resident):
-        for answer in _answer_from_form(topic, "own-"):
-            responses.record(s, topic, family, "family-web", **answer)
-        return _("Thank you. Your view has been recorded.")
-
-    return _family_action(topic_id, action, form="own-")
-
-
-@bp.post("/family/topics/<int:topic_id>/guess")
-def proxy(topic_id):
-    """Record what the family member thinks their relative would choose (a proxy, never their own voice)."""
-
-    def action(s, topic, family, resident):
-        if responses.phase_of(topic) != "choosing":
-            raise Invalid({"proxy-value": "This topic is not asking for choices now."})
-        for answer in _answer_from_form(topic, "proxy-"):
-            responses.record(s, topic, family, "family-web", on_behalf_of=resident, **answer)
-        return _("Thank you. Your guess has been recorded, apart from "
-                                                   "%(name)s's own answers.", name=resident.called)
-
-    return _family_action(topic_id, action, form="proxy-")
-
-
-@bp.post("/family/topics/<int:topic_id>/comment")
-def comment(topic_id):
-    """Add a comment; it waits for staff review before it joins the record."""
-
-    def action(s, topic, family, resident):
-        comments.add(s, topic, family, request.form.get("text"))
-        return _("Thank you. Staff will read your comment before it is shared.")
-
-    return _family_action(topic_id, action)
-
-
-@bp.post("/family/topics/<int:topic_id>/idea")
-def idea(topic_id):
-    """Propose an option while the topic collects ideas; it waits for staff review."""
-
-    def action(s, topic, family, resident):
-        topics.propose_idea(s, topic, request.form.get("label"), family)
-        return _("Thank you. Staff will look at your idea soon.")
-
-    return _family_action(topic_id, action)
 
 
 @bp.post("/family/done")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from accessible import audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
+from accessible.paper import answers as paper_answers
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.auth import db, staff_required
@@ -41,9 +42,12 @@ def dashboard():
         residents = people.people(s, home.id, "resident")
         due = [r for r in residents if r.needs and r.needs.review_due()]
         speech_ok, speech_message = speech_status()
-        return render_template("staff/dashboard.html", home=home, topics=all_topics, residents=residents,
-                               due=due, stage_names=topics.STAGE_NAMES,
-                               speech_problem=None if speech_ok else speech_message)
+        return render_template(
+            "staff/dashboard.html", home=home, topics=all_topics, residents=residents, due=due,
+            stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
+            ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
+            to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
+            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)])
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -51,12 +55,20 @@ def dashboard():
 @bp.get("/residents")
 def residents():
     """List residents with their communication needs flagged."""
+    words = " ".join(request.args.get("q", "").split()).casefold()
+    due_only = request.args.get("due") == "1"
+    by_room = request.args.get("sort") == "room"
     with db().read() as s:
         home = _home(s)
         left = [r for r in people.people(s, home.id, "resident", with_inactive=True) if not r.active]
-        return render_template("staff/residents.html", home=home,
-                               residents=people.people(s, home.id, "resident"), left=left,
-                               families=people.people(s, home.id, "family"))
+        found = [r for r in people.people(s, home.id, "resident")
+                 if (not words or words in f"{r.name} {r.preferred_name or ''} {r.room or ''}".casefold())
+                 and (not due_only or (r.needs and r.needs.review_due()))]
+        if by_room:
+            found.sort(key=lambda r: (r.room is None, (r.room or "").zfill(8), r.name))
+        return render_template("staff/residents.html", home=home, residents=found, left=left,
+                               families=people.people(s, home.id, "family"), query=request.args.get("q", ""),
+                               due_only=due_only, by_room=by_room)
 
 
 def _needs_from_form():
@@ -116,6 +128,17 @@ def _resident_page(resident_id, errors=None, status=200, new_link=None):
                                now=family_links.utcnow()), status
 
 
+@bp.get("/residents/<int:resident_id>/said")
+def resident_said(resident_id):
+    """Show what one resident has said across topics, in their own voice first, and what came of it."""
+    with db().write() as s:
+        person = people.get_person(s, g.staff.home_id, resident_id, "resident")
+        audit.record(s, s.merge(g.staff), "view", person, resident=person, detail="what they have said")
+        return render_template("staff/said.html", home=_home(s), resident=person, said=responses.said_by(s, person),
+                               in_words=responses.answer_in_words, channel_names=responses.CHANNEL_NAMES,
+                               stage_names=topics.STAGE_NAMES)
+
+
 @bp.post("/residents/<int:resident_id>/active")
 def resident_active(resident_id):
     """Mark a resident as having left the home (asked nothing more, family cards stop working), or back."""
@@ -123,9 +146,10 @@ def resident_active(resident_id):
     with db().write() as s:
         person = people.get_person(s, g.staff.home_id, resident_id, "resident")
         people.set_active(s, person, active, actor=s.merge(g.staff))
-        flash(f"{person.name} is back in the home's lists." if active else
+        flash(f"{person.name} is back in the home's lists: they are asked again, and their family's cards that "
+              "worked before they left work again." if active else
               f"{person.name} has been marked as having left: they are asked nothing more and their family's "
-              "card links stop working. Their answers stay in the record.")
+              "cards stop opening. Their answers stay in the record. \"Back in the home\" undoes this.")
     return redirect(url_for("staff.resident", resident_id=resident_id))
 
 
@@ -213,10 +237,22 @@ def new_family():
 @bp.get("/topics")
 def topic_list():
     """List every topic with its stage."""
+    words = " ".join(request.args.get("q", "").split()).casefold()
+    stage = request.args.get("stage", "")
+    archived = request.args.get("archived") == "1"
     with db().read() as s:
         home = _home(s)
-        return render_template("staff/topics.html", home=home, topics=topics.topics(s, home.id),
-                               stage_names=topics.STAGE_NAMES)
+        found = [t for t in topics.topics(s, home.id, archived=archived) if bool(t.archived_at) == archived
+                 and (not stage or t.stage == stage)
+                 and (not words or words in f"{t.title} {t.question}".casefold())]
+        order = request.args.get("sort", "")
+        if order == "closing":  # soonest closing first; topics with no date after them
+            found.sort(key=lambda t: (t.closes_on is None, t.closes_on or t.created_at.date()))
+        elif order == "title":
+            found.sort(key=lambda t: t.title.casefold())
+        return render_template("staff/topics.html", home=home, topics=found, stage_names=topics.STAGE_NAMES,
+                               query=request.args.get("q", ""), stage=stage, archived=archived, order=order,
+                               overdue={t.id for t in found if topics.overdue(t)})
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])
@@ -234,16 +270,23 @@ def new_topic():
                     resident = people.get_person(s, home.id, int(resident_id), "resident")
                 key = request.form.get("template", "")
                 language = request.form.get("language") or None
+                question = topics.question_of_template(home, key, language) if key else request.form.get("question")
+                same = topics.open_with_same_question(s, home.id, question, resident=resident)
+                if same and not _checked("same_anyway"):
+                    # Not an error: a second menu for another week may well be wanted. Ask once.
+                    raise Invalid({"same_question": f"\u201c{same[0].title}\u201d already asks this and is still "
+                                   "open: start another anyway, or open that topic instead."})
+                closes_on = request.form.get("closes_on")
                 if key:
                     topic = topics.create_from_template(s, home, key, resident=resident, language=language,
-                                                        actor=actor)
+                                                        actor=actor, closes_on=closes_on)
                 else:
                     labels = [line for line in request.form.get("options", "").splitlines() if line.strip()]
                     topic = topics.create_topic(
                         s, home, request.form.get("title"), request.form.get("question"),
                         kind=request.form.get("kind", "choose"), options=labels, resident=resident,
                         ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
-                        ask_staff=_checked("ask_staff"), language=language, actor=actor,
+                        ask_staff=_checked("ask_staff"), language=language, actor=actor, closes_on=closes_on,
                     )
                 flash(f"The topic \u201c{topic.title}\u201d has been created. Check its options, then open it.")
                 return redirect(url_for("staff.topic", topic_id=topic.id))
@@ -251,8 +294,14 @@ def new_topic():
             errors = e.problems
     with db().read() as s:
         home = _home(s)
+        same = []
+        if "same_question" in errors:
+            key = request.form.get("template", "")
+            question = topics.question_of_template(home, key, request.form.get("language") or None) if key \
+                else request.form.get("question")
+            same = topics.open_with_same_question(s, home.id, question)
         return render_template("staff/topic_new.html", home=home, templates=TEMPLATES, form=request.form,
-                               errors=errors, residents=people.people(s, home.id, "resident")), \
+                               errors=errors, residents=people.people(s, home.id, "resident"), same=same), \
             400 if errors else 200
 
 
@@ -270,6 +319,15 @@ def _loopback(host):
     return name in ("localhost", "[::1]") or name.startswith("127.")
 
 
+def _answers_now(s, topic):
+    """Return each person's own answer that counts now, in words, by person id."""
+    mine = {}
+    for r in responses.latest(s, topic, responses.phase_of(topic) or "choosing"):
+        if r.on_behalf_of_id is None:
+            mine.setdefault(r.person_id, []).append(r)
+    return {person_id: responses.answer_in_words(topic, found) for person_id, found in mine.items()}
+
+
 def _topic_page(s, topic_id, errors=None, status=200):
     home = _home(s)
     topic = topics.get_topic(s, home.id, topic_id)
@@ -279,11 +337,26 @@ def _topic_page(s, topic_id, errors=None, status=200):
         answered=_answers_by_option(s, topic), printed_for_here_only=_loopback(request.host),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
-        tally=responses.tally(s, topic), channels=CHANNELS,
-        suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language)
+        tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
+        quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
+        overdue=topics.overdue(topic),
+        suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
+                                           food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
         openmoji_credit=pictures.OPENMOJI_CREDIT,
     ), status
+
+
+@bp.get("/topics/<int:topic_id>/new-cards")
+def new_cards(topic_id):
+    """Ask before printing new cards instead of the old: say whose cards, for every topic, stop working."""
+    with db().read() as s:
+        home = _home(s)
+        topic = topics.get_topic(s, home.id, topic_id)
+        families = [(r, member, len(family_links.live_links(s, member, r)))
+                    for r in topics.asked_people(s, topic)["resident"] for member in r.family if member.active]
+        return render_template("staff/new_cards.html", home=home, topic=topic,
+                               working=[f for f in families if f[2]])
 
 
 @bp.get("/topics/<int:topic_id>")
@@ -331,7 +404,7 @@ def edit_topic(topic_id):
     def action(s, topic, actor):
         topics.update_topic(s, topic, request.form.get("title"), request.form.get("question"),
                             ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
-                            ask_staff=_checked("ask_staff"), actor=actor)
+                            ask_staff=_checked("ask_staff"), actor=actor, closes_on=request.form.get("closes_on"))
         return "The topic has been saved."
 
     return _topic_action(topic_id, action, "")
@@ -407,9 +480,31 @@ def review_option(topic_id, option_id):
 
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
-        accept = request.form.get("decision") == "accept"
-        topics.review_option(s, option, accept, actor=actor)
-        return f"{option.label} has been {'accepted' if accept else 'hidden'}."
+        decision = request.form.get("decision")
+        if decision == "show":
+            topics.show_again(s, option, actor=actor)
+            return f"{option.label} is one of the options again."
+        topics.review_option(s, option, decision == "accept", actor=actor)
+        if decision == "accept":
+            return f"{option.label} has been accepted."
+        return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>/merge")
+def merge_option(topic_id, option_id):
+    """Merge an idea into another that says the same: it is hidden, the other stands for both."""
+
+    def action(s, topic, actor):
+        option = _option_of(topic, option_id)
+        into_id = request.form.get("into", "")
+        into = _option_of(topic, int(into_id)) if into_id.isdigit() else None
+        if into is None:
+            raise Invalid({"merge": f"Choose the option that says the same as {option.label}."})
+        topics.merge_option(s, option, into, answers=_answers_by_option(s, topic).get(option.id, 0), actor=actor)
+        return (f"{option.label} has been merged into {into.label}: only {into.label} is offered now. "
+                "Listed under the options, it can be shown again.")
 
     return _topic_action(topic_id, action, "")
 
@@ -422,7 +517,41 @@ def move_stage(topic_id):
         topics.move_to(s, topic, request.form.get("stage", ""), actor=actor)
         if topic.stage == "choosing":
             _prerender(topic)
-        return f"\u201c{topic.title}\u201d is now: {topics.STAGE_NAMES[topic.stage]}."
+        return _stage_message(topic)
+
+    return _topic_action(topic_id, action, "")
+
+
+def _stage_message(topic):
+    stage = topics.STAGE_NAMES[topic.stage]
+    return f"\u201c{topic.title}\u201d is now at the stage \u201c{stage}\u201d" + \
+        ("" if stage.endswith(("?", "!", ".")) else ".")
+
+
+@bp.post("/topics/<int:topic_id>/stage/undo")
+def undo_stage(topic_id):
+    """Undo the topic's last move from one stage to another."""
+
+    def action(s, topic, actor):
+        topics.undo_move(s, topic, actor=actor)
+        if topic.stage == "choosing":
+            _prerender(topic)
+        return "Undone. " + _stage_message(topic)
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/archive")
+def archive_topic(topic_id):
+    """Close a topic and put it away (or bring it back): nobody is asked it any more; its record stays."""
+
+    def action(s, topic, actor):
+        archived = request.form.get("archived") == "1"
+        topics.archive(s, topic, archived, actor=actor)
+        if archived:
+            return (f"\u201c{topic.title}\u201d is closed and archived: nobody is asked it now. "
+                    "Its record stays; \u201cBring it back\u201d on this page undoes this.")
+        return f"\u201c{topic.title}\u201d is back in the list of topics."
 
     return _topic_action(topic_id, action, "")
 
@@ -450,6 +579,7 @@ def record_response(topic_id):
             helper, channel = actor, "staff-entry"
         else:
             raise Invalid({"resident": "Choose whose answer it is."})
+        earlier = responses.answer_now(s, topic, resident)
         option_id = request.form.get("option", "")
         option = next((o for o in topic.accepted_options if str(o.id) == option_id), None)
         value = request.form.get("value") or None
@@ -463,9 +593,10 @@ def record_response(topic_id):
                 responses.record(s, topic, resident, channel, option=o, value=v, assisted_by=helper)
         else:
             responses.record(s, topic, resident, channel, option=option, value=value, assisted_by=helper)
+        replaced = f" It replaces the earlier answer ({earlier}), which no longer counts." if earlier else ""
         if helper is None:
-            return "Your own view has been recorded, with the staff's."
-        return f"{resident.name}'s answer has been recorded (assisted by {actor.name})."
+            return "Your own view has been recorded, with the staff's." + replaced
+        return f"{resident.name}'s answer has been recorded (assisted by {actor.name})." + replaced
 
     return _topic_action(topic_id, action, "")
 
@@ -477,6 +608,11 @@ def decide(topic_id):
     def action(s, topic, actor):
         option_id = request.form.get("option", "")
         option = next((o for o in topic.options if str(o.id) == option_id), None)
+        asked = topics.asked_people(s, topic)["resident"]
+        quiet = responses.not_yet_heard(s, topic, asked) if topic.stage == "choosing" else []
+        if quiet and not _checked("decide_anyway") and (request.form.get("decision") or "").strip():
+            raise Invalid({"decide_anyway": f"{len(quiet)} of the {len(asked)} residents asked have not had a say "
+                           "yet. Ask them first, or tick \u201cDecide now anyway\u201d."})
         topics.decide(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
                       actor=actor)
         return "The decision has been recorded. Tell everyone: you said, we did."
@@ -496,4 +632,5 @@ def results(topic_id):
         quiet = responses.not_yet_heard(s, topic, asked["resident"])
         return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
                                quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS,
+                               channel_names=responses.CHANNEL_NAMES,
                                topic_comments=comments.for_topic(s, topic))

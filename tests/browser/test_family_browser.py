@@ -10,20 +10,24 @@ from PIL import Image
 from sqlalchemy import select
 
 from accessible import printouts
-from accessible.models import Person, Response, Topic
+from accessible.models import Comment, Person, Response, Topic
 from tests.helpers import axe_violations, horizontal_scroll, sign_in, small_targets
 
 pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}
 
 
-def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_server, tmp_path):
-    base, db = demo_server
+def _margarets_cards(db, base, folder):
+    """Print Margaret's picture cards for next week's menu; return (the printout, the menu's id)."""
     with db.write() as s:
         menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
         margaret = s.scalars(select(Person).where(Person.name == "Margaret Evans")).one()
-        result = printouts.render(s, menu, "cards", tmp_path, base, resident=margaret)
-        menu_id = menu.id
+        return printouts.render(s, menu, "cards", folder, base, resident=margaret), menu.id
+
+
+def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_server, tmp_path):
+    base, db = demo_server
+    result, menu_id = _margarets_cards(db, base, tmp_path)
     (tmp_path / "cards.pdf").write_bytes(result.pdf)
     subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(tmp_path / "cards.pdf"),
                     str(tmp_path / "card")], check=True)
@@ -42,13 +46,17 @@ def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_serv
     page.click("text=What would you like for Friday lunch next week?")
     assert axe_violations(page) == []
     assert small_targets(page) == [] and not horizontal_scroll(page)
-    page.check("input[name=own-option] >> nth=3")  # Vegetable curry: her own view
-    page.click("text=Send my view")
-    page.wait_for_url(f"{base}/family/topics/{menu_id}")
+    # Her view, her guess for her mother and a comment, all on one page: one press of Send keeps them all.
+    page.click("label:has(input[name=own-option]) >> nth=3 >> img")  # the picture of Vegetable curry
+    assert page.is_checked("input[name=own-option] >> nth=3")
     page.check("input[name=proxy-option] >> nth=0")  # what she thinks her mother would choose
-    page.click("text=Send my guess")
-    page.wait_for_url(f"{base}/family/topics/{menu_id}")
+    page.fill("#comment", "Mum always liked fish on a Friday.")
+    assert page.locator("form.family-send button[type=submit]").count() == 1
+    with page.expect_navigation():
+        page.click("form.family-send button[type=submit]")
+    assert "Your view has been recorded" in page.content()
     assert "Your guess has been recorded" in page.content()
+    assert "Staff will read your comment" in page.content()
     assert axe_violations(page) == []
     assert all(url.startswith(base) for url in requests), "a page asked something of another server"
     with db.read() as s:
@@ -56,6 +64,9 @@ def test_a_daughter_scans_her_mothers_card_and_gives_her_view(browser, demo_serv
                          .order_by(Response.id.desc())).all()[:2]
         assert {(r.option.label, r.on_behalf_of_id is not None) for r in mine} == {("Vegetable curry", False),
                                                                                    ("Fish pie", True)}
+        carys = s.scalars(select(Person).where(Person.name == "Carys Evans")).one()
+        said = s.scalars(select(Comment.text).where(Comment.topic_id == menu_id, Comment.person_id == carys.id)).all()
+        assert "Mum always liked fish on a Friday." in said
     context.close()
 
 
@@ -70,3 +81,25 @@ def test_staff_results_and_topic_pages_pass_axe(browser, demo_server):
         page.goto(base + url)
         assert axe_violations(page) == [], url
     page.close()
+
+
+def test_a_relative_whose_phone_cannot_scan_types_the_code_on_the_card(browser, demo_server, tmp_path):
+    import io
+
+    import pdfplumber
+
+    base, db = demo_server
+    result, _menu_id = _margarets_cards(db, base, tmp_path)
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        card = " ".join(pdf.pages[0].crop((0, 0, 297, 420)).extract_text().split())
+    address, code = re.search(r"go to (\S+) and type ([A-Z0-9]{4}-[A-Z0-9]{4})", card).groups()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"http://{address}")
+    assert page.locator("h1").inner_text() == "Type the code from your card"
+    assert axe_violations(page) == [] and small_targets(page) == [] and not horizontal_scroll(page)
+    page.fill("#code", code.lower())
+    page.click("text=Open my family page")
+    page.wait_for_url(f"{base}/family/")
+    assert "Hello Carys" in page.locator("h1").inner_text()
+    context.close()

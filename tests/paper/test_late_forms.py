@@ -153,7 +153,8 @@ def test_a_long_reason_still_fits_the_review_queue(staff_client, db, home, tmp_p
     long_label = "Roast chicken with potatoes, gravy and the season's vegetables from the garden"
     with db.write() as s:
         topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like?",
-                                    options=[long_label, "Cawl", "Curry", "Omelette"])
+                                    options=[long_label, "Cawl", "Curry", "Omelette", "Salad", "Soup", "Pasta",
+                                             "Quiche", "Pizza", "Risotto"])
         topics.move_to(s, topic, "choosing")
         result = printouts.render(s, topic, "form", None, "http://localhost",
                                   resident=s.get(Person, home["residents"][2]))

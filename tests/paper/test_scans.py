@@ -373,10 +373,11 @@ def test_staff_see_family_members_on_blank_forms_counted_together_and_named_ones
 def test_a_blank_form_of_two_pages_counts_for_one_person(staff_client, db, home, tmp_path):
     with db.write() as s:
         topic = topics.create_topic(s, s.get(Home, home["home"]), "Activities", "How do you like these?",
-                                    kind="rate", options=["Bingo", "Singing", "Garden walk", "Films"])
+                                    kind="rate", options=["Bingo", "Singing", "Garden walk", "Films", "Quiz",
+                                                          "Baking", "Music", "Crafts"])
         topics.move_to(s, topic, "choosing")
         result = printouts.render(s, topic, "form", None, "http://localhost", audience="resident", copies=2)
-    assert len(result.pages) == 4  # three rows a page: two pages a copy
+    assert len(result.pages) == 4  # eight options: two pages a copy
     sheets = rasterise(result.pdf, tmp_path)
     for sheet, page in zip(sheets, result.pages, strict=True):
         for row_first_box in [b for b in page.boxes if b["value"] == "like"]:
@@ -439,14 +440,15 @@ def test_a_choose_one_form_ticked_on_both_of_its_pages_asks_staff_which_counts(s
                                                                                 whose):
     with db.write() as s:
         topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for lunch?",
-                                    options=["Fish pie", "Cawl", "Curry", "Omelette"])
+                                    options=["Fish pie", "Cawl", "Curry", "Omelette", "Salad", "Soup", "Pasta",
+                                             "Quiche", "Pizza", "Risotto"])
         topics.move_to(s, topic, "choosing")
         margaret = s.get(Person, home["residents"][0])
         result = printouts.render(s, topic, "form", None, "http://localhost",
                                   resident=margaret if whose != "blank" else None)
-    assert len(result.pages) == 2  # three rows a page
+    assert len(result.pages) == 2  # ten options: two pages
     sheets = rasterise(result.pdf, tmp_path)
-    for sheet, page, option in zip(sheets, result.pages, ("Cawl", "Omelette"), strict=True):
+    for sheet, page, option in zip(sheets, result.pages, ("Cawl", "Risotto"), strict=True):
         (box,) = [b for b in page.boxes if b["value"] == "tick" and b["option"] == topic_option(db, option)]
         mark(sheet, box)
     assert "1 answer recorded." in text(upload(staff_client, [("page1.png", png(sheets[0]))]))
@@ -455,13 +457,13 @@ def test_a_choose_one_form_ticked_on_both_of_its_pages_asks_staff_which_counts(s
     assert ("Why: Cawl is ticked on another page of this form: click this page's answer to count it instead, "
             "or No clear answer to keep Cawl.") in text(staff_client.get("/staff/paper"))
     rows, counted = tally_of(db, "resident")
-    assert counted == 1 and rows["Cawl"] == 1 and rows["Omelette"] == 0  # one person, one answer so far
+    assert counted == 1 and rows["Cawl"] == 1 and rows["Risotto"] == 0  # one person, one answer so far
     with db.read() as s:
         item_id = s.scalars(select(PaperReview.id).where(PaperReview.state == "pending")).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(topic_option(db, "Omelette"))},
+    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(topic_option(db, "Risotto"))},
          form_url="/staff/paper")
     rows, counted = tally_of(db, "resident")
-    assert counted == 1 and rows["Cawl"] == 0 and rows["Omelette"] == 1  # the page staff chose counts instead
+    assert counted == 1 and rows["Cawl"] == 0 and rows["Risotto"] == 1  # the page staff chose counts instead
 
 
 def test_the_audit_trail_names_the_staff_member_who_read_a_form_in(staff_client, form, db, home):

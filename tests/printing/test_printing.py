@@ -72,7 +72,7 @@ def filled_extents(image, colour=(0x1A, 0x5F, 0xB4)):
 def test_every_form_page_has_a_qr_code_that_leads_to_its_page_and_four_markers(tmp_path):
     result = printing.render_form(topic(), RESIDENTS, "http://care.local:5000")
     pages = raster(result.pdf, tmp_path)
-    assert len(pages) == len(result.pages) == 4  # two residents × two pages (four options, three to a page)
+    assert len(pages) == len(result.pages) == 2  # two residents × one page (four options fit one page)
     detector = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50))
     for image, page in zip(pages, result.pages, strict=True):
         assert qr_texts(image) == [f"http://care.local:5000/p/{page.page_id}"]
@@ -83,7 +83,10 @@ def test_every_form_page_has_a_qr_code_that_leads_to_its_page_and_four_markers(t
             cx, cy = marker[0].mean(axis=0)
             expected = {0: (0, 0), 1: (1, 0), 2: (1, 1), 3: (0, 1)}[marker_id]
             assert (cx > w / 2, cy > h / 2) == (bool(expected[0]), bool(expected[1]))
-    assert len({p.page_id for p in result.pages}) == 4
+    assert len({p.page_id for p in result.pages}) == 2
+
+
+BELOW_THE_CODE_MM = layout.MARKER_INSET_MM + layout.MARKER_MM + 2 + layout.QR_MM + 2
 
 
 def _tick_boxes(image):
@@ -98,7 +101,7 @@ def _tick_boxes(image):
     found = []
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
-        if 12 <= mm(w) <= 18 and 12 <= mm(h) <= 18 and abs(w - h) < 4 and mm(y) > layout.ROW_TOP_MM - 5:
+        if 12 <= mm(w) <= 18 and 12 <= mm(h) <= 18 and abs(w - h) < 4 and mm(y) > BELOW_THE_CODE_MM:
             found.append((mm(x), mm(y), mm(w), mm(h)))
     # Each outline has an inner and an outer contour: keep the outer one.
     outer = []
@@ -127,7 +130,7 @@ def test_box_geometry_matches_where_the_boxes_really_are(tmp_path, kind):
 def test_rate_forms_offer_three_faces_per_option(tmp_path):
     result = printing.render_form(topic("rate"), None, "")
     values = [b["value"] for b in result.pages[0].boxes if b["value"] != "write-in"]
-    assert values == ["like", "unsure", "dislike"] * 3
+    assert values == ["like", "unsure", "dislike"] * 4  # four options: one page
 
 
 def test_large_print_text_is_never_below_16_points():
@@ -203,7 +206,7 @@ def test_paper_layout_command_gives_the_contract(tmp_path):
 def test_the_write_in_space_is_on_the_last_page_of_every_form():
     result = printing.render_form(topic(), RESIDENTS, "")
     write_ins = [[b for b in p.boxes if b["value"] == "write-in"] for p in result.pages]
-    assert [len(w) for w in write_ins] == [0, 1, 0, 1]
+    assert [len(w) for w in write_ins] == [1, 1]
     assert re.fullmatch(r"[A-Za-z0-9_-]{12}", result.pages[0].page_id)
 
 
@@ -262,13 +265,13 @@ def test_a_residents_own_form_is_in_their_text_size_spaced_for_large_print_and_s
             assert abs(box["x_mm"] - x) < 1.0 and abs(box["y_mm"] - y) < 1.0
 
 
-def test_a_blank_form_keeps_the_standard_large_print_with_three_answers_to_a_page():
+def test_a_blank_form_for_four_options_keeps_the_standard_large_print_on_one_page():
     result = printing.render_form(topic(), None, "")
     with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
         sizes = {round(c["size"]) for c in pdf.pages[0].chars}
         text = pdf.pages[0].extract_text()
     assert sizes == {16, 20, 28} and "Fish pie" in text
-    assert [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages] == [3, 1]
+    assert [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages] == [4]
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", ["Like", "Not sure", "Don't like"]),
@@ -307,7 +310,24 @@ def test_a_poster_names_every_option_tied_for_the_most(lang, expected):
     (text,) = _poster_text(printing.render_poster(poster).pdf)
     assert expected in text
     assert {"en": "Staff Cat (2)", "cy": "Staff Cat (2)"}[lang] in text
-    assert {"en": "No answers yet", "cy": "Dim atebion eto"}[lang] in text
+    # Decided: a group that gave no answers is left out, never "no answers yet" as if answers were to come.
+    assert {"en": "No answers yet", "cy": "Dim atebion eto"}[lang] not in text
+    assert {"en": "Residents, in their own voice", "cy": "Preswylwyr, yn eu llais eu hunain"}[lang] not in text
+
+
+def test_a_decided_poster_with_no_answers_says_so_plainly():
+    tallies = [("Families", [("Cat", 0)]), ("Staff", [("Cat", 0)])]
+    poster = topic(stage="decided", outcome="A cat called Smudge.", tallies=tallies)
+    (text,) = _poster_text(printing.render_poster(poster).pdf)
+    assert "Nobody's answers were recorded before the decision." in text and "yet" not in text
+
+
+def test_a_menu_never_leaves_one_dish_alone_on_its_last_page():
+    five = _five_options()
+    with pdfplumber.open(io.BytesIO(printing.render_menu(five).pdf)) as pdf:
+        dishes = [[label for label in ("Fish pie", "Shepherd's pie", "Roast chicken", "Cawl", "Vegetable curry")
+                   if label in " ".join(page.extract_text().split())] for page in pdf.pages]
+    assert [len(d) for d in dishes] == [3, 2]
 
 
 def test_a_welsh_a4_poster_fits_one_page_with_its_credit_in_welsh():
@@ -344,3 +364,51 @@ def test_cards_greet_the_family_by_the_residents_preferred_name_in_print_big_eno
     assert len({round(c["top"]) for c in label}) == 2  # the label takes two lines
     assert family and min(round(c["size"]) for c in family) >= 14
     assert max(c["bottom"] for c in label) <= min(c["top"] for c in family)  # and the family's words stay clear
+
+
+def _five_options():
+    five = topic()
+    five.options.append(printing.PrintOption(5, "Vegetable curry", SVG_DIR / "1F35B.svg", "Curry", openmoji=True))
+    return five
+
+
+@pytest.mark.parametrize("size", [16, 20, 24, 28, 32])
+def test_one_question_is_on_at_most_two_pages_each_numbered(size):
+    resident = printing.PrintResident(3, "Margaret Evans", "1", size)
+    result = printing.render_form(_five_options(), [resident], "http://x")
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    assert len(texts) == len(result.pages) <= 2
+    if len(texts) == 2:
+        # Each page says which it is and that one tick in all is wanted, at the resident's own size.
+        assert [t.startswith(f"Page {n} of 2") for n, t in enumerate(texts, 1)] == [True, True]
+        assert all("Tick one box only, on any page." in t for t in texts)
+        assert all("What would you like for Friday lunch?" in t for t in texts)
+        # No page holds a lone answer while another holds several.
+        per_page = [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages]
+        assert max(per_page) - min(per_page) <= 1
+    else:
+        assert "Page 1 of" not in texts[0] and "Tick one box. Tick the picture you choose." in texts[0]
+
+
+@pytest.mark.parametrize("resident", [None, printing.PrintResident(3, "Margaret Evans", "1", 28)])
+def test_the_first_answer_starts_just_under_the_words_above_it(resident):
+    result = printing.render_form(topic(), [resident] if resident else None, "http://x")
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        page = pdf.pages[0]
+        # Each answer's row is drawn from the answers' left edge, 18 mm in; what to do is the words above the first.
+        rows = [r for r in page.rects if abs(r["x0"] - 18 * PT_PER_MM) < 2 and r["width"] > 80 * PT_PER_MM]
+        first_row = min(r["top"] for r in rows)
+        above = max(w["bottom"] for w in page.extract_words() if w["bottom"] < first_row)
+    gap_mm = (first_row - above) / PT_PER_MM
+    assert 0 < gap_mm < 10  # no empty band between what to do and the first answer
+
+
+def test_cards_carry_a_short_code_to_type_where_a_phone_cannot_scan(tmp_path):
+    carys = printing.PrintResident(3, "Margaret Evans", "1", 24, "http://care.local:5000/f/tokenForCarys", "Carys",
+                                   called="Peggy", family_code="KX7P-M2QD", code_url="http://care.local:5000/c")
+    with pdfplumber.open(io.BytesIO(printing.render_cards(topic(), [carys]).pdf)) as doc:
+        first_card = doc.pages[0].crop((0, 0, 105 * PT_PER_MM, 148.5 * PT_PER_MM))
+        text = " ".join(first_card.extract_text().split())
+    assert "Family of Peggy: scan to add your view, or go to care.local:5000/c and type KX7P-M2QD" in text
+    assert "tokenForCarys" not in text  # no 43 letters to copy by hand
