@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import uuid
+import wave
 
 import cv2
 import numpy as np
@@ -198,3 +199,21 @@ def small_targets(page, minimum=44):
 
 def horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+# Sound
+
+def wav_bytes(samples, rate=16000, channels=1, width=2):
+    """Return a WAV file holding float *samples* (frames x channels) as integer PCM."""
+    data = np.asarray(samples, dtype=np.float64)
+    if width == 1:
+        raw = (np.clip(data, -1, 1) * 127 + 128).astype(np.uint8).tobytes()
+    else:
+        raw = (np.clip(data, -1, 1) * (2 ** (8 * width - 1) - 1)).astype(f"<i{width}").tobytes()
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(raw)
+    return out.getvalue()

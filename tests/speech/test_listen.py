@@ -10,6 +10,7 @@ import pytest
 from accessible.speech.engines import EngineUnavailable
 from accessible.speech.listen import BadAudio, listen, listen_manifest, read_wav
 from accessible.speech.models import ModelError, install_model, korean_model_dir, list_models
+from tests.helpers import wav_bytes
 
 DRINKS = [{"label": "Tea", "synonyms": ["cup of tea"]}, "Coffee", "Hot chocolate"]
 MEALS = ["Fish pie", "Omelette", "Soup"]
@@ -24,22 +25,6 @@ def speak(espeak_wav):
         return espeak_wav(text, voice, speed, pitch)
 
     return say
-
-
-def wav_bytes(samples, rate=16000, channels=1, width=2):
-    """Return a WAV file holding float *samples* (frames x channels) as integer PCM."""
-    data = np.asarray(samples, dtype=np.float64)
-    if width == 1:
-        raw = (np.clip(data, -1, 1) * 127 + 128).astype(np.uint8).tobytes()
-    else:
-        raw = (np.clip(data, -1, 1) * (2 ** (8 * width - 1) - 1)).astype(f"<i{width}").tobytes()
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(width)
-        w.setframerate(rate)
-        w.writeframes(raw)
-    return out.getvalue()
 
 
 def espeak_samples(path):

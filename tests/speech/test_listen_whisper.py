@@ -21,7 +21,7 @@ from accessible.speech.models import (
     list_models,
 )
 from accessible.speech.whisper import Turns, WhisperEngine, candidates, substitute
-from tests.speech.test_listen import wav_bytes
+from tests.helpers import wav_bytes
 
 MEALS = ["Fish pie", "Omelette", "Soup"]
 TWELVE = ["Cottage pie", "Fish and chips", "Lasagne", "Jacket potato", "Cheese salad", "Cawl", "Welsh cakes",
