@@ -7,9 +7,7 @@ from sqlalchemy import select
 
 from accessible import topics
 from accessible.models import FamilyLink, Home, Option, Topic
-from tests.conftest import post
-from tests.printing.test_printing import qr_texts, raster
-from tests.helpers import text
+from tests.helpers import post, qr_texts, raster, text
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Tests for listening: real PocketSphinx and vosk on real espeak-ng speech, bad audio, manifests, models."""
 
-import io
 import json
 import wave
 
