@@ -488,7 +488,7 @@ def test_a_welsh_speaker_keeps_welsh_after_finishing_and_scanning_again(family_c
 
 
 def test_a_relative_who_cannot_scan_types_the_short_code_from_the_card(client, db, home, data):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     from web.family import token_limiter
 
     with db.write() as s:
