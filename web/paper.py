@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from accessible import audit, people, printouts, topics
+from accessible import audit, decoding, people, printouts, topics
 from accessible.errors import Invalid
 from accessible.models import Home, PaperReview, PaperUpload
 from accessible.paper import answers, read
@@ -146,17 +146,19 @@ def _upload_of(s, upload_id):
 
 def _read(upload_id, number):
     """Read one page of a kept upload; return the result with its message for staff."""
-    with db().read() as s:
+    # One page in memory at a time (see accessible.decoding), read without holding the database's write lock.
+    with decoding.one_at_a_time, db().read() as s:
         upload = _upload_of(s, upload_id)
         try:
             label, image = scan_files.page_image(current_app.instance_path, upload, number)
         except read.BadScan as e:
             result = {"source": scan_files.page_label(upload, number), "error": str(e)}
             return {**result, "message": describe(result)}
+        reading = scan_files.recognise(s, upload, image, label)
+        del image
     with db().write() as s:
         upload = _upload_of(s, upload_id)
-        result = scan_files.read_one(s, upload, number, image, label, current_app.instance_path,
-                                     actor=s.merge(g.staff))
+        result = scan_files.record_one(s, upload, number, reading, current_app.instance_path, actor=s.merge(g.staff))
     return {**result, "message": describe(result)}
 
 
@@ -184,14 +186,16 @@ def read_one(upload_id, number):
 @staff_required
 def original_page(upload_id, number):
     """Show one page of an upload as it was scanned or photographed (staff of this home only)."""
-    with db().write() as s:
+    with decoding.one_at_a_time, db().read() as s:
         upload = _upload_of(s, upload_id)
         try:
             _label, image = scan_files.page_image(current_app.instance_path, upload, number)
         except (read.BadScan, FileNotFoundError):
             abort(404)
-        audit.record(s, s.merge(g.staff), "view", upload, detail=f"page {number} of an uploaded scan")
-    _ok, png = cv2.imencode(".png", image)
+        _ok, png = cv2.imencode(".png", image)
+        del image
+    with db().write() as s:
+        audit.record(s, s.merge(g.staff), "view", _upload_of(s, upload_id), detail=f"page {number} of an uploaded scan")
     return _private(current_app.response_class(png.tobytes(), mimetype="image/png"))
 
 
