@@ -43,7 +43,8 @@ def open_link(token):
         # A language chosen on this phone before (say Welsh in an English home) outlives the old session.
         lang = session.get("lang") or s.get(Home, link.resident.home_id).language
         session.clear()
-        session.update(family_link=link.id, family_since=int(time.time()), lang=lang)
+        session.update(family_link=link.id, family_since=int(time.time()), family_version=link.session_version,
+                       lang=lang)
     response = redirect(url_for("family.start"), code=303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -59,8 +60,8 @@ def _load_link(s):
     if link_id is None or time.time() - session.get("family_since", 0) > FAMILY_SESSION.total_seconds():
         return None, "signed-out"
     link = s.get(FamilyLink, link_id)
-    if link is None:
-        return None, "signed-out"
+    if link is None or link.session_version != session.get("family_version", 0):
+        return None, "signed-out"  # "I have finished" was pressed since: a copy of this cookie ends too
     if link.revoked_at is not None or link.expires_at <= family_links.utcnow():
         return link, "revoked"
     if not link.family.active or not link.resident.active or link.resident not in link.family.residents:
@@ -262,6 +263,9 @@ def idea(topic_id):
 def done():
     """End the family session on this phone, keeping the language chosen on it."""
     lang = session.get("lang")
+    with db().write() as s:
+        link = s.get(FamilyLink, g.family_link_id)
+        link.session_version += 1  # every copy of this session ends, not only this phone's cookie
     session.clear()
     if lang:
         session["lang"] = lang

@@ -2,12 +2,12 @@
 
 import hashlib
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file, session
+from flask import Blueprint, abort, current_app, jsonify, request, send_file
 
 from accessible.speech import listen as listening
 from accessible.speech import say as saying
 from accessible.speech.engines import EngineUnavailable
-from web.auth import load_staff
+from web import sessions
 
 bp = Blueprint("speech", __name__)
 #: Spoken audio for a given text, voice and rate never changes, so browsers may keep it.
@@ -23,8 +23,8 @@ def speaker():
 
 
 def _allowed():
-    # Speech is for people using the product here: staff, a kiosk, a family member's session.
-    return "kiosk" in session or "family_link" in session or load_staff(session) is not None
+    # Speech is for people using the product here: staff, a kiosk, a family member's session, each still valid.
+    return sessions.current() is not None
 
 
 @bp.get("/speech")
