@@ -2,6 +2,7 @@
 
 import functools
 import time
+from urllib.parse import urlsplit
 
 import flask
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -43,11 +44,18 @@ def index():
     return redirect(url_for("staff.dashboard"))
 
 
-def _safe_next(target):
-    # Only a path on this server: never an address elsewhere ("//evil", "https://…").
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def safe_path(target, under="/"):
+    """Return *target* when it is a path on this server under *under*, else None.
+
+    Never an address elsewhere ("//evil", "https://…", "/\\evil"), and nothing a browser would read differently
+    from this check: a tab or line break ("/%09/evil" is "//evil" to a browser; a CR/LF would break the header).
+    """
+    if not target or not target.startswith(under) or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 33 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -68,7 +76,7 @@ def login():
                 session.update(staff_id=staff.id, version=staff.session_version, since=int(time.time()))
                 account_limiter.reset(username)
                 flash(f"Signed in as {staff.name}.")
-                return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+                return redirect(safe_path(request.args.get("next")) or url_for("staff.dashboard"))
         account_limiter.fail(username)
         address_limiter.fail(address)
         error = "That username and password do not match. Check them and try again."

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from accessible import comments, family_links, responses, topics
 from accessible.errors import Invalid
 from accessible.models import RATINGS, FamilyLink, Home
-from web.auth import db
+from web.auth import db, safe_path
 from web.i18n import _
 from web.limits import Limiter
 
@@ -123,8 +123,7 @@ def start():
 def language():
     """Switch the family pages between English and Welsh."""
     session["lang"] = "cy" if request.form.get("lang") == "cy" else "en"
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/family/")
-                    else url_for("family.start"))
+    return redirect(safe_path(request.form.get("back"), under="/family/") or url_for("family.start"))
 
 
 def _answers_now(s, topic, family, resident):

@@ -1,5 +1,6 @@
 """Staff pages: residents and their needs, families, topics from ideas to outcome, results by group."""
 
+import re
 import threading
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
@@ -153,10 +154,12 @@ def revoke_family_link(resident_id, link_id):
     with db().write() as s:
         resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
         link = next((k for k in family_links.links_for(s, resident.id) if k.id == link_id), None)
-        if link is None:
-            return _resident_page(resident_id, errors={"link": "That link is not one of this resident's."}, status=400)
-        family_links.revoke(s, link, actor=s.merge(g.staff))
-        flash(f"The link for {link.family.name} has been revoked. It no longer opens anything.")
+        if link is not None:
+            family_links.revoke(s, link, actor=s.merge(g.staff))
+            flash(f"The link for {link.family.name} has been revoked. It no longer opens anything.")
+    if link is None:  # shown after the write has ended: the page writes an audit entry of its own
+        flash("That link is not one of this resident's: nothing was revoked.")
+        return _resident_page(resident_id, status=400)
     return redirect(url_for("staff.resident", resident_id=resident_id) + "#family-links")
 
 
@@ -293,6 +296,9 @@ def topic(topic_id):
         return _topic_page(s, topic_id)
 
 
+_ANCHOR = re.compile(r"#[A-Za-z][A-Za-z0-9_-]{0,60}")
+
+
 def _topic_action(topic_id, action, done_message):
     """Run *action(session, topic, actor)* in one write; show the topic page with errors if it fails."""
     try:
@@ -300,7 +306,8 @@ def _topic_action(topic_id, action, done_message):
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
             message = action(s, topic, s.merge(g.staff)) or done_message
         flash(message)
-        return redirect(url_for("staff.topic", topic_id=topic_id) + request.form.get("anchor", ""))
+        anchor = request.form.get("anchor", "")  # where on the page to come back to: "#options", nothing else
+        return redirect(url_for("staff.topic", topic_id=topic_id) + (anchor if _ANCHOR.fullmatch(anchor) else ""))
     except Invalid as e:
         with db().read() as s:
             return _topic_page(s, topic_id, errors=e.problems, status=400)
