@@ -399,6 +399,25 @@ def pictures_search(words, lang, limit, as_json):
     click.echo(pictures.OPENMOJI_CREDIT)
 
 
+def _base_url(session, given, what):
+    """Return the address printed codes lead to: --base-url, else the one staff confirmed; cards need one."""
+    from accessible import addresses
+
+    if given:
+        try:
+            return addresses.normalise(given)
+        except Invalid as e:
+            raise click.BadParameter(e.problems["address"], param_hint="--base-url") from None
+    address, confirmed = addresses.public_address(session)
+    if confirmed:
+        return address
+    if what == "cards":
+        raise click.UsageError("Cards carry a link for phones to open, so they need this server's address: confirm it "
+                               "on the staff pages (This server's address) or give it, e.g. "
+                               "--base-url http://192.168.1.20:5000")
+    return ""
+
+
 @main.command("print")
 @click.argument("what", type=click.Choice(["cards", "menu", "form", "poster"]))
 @click.argument("topic_id", type=int)
@@ -413,8 +432,9 @@ def pictures_search(words, lang, limit, as_json):
 @click.option("--sheet", type=click.Choice(["a4-4up", "a5"]), default="a4-4up", show_default=True,
               help="Cards: four A6 cards to an A4 sheet, or one A5 card a page.")
 @click.option("--size", type=click.Choice(["a4", "a3"]), default="a4", show_default=True, help="Poster size.")
-@click.option("--base-url", envvar="ACCESSIBLE_BASE_URL", default="http://localhost:5000", show_default=True,
-              help="The server's address as phones in the home reach it (for QR codes).")
+@click.option("--base-url", envvar="ACCESSIBLE_BASE_URL",
+              help="The server's address as phones in the home reach it, for QR codes (default: the address staff "
+                   "confirmed on the staff pages).")
 @with_data
 def print_command(what, topic_id, out, resident_id, each_resident, audience, copies, lang, sheet, size, base_url,
                   folder, db):
@@ -435,6 +455,7 @@ def print_command(what, topic_id, out, resident_id, each_resident, audience, cop
         if topic is None:
             raise click.ClickException(f"There is no topic {topic_id}; see accessible topics.")
         resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+        base_url = _base_url(s, base_url, what)
         with click.progressbar(length=1, label=f"Printing {what}", file=sys.stderr) as bar:
             def progress(done, total):
                 bar.length = total

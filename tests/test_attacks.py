@@ -1,5 +1,6 @@
 """The findings of an attack on the server (issue 20), each with the request that showed it."""
 
+import html
 import re
 
 import pytest
@@ -8,7 +9,12 @@ from sqlalchemy import select
 from accessible import family_links, people
 from accessible.models import FamilyLink, Home, Person
 from tests.conftest import PASSWORD, csrf_token, post
-from tests.test_security import text
+from tests.test_security import text as _markup_stripped
+
+
+def text(response):
+    """Return what a person reads on the page (tags gone, entities read)."""
+    return html.unescape(_markup_stripped(response))
 
 
 def test_revoking_another_residents_link_says_so_and_holds_up_no_other_write(staff_client, db, home):
@@ -19,7 +25,7 @@ def test_revoking_another_residents_link_says_so_and_holds_up_no_other_write(sta
     dafydd = f"/staff/residents/{home['residents'][1]}"
     response = post(staff_client, f"{dafydd}/family-links/{link_id}/revoke", {}, form_url=dafydd)
     assert response.status_code == 400
-    assert "That link is not one of this resident&#39;s: nothing was revoked." in text(response)
+    assert "That link is not one of this resident's: nothing was revoked." in text(response)
     with db.read() as s:
         assert s.get(FamilyLink, link_id).revoked_at is None
     # The database is free again at once: another member of staff's change goes through.
@@ -67,3 +73,73 @@ def test_a_line_break_in_the_anchor_of_a_topic_form_is_no_error(staff_client, db
     assert "Curry" in text(staff_client.get(url))
     assert re.search(r"#options$", post(staff_client, f"{url}/options", {"label": "Cawl", "anchor": "#options"},
                                         form_url=url).headers["Location"])
+
+
+# The server's address (finding 10) -------------------------------------------------------------------------------
+
+def _at(client, host):
+    """Return headers that send a request to *host* with this client's session (a test client keeps cookies by host)."""
+    cookie = client.get_cookie("session", domain="localhost")
+    client.set_cookie("session", cookie.value, domain=host.split(":")[0])
+    return {"Host": host}
+
+
+def _new_link(client, home, host):
+    url = f"/staff/residents/{home['residents'][0]}"
+    token = csrf_token(client, url)
+    return client.post(f"{url}/family-links", data={"family": home["family"], "csrf_token": token},
+                       headers=_at(client, host))
+
+
+def test_a_forged_host_never_makes_a_family_link_and_once_confirmed_other_hosts_are_refused(staff_client, home, db):
+    from accessible import addresses
+
+    # The first address the server is opened at is kept as the one to confirm; staff pages ask for it.
+    page = text(staff_client.get("/staff/", headers=_at(staff_client, "192.168.1.20:5000")))
+    assert "Family links and cards wait for this server's address: is it http://192.168.1.20:5000?" in page
+    # Before it is confirmed, a request naming another host makes no link at all: staff are sent to confirm.
+    forged = _new_link(staff_client, home, "evil.example")
+    assert forged.status_code == 302 and forged.headers["Location"] == "/staff/address"
+    with db.read() as s:
+        assert addresses.public_address(s) == ("http://192.168.1.20:5000", False)
+    confirmed = post(staff_client, "/staff/address", {"address": "http://192.168.1.20:5000"})
+    assert confirmed.status_code == 302
+    refused = staff_client.get("/staff/", headers=_at(staff_client, "evil.example"))
+    assert refused.status_code == 421 and "This server answers at another address" in text(refused)
+    assert _new_link(staff_client, home, "evil.example").status_code == 421
+    # From the confirmed address, or from this machine itself, the link leads to the confirmed address.
+    for base in ("192.168.1.20:5000", "localhost"):
+        made = text(_new_link(staff_client, home, base))
+        assert re.search(r"http://192\.168\.1\.20:5000/f/[A-Za-z0-9_-]{20,}", made)
+        assert "evil.example" not in made and "localhost/f/" not in made
+
+
+def test_only_a_manager_confirms_the_address_and_a_bad_one_is_explained(app, staff_client, home):
+    response = post(staff_client, "/staff/address", {"address": "http://192.168.1.20:5000/staff?x=1"})
+    assert response.status_code == 400
+    assert "Write the address as the home's tablets open it, for example http://192.168.1.20:5000" in text(response)
+    helper = app.test_client()
+    post(helper, "/login", {"username": "priya", "password": PASSWORD})
+    assert helper.get("/staff/address").status_code == 403
+
+
+def test_printing_cards_from_the_command_line_needs_the_address_and_then_uses_it(tmp_path):
+    from click.testing import CliRunner
+
+    from accessible import addresses
+    from accessible.cli import main
+    from accessible.db import Database
+    from tests.printing.test_printing import qr_texts, raster
+
+    CliRunner().invoke(main, ["demo", "--data", str(tmp_path)])
+    out = tmp_path / "cards.pdf"
+    result = CliRunner().invoke(main, ["print", "cards", "1", "-o", str(out), "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "need this server's address" in result.output and not out.exists()
+    database = Database.for_data_dir(tmp_path)
+    with database.write() as s:
+        addresses.confirm(s, "https://TyGlas.lan:5000/")
+    database.dispose()
+    result = CliRunner().invoke(main, ["print", "cards", "1", "-o", str(out), "--data", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    codes = qr_texts(raster(out.read_bytes(), tmp_path / "pages")[0])
+    assert codes and all(re.fullmatch(r"https://tyglas\.lan:5000/f/[A-Za-z0-9_-]{20,}", c) for c in codes)

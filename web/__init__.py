@@ -53,8 +53,9 @@ def create_app(test_config=None):
     app.extensions["db"] = db
     csrf.init_app(app)
 
-    from web import accounts, auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
+    from web import accounts, address, auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
 
+    address.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     # Times are stored in UTC; staff read them in the home's own time (the machine's time zone, e.g. BST).

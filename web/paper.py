@@ -22,6 +22,7 @@ from accessible.errors import Invalid
 from accessible.models import Home, PaperReview, PaperUpload
 from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
+from web.address import link_base
 from web.auth import db, staff_required
 
 bp = Blueprint("paper", __name__)
@@ -34,13 +35,17 @@ def download(topic_id, what):
 
     Sent as a form (POST) with ``replace=1``, new cards replace the old: the old cards' codes stop working.
     """
+    base = link_base()
+    if base is None and what == "cards":
+        flash("Confirm this server's address first (a manager does this once): the cards' codes must lead to it.")
+        return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
             resident_id = request.args.get("resident", type=int)
             resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
             result = printouts.render(
-                s, topic, what, current_app.instance_path, request.host_url, resident=resident,
+                s, topic, what, current_app.instance_path, base or "", resident=resident,
                 lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy") else None,
                 sheet="a5" if request.args.get("sheet") == "a5" else "a4-4up",
                 size="a3" if request.args.get("size") == "a3" else "a4",

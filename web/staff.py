@@ -6,11 +6,12 @@ import threading
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from accessible import audit, comments, family_links, people, pictures, responses, topics
+from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
+from web.address import link_base
 from web.auth import db, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -133,6 +134,10 @@ def resident_active(resident_id):
 @bp.post("/residents/<int:resident_id>/family-links")
 def issue_family_link(resident_id):
     """Issue a new family link for one family member of a resident, and show it once."""
+    base = link_base()
+    if base is None:
+        flash("Confirm this server's address first (a manager does this once): the link must lead to it.")
+        return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
             resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
@@ -141,7 +146,7 @@ def issue_family_link(resident_id):
             if family is None:
                 raise Invalid({"family": "Choose the family member the link is for."})
             link, token = family_links.issue(s, family, resident, actor=s.merge(g.staff))
-            url = url_for("family.open_link", token=token, _external=True)
+            url = base + url_for("family.open_link", token=token)
             name = family.name
     except Invalid as e:
         return _resident_page(resident_id, errors=e.problems, status=400)
@@ -267,19 +272,14 @@ def _answers_by_option(s, topic):
     return dict(found.all())
 
 
-def _loopback(host):
-    """Return whether *host* (as in the address bar) is this machine itself, which no phone can reach."""
-    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-    return name in ("localhost", "[::1]") or name.startswith("127.")
-
-
 def _topic_page(s, topic_id, errors=None, status=200):
     home = _home(s)
     topic = topics.get_topic(s, home.id, topic_id)
     asked = topics.asked_people(s, topic)
     return render_template(
         "staff/topic.html", home=home, topic=topic, asked=asked, errors=errors or {}, form=request.form,
-        answered=_answers_by_option(s, topic), printed_for_here_only=_loopback(request.host),
+        answered=_answers_by_option(s, topic), printed_for_here_only=addresses.is_loopback(
+            addresses.host_of(link_base() or request.host_url)),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS,
