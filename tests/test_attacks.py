@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -143,3 +144,41 @@ def test_printing_cards_from_the_command_line_needs_the_address_and_then_uses_it
     assert result.exit_code == 0, result.output
     codes = qr_texts(raster(out.read_bytes(), tmp_path / "pages")[0])
     assert codes and all(re.fullmatch(r"https://tyglas\.lan:5000/f/[A-Za-z0-9_-]{20,}", c) for c in codes)
+
+
+# Passwords and guessing (finding 9) -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("weak", ["1234567890", "password12", "aaaaaaaaaa", "qwertyuiop", "sunshine2024",
+                                  "abcabcabcabc", "priya.shah1"])
+def test_common_repeated_and_own_name_passwords_are_refused_with_a_reason(staff_client, db, weak):
+    page = post(staff_client, "/staff/accounts", {"username": "priya.shah", "name": "Priya Shah", "password": weak,
+                                                 "role": "staff"})
+    assert page.status_code == 400
+    assert "That password is too easy to guess." in text(page)
+    with db.read() as s:
+        assert s.scalar(select(Person).where(Person.username == "priya.shah")) is None
+
+
+def test_a_memorable_long_password_is_taken(staff_client):
+    page = post(staff_client, "/staff/accounts", {"username": "priya.shah", "name": "Priya Shah",
+                                                 "password": "teapot garden violin", "role": "staff"})
+    assert page.status_code == 302
+
+
+def test_wrong_passwords_are_counted_in_the_database_and_outlive_a_restart_then_wait_out(client, home, data):
+    from accessible.models import SignInFailure
+    from web import create_app
+
+    for _ in range(5):
+        post(client, "/login", {"username": "sam", "password": "a wrong guess"})
+    restarted = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
+    response = post(restarted, "/login", {"username": "sam", "password": PASSWORD})
+    assert response.status_code == 429 and "Too many wrong passwords from this device. Wait" in text(response)
+    # Nothing about who guessed is kept in the clear: only hashes and times.
+    database = restarted.application.extensions["db"]
+    with database.write() as s:
+        keys = s.scalars(select(SignInFailure.key)).all()
+        assert keys and not any("sam" in k or "127.0.0.1" in k for k in keys)
+        for failure in s.scalars(select(SignInFailure)):
+            failure.at -= timedelta(seconds=3)  # as if the device had waited
+    assert post(restarted, "/login", {"username": "sam", "password": PASSWORD}).status_code == 302

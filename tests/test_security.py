@@ -12,15 +12,6 @@ from accessible.models import Comment, FamilyLink, Home, Option, Person, Respons
 from tests.conftest import PASSWORD, csrf_token, post
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    from web.auth import account_limiter, address_limiter
-
-    for limiter in (account_limiter, address_limiter):
-        limiter._hits.clear()
-    yield
-
-
 def text(response):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
