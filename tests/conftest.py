@@ -99,8 +99,9 @@ def app(data, db):
     application = create_app({"DATA_DIR": str(data), "TESTING": True})
     yield application
     application.extensions["db"].dispose()
-    if "speaker" in application.extensions:
-        application.extensions["speaker"].close()
+    for speaker in ("speaker", "visitor_speaker"):
+        if speaker in application.extensions:
+            application.extensions[speaker].close()
 
 
 @pytest.fixture

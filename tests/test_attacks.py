@@ -182,3 +182,89 @@ def test_wrong_passwords_are_counted_in_the_database_and_outlive_a_restart_then_
         for failure in s.scalars(select(SignInFailure)):
             failure.at -= timedelta(seconds=3)  # as if the device had waited
     assert post(restarted, "/login", {"username": "sam", "password": PASSWORD}).status_code == 302
+
+
+# Speech and the listener (findings 2, 3 and 11) -------------------------------------------------------------------
+
+@pytest.fixture
+def family(client, db, home):
+    """Open Carys's card on this client and return it."""
+    with db.write() as s:
+        token = family_links.issue(s, s.get(Person, home["family"]), s.get(Person, home["residents"][0]))[1]
+    client.get(f"/f/{token}")
+    return client
+
+
+def _listen(client, options, audio=b"RIFF"):
+    import io
+
+    token = csrf_token(client, "/family/")
+    return client.post("/api/listen", data={"option": options, "audio": (io.BytesIO(audio), "said.wav"),
+                                            "csrf_token": token})
+
+
+@pytest.mark.parametrize("options, problem", [
+    ([f"Option {n}" for n in range(13)], "Send at most 12 options (the screen shows no more); 13 were sent."),
+    (["Tea", "x" * 61], "Each option is a short label: at most 60 characters and 8 words."),
+    (["Tea", " ".join(["word"] * 9)], "Each option is a short label: at most 60 characters and 8 words."),
+])
+def test_the_listener_refuses_too_many_or_too_long_options_before_hearing_anything(family, options, problem):
+    response = _listen(family, options)
+    assert response.status_code == 400 and response.json["error"].startswith(problem)
+
+
+def _form(fields, audio):
+    """Return a multipart body with *fields* and *audio* as the file 'audio', and its content type (built here, so
+    the test client keeps no temporary file of its own open)."""
+    boundary = "----accessible-attack"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="audio"; filename="said.wav"\r\n'
+                 "Content-Type: audio/wav\r\n\r\n".encode() + audio + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_the_listener_answers_a_missing_form_token_and_a_big_recording_in_json(family):
+    from web.speech import LISTEN_MAX_BYTES
+
+    missing = family.post("/api/listen", data={"option": ["Tea", "Coffee"]})
+    assert missing.status_code == 400 and missing.json == {"error": "That form could not be sent"}
+    fields = [("option", "Tea"), ("csrf_token", csrf_token(family, "/family/"))]
+    body, kind = _form(fields, b"\0" * LISTEN_MAX_BYTES)
+    big = family.post("/api/listen", data=body, content_type=kind)
+    assert big.status_code == 413 and big.json == {"error": "That file is too large"}
+    # Thirty seconds of 48 kHz speech is well inside the limit: it is read, and answered for what it holds.
+    samples = 30 * 48000 * 2
+    header = b"RIFF" + (36 + samples).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
+    header += b"\x01\x00\x01\x00" + (48000).to_bytes(4, "little") + (96000).to_bytes(4, "little") + b"\x02\x00\x10\x00"
+    body, kind = _form(fields, header + b"data" + samples.to_bytes(4, "little") + b"\0" * samples)
+    heard = family.post("/api/listen", data=body, content_type=kind)
+    assert heard.status_code in (200, 400, 503) and "error" in heard.json or "choice" in heard.json
+
+
+def test_speech_for_a_family_is_bounded_in_length_and_in_requests_a_minute(family):
+    too_long = family.get("/speech", query_string={"text": "word " * 61})
+    assert too_long.status_code == 400 and "300 at most" in too_long.json["error"]
+    from web.speech import SPEECH_PER_MINUTE
+
+    for _ in range(SPEECH_PER_MINUTE["family"]):
+        family.get("/speech", query_string={"text": "Hello"}).close()
+    refused = family.get("/speech", query_string={"text": "Hello"})
+    assert refused.status_code == 429 and refused.json["error"].startswith("Too many requests")
+    # A new session from the same card does not start a new count.
+    family.post("/family/done", data={"csrf_token": csrf_token(family, "/family/")})
+
+
+@pytest.mark.slow
+def test_a_flood_of_family_speech_never_evicts_the_questions_prerendered_audio(app, family):
+    from web.speech import speaker
+
+    app.config["VISITOR_SPEECH_MB"] = 0.0001  # every new text evicts the one before it
+    with app.app_context():
+        question = speaker().render("What would you like for lunch on Friday?")
+    for n in range(4):
+        response = family.get("/speech", query_string={"text": f"Flood number {n}, a text nobody needs."})
+        assert response.status_code == 200
+        response.close()
+    assert question.exists()
+    assert len(list((question.parents[2] / "speech-cache-visitors").rglob("*.wav"))) == 1

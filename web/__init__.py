@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from accessible import tls
@@ -44,6 +44,9 @@ def create_app(test_config=None):
         MIGRATE_ON_START=True,
         #: A kiosk left alone this long warns, then returns to its neutral start screen.
         KIOSK_IDLE_SECONDS=300,
+        #: The cache of speech asked for by staff and families (the kiosk's own has 200 MB): nothing in it is kept
+        #: for long, so a flood of texts evicts only itself.
+        VISITOR_SPEECH_MB=50,
     )
     app.config.update(test_config)
 
@@ -51,6 +54,9 @@ def create_app(test_config=None):
     if app.config["MIGRATE_ON_START"]:
         db.upgrade()
     app.extensions["db"] = db
+    from web.speech import listen_upload_limit
+
+    app.before_request(listen_upload_limit)  # before the CSRF check, which reads the body
     csrf.init_app(app)
 
     from web import accounts, address, auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
@@ -100,6 +106,8 @@ def create_app(test_config=None):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if errors.wants_json():
+            return jsonify(error=i18n._("That form could not be sent")), 400
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(403)
@@ -113,6 +121,8 @@ def create_app(test_config=None):
 
     @app.errorhandler(413)
     def too_large(error):
+        if errors.wants_json():
+            return jsonify(error=i18n._("That file is too large")), 413
         return render_template("errors/too_large.html"), 413
 
     return app

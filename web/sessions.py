@@ -11,7 +11,8 @@ from web.auth import db, load_staff
 
 @dataclass(frozen=True)
 class Visitor:
-    """Whose session this is: *kind* staff, kiosk or family, of which home, and a key to count its requests by."""
+    """Whose session this is: *kind* staff, kiosk or family, of which home, and a key to count its requests by
+    (the person, the kiosk's resident or the family card: opening a new session does not start a new count)."""
 
     kind: str
     home_id: int
@@ -26,14 +27,14 @@ def current():
     """
     staff = load_staff(session)
     if staff is not None:
-        return Visitor("staff", staff.home_id, f"staff:{staff.id}:{session.get('since')}")
+        return Visitor("staff", staff.home_id, f"staff:{staff.id}")
     if "family_link" in session:
         from web.family import _load_link
 
         with db().read() as s:
             link, problem = _load_link(s)
             if problem is None:
-                return Visitor("family", link.resident.home_id, f"family:{link.id}:{session.get('family_since')}")
+                return Visitor("family", link.resident.home_id, f"family:{link.id}")
         return None
     state = session.get("kiosk")
     if state:
@@ -42,5 +43,5 @@ def current():
         with db().read() as s:
             resident = s.get(Person, state.get("resident"))
             if resident is not None and resident.active and resident.kind == "resident":
-                return Visitor("kiosk", resident.home_id, f"kiosk:{resident.id}:{state.get('by')}")
+                return Visitor("kiosk", resident.home_id, f"kiosk:{resident.id}")
     return None
