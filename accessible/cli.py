@@ -212,7 +212,8 @@ def import_home(archive_file, folder, db):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets tablets on the home's network reach it.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=16, show_default=True, type=int,
+              help="Requests answered at once; one client address may use half of them.")
 @click.option("--https", "use_https", is_flag=True,
               help="Serve HTTPS with the home's own certificate (made in the data folder's tls/ the first time), "
                    "so tablets on the home's network may use the microphone.")
@@ -221,40 +222,34 @@ def import_home(archive_file, folder, db):
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="With --certificate: its private key (PEM).")
 @with_data
 def serve(host, port, threads, use_https, certificate, key, folder, db):
-    """Run the server: waitress, a production WSGI server; with --https, cheroot with TLS.
+    """Run the server (cheroot, a production WSGI server), over HTTP or, with --https, HTTPS.
+
+    One device cannot take it: a client address has at most half the threads at once, and a request that
+    trickles in (headers not in within 10 s, a body slower than 10 KB/s) is ended.
 
     Example: accessible serve --host 0.0.0.0 --port 5000 --https
     """
+    from accessible import serving
     from web import create_app  # the only place the command line reaches the web layer
 
     if bool(certificate) != bool(key):
         raise click.UsageError("--certificate and --key go together.")
     app = create_app({"DATA_DIR": str(folder)})
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    if not (use_https or certificate):
-        import waitress
+    cert_path = key_path = None
+    if use_https or certificate:
+        from accessible import tls
 
-        click.echo(f"Serving {folder} at http://{shown}:{port}/")
-        sys.stdout.flush()
-        waitress.serve(app, host=host, port=port, threads=threads, ident="accessible")
-        return
-
-    from cheroot import wsgi
-    from cheroot.ssl.builtin import BuiltinSSLAdapter
-
-    from accessible import tls
-
-    if certificate:
-        cert_path, key_path = certificate, key
-    else:
-        cert_path, key_path, authority = tls.ensure_certificate(folder, hosts=[host])
-        names, addresses = tls.machine_names([host])
-        click.echo(f"The home's certificate covers {', '.join(names + addresses)}.")
-        click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
-                   f"(the file is also at {authority}).")
-    server = wsgi.Server((host, port), app, numthreads=threads, server_name="accessible")
-    server.ssl_adapter = BuiltinSSLAdapter(str(cert_path), str(key_path))
-    click.echo(f"Serving {folder} at https://{shown}:{port}/")
+        if certificate:
+            cert_path, key_path = certificate, key
+        else:
+            cert_path, key_path, authority = tls.ensure_certificate(folder, hosts=[host])
+            names, addresses = tls.machine_names([host])
+            click.echo(f"The home's certificate covers {', '.join(names + addresses)}.")
+            click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
+                       f"(the file is also at {authority}).")
+    server = serving.make_server(app, host, port, threads=threads, certificate=cert_path, key=key_path)
+    click.echo(f"Serving {folder} at {'https' if cert_path else 'http'}://{shown}:{port}/")
     sys.stdout.flush()
     try:
         server.safe_start()

@@ -93,6 +93,8 @@ def create_app(test_config=None):
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+        if request.is_secure:  # served with --https: the browser keeps to HTTPS for this address from now on
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
         # Pages and answers carry personal data, and so does anything under /staff (review crops, scans):
         # nothing of it stays in a shared tablet's cache. Routes that set their own caching keep it.
         if response.mimetype in ("text/html", "application/json") or request.path.startswith("/staff/"):
