@@ -1,6 +1,7 @@
 """The ``accessible`` command: each command parses its options, makes one library call and prints."""
 
 import json
+import os
 import sys
 from functools import wraps
 
@@ -175,10 +176,12 @@ def export_home(archive_file, home_id, folder, db):
         home_id = home_id or s.scalar(select(Home.id).order_by(Home.id))
         if home_id is None or s.get(Home, home_id) is None:
             raise click.ClickException("There is no such home in this data folder.")
-        data = archive.export_home(s, home_id, folder)
+        data = archive.export_home(s, home_id, folder, for_moving=True)
     with open(archive_file, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False)
-    click.echo(f"Home {home_id} written to {archive_file}.")
+    os.chmod(archive_file, 0o600)
+    click.echo(f"Home {home_id} written to {archive_file}. It holds the staff password hashes and card-link hashes "
+               "the new machine needs: keep it as safe as this machine, and delete it once the home has moved.")
 
 
 @main.command("import-home")

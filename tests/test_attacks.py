@@ -268,3 +268,37 @@ def test_a_flood_of_family_speech_never_evicts_the_questions_prerendered_audio(a
         response.close()
     assert question.exists()
     assert len(list((question.parents[2] / "speech-cache-visitors").rglob("*.wav"))) == 1
+
+
+# What the home keeps (finding 11) ---------------------------------------------------------------------------------
+
+def test_the_home_archive_leaves_out_password_and_card_link_hashes_unless_it_is_for_moving(staff_client, db, home):
+    import json
+
+    with db.write() as s:
+        family_links.issue(s, s.get(Person, home["family"]), s.get(Person, home["residents"][0]))
+    kept = json.loads(staff_client.get("/staff/records/home.json").get_data(as_text=True))
+    assert kept["left_out"].startswith("Staff password hashes and family card-link hashes are left out")
+    assert {p["password_hash"] for p in kept["tables"]["person"]} == {None}
+    assert {k["token_hash"] for k in kept["tables"]["family_link"]} == {None}
+    assert "argon2" not in json.dumps(kept)
+    moving = json.loads(staff_client.get("/staff/records/home.json?for=moving").get_data(as_text=True))
+    assert "left_out" not in moving
+    assert all(p["password_hash"].startswith("$argon2id$") for p in moving["tables"]["person"] if p["kind"] == "staff")
+    assert "move the home to a new machine" in text(staff_client.get("/staff/records/"))
+
+
+def test_the_data_folder_and_everything_in_it_are_the_service_users_alone(staff_client, data):
+    import io
+    import stat
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="JPEG")
+    from accessible import pictures
+
+    pictures.save_photo(str(data), buffer.getvalue(), "pie.jpg", "A pie")
+    modes = {p.relative_to(data): stat.S_IMODE(p.stat().st_mode) for p in [data, *data.rglob("*")]}
+    assert any(str(p).startswith("accessible.sqlite") for p in modes) and any("photos" in str(p) for p in modes)
+    assert {p: m for p, m in modes.items() if m & 0o077} == {}
