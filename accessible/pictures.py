@@ -163,8 +163,7 @@ def save_photo(data_dir, data, filename, alt_text):
     if len(data) > MAX_UPLOAD_BYTES:
         raise BadPicture(f"The photo is too large ({len(data) // (1024 * 1024)} MB; "
                          f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most).")
-    with decoding.one_at_a_time:
-        image, has_alpha = _decoded(data)
+    image, has_alpha = decoding.run(_decoded, data)
     ident = secrets.token_hex(16)
     folder = _photos_dir(data_dir)
     suffix = ".png" if has_alpha else ".jpg"

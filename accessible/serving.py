@@ -1,10 +1,11 @@
 """Serve a WSGI app with cheroot over HTTP or HTTPS, so that no one device can take the server.
 
 cheroot keeps idle connections in a selector and gives a request a thread only while it is read and answered.
-On top of that: one client address may have only so many requests in progress at once (half the threads), and a
-request must keep coming: its headers within HEADER_SECONDS, its body at MIN_BYTES_PER_SECOND on average after
-that. A device that sends a byte every few seconds on a hundred connections holds a few threads for a few seconds,
-and everyone else is still served.
+On top of that: one client address may have only so many requests in progress at once (half the threads) and
+start only so many a second (a burst for a page and its pictures, then a steady rate), and a request must keep
+coming: its headers within HEADER_SECONDS, its body at MIN_BYTES_PER_SECOND on average after that. What is refused
+is refused before the app sees it, so a flood costs the server little. A device that sends a byte every few
+seconds on a hundred connections holds a few threads for a few seconds, and everyone else is still served.
 """
 
 import threading
@@ -18,6 +19,9 @@ from cheroot import wsgi
 HEADER_SECONDS = 10.0
 #: After that, its body must keep up this average rate (a 60 MB scan upload over a slow Wi-Fi far exceeds it).
 MIN_BYTES_PER_SECOND = 10 * 1024
+#: Requests one client address may start: a burst (a kiosk screen with its pictures and speech is about 20), then
+#: this many a second on average.
+BURST, PER_SECOND = 40, 5.0
 #: How long a quiet socket may wait for its next bytes (cheroot's own timeout, also for a TLS handshake).
 SOCKET_TIMEOUT = 10
 _SAY_BUSY = b"Too many requests from this device at once. Try again in a moment.\r\n"
@@ -63,10 +67,13 @@ class _Paced:
 class Limits:
     """How much one client address may ask of the server, and how fast its requests must arrive."""
 
-    def __init__(self, threads, header_seconds=HEADER_SECONDS, min_rate=MIN_BYTES_PER_SECOND, per_address=None):
+    def __init__(self, threads, header_seconds=HEADER_SECONDS, min_rate=MIN_BYTES_PER_SECOND, per_address=None,
+                 burst=BURST, per_second=PER_SECOND):
         self.header_seconds, self.min_rate = header_seconds, min_rate
         self.per_address = per_address or max(1, threads // 2)
+        self.burst, self.per_second = burst, per_second
         self._busy = Counter()
+        self._tokens = {}  # address: (requests it may still start, when that was counted)
         self._lock = threading.Lock()
 
     def enter(self, address):
@@ -77,6 +84,20 @@ class Limits:
             self._busy[address] += 1
             return True
 
+    def allow(self, address):
+        """Count one request *address* starts; return False when it starts them faster than its share."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, since = self._tokens.get(address, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - since) * self.per_second)
+            if tokens < 1:
+                return False
+            self._tokens[address] = (tokens - 1, now)
+            if len(self._tokens) > 10_000:  # forget addresses that are back to a full burst
+                self._tokens = {a: (t, s) for a, (t, s) in self._tokens.items()
+                                if t + (now - s) * self.per_second < self.burst}
+            return True
+
     def leave(self, address):
         with self._lock:
             self._busy[address] -= 1
@@ -85,8 +106,19 @@ class Limits:
 
 
 def _connection_class(limits):
+    class Request(cheroot_server.HTTPRequest):
+        """A request refused, once its first lines are read, when its device starts them faster than its share."""
+
+        def parse_request(self):
+            super().parse_request()
+            if self.ready and not limits.allow(self.conn.remote_addr or "unknown"):
+                self.simple_response("503 Service Unavailable", _SAY_BUSY.decode())
+                self.ready = False  # the connection is closed; the app never sees the request
+
     class Connection(cheroot_server.HTTPConnection):
         """A connection whose requests are paced and counted per client address."""
+
+        RequestHandlerClass = Request
 
         def __init__(self, server, sock, makefile=cheroot_server.MakeFile):
             super().__init__(server, sock, makefile)

@@ -91,3 +91,19 @@ def test_https_is_served_by_the_same_server_with_the_same_limits(app, home, tmp_
     finally:
         running.stop()
         thread.join(10)
+
+
+def test_a_device_starting_requests_faster_than_its_share_is_refused_before_the_app_and_others_are_not(app, home):
+    limits = serving.Limits(threads=4, burst=5, per_second=1.0)
+    running = serving.make_server(app, "127.0.0.1", 0, threads=4, limits=limits)
+    running.prepare()
+    thread = threading.Thread(target=running.serve, daemon=True)
+    thread.start()
+    try:
+        port = running.bind_addr[1]
+        statuses = [_get(port, source="127.0.0.5")[0] for _ in range(12)]
+        assert statuses[:5] == [200] * 5 and 503 in statuses[5:]
+        assert _get(port, source="127.0.0.6")[0] == 200
+    finally:
+        running.stop()
+        thread.join(10)

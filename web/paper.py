@@ -151,16 +151,20 @@ def _upload_of(s, upload_id):
 
 def _read(upload_id, number):
     """Read one page of a kept upload; return the result with its message for staff."""
-    # One page in memory at a time (see accessible.decoding), read without holding the database's write lock.
-    with decoding.one_at_a_time, db().read() as s:
+    folder = current_app.instance_path
+    with db().read() as s:
         upload = _upload_of(s, upload_id)
+
+        def recognise():
+            label, image = scan_files.page_image(folder, upload, number)
+            return scan_files.recognise(s, upload, image, label)
+
+        # One page in memory at a time, on the decoding thread (accessible.decoding), without the write lock.
         try:
-            label, image = scan_files.page_image(current_app.instance_path, upload, number)
+            reading = decoding.run(recognise)
         except read.BadScan as e:
             result = {"source": scan_files.page_label(upload, number), "error": str(e)}
             return {**result, "message": describe(result)}
-        reading = scan_files.recognise(s, upload, image, label)
-        del image
     with db().write() as s:
         upload = _upload_of(s, upload_id)
         result = scan_files.record_one(s, upload, number, reading, current_app.instance_path, actor=s.merge(g.staff))
@@ -191,14 +195,13 @@ def read_one(upload_id, number):
 @staff_required
 def original_page(upload_id, number):
     """Show one page of an upload as it was scanned or photographed (staff of this home only)."""
-    with decoding.one_at_a_time, db().read() as s:
+    folder = current_app.instance_path
+    with db().read() as s:
         upload = _upload_of(s, upload_id)
         try:
-            _label, image = scan_files.page_image(current_app.instance_path, upload, number)
+            png = decoding.run(lambda: cv2.imencode(".png", scan_files.page_image(folder, upload, number)[1])[1])
         except (read.BadScan, FileNotFoundError):
             abort(404)
-        _ok, png = cv2.imencode(".png", image)
-        del image
     with db().write() as s:
         audit.record(s, s.merge(g.staff), "view", _upload_of(s, upload_id), detail=f"page {number} of an uploaded scan")
     return _private(current_app.response_class(png.tobytes(), mimetype="image/png"))

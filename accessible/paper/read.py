@@ -33,7 +33,7 @@ MAX_PIXELS = 50_000_000
 #: A PDF page is drawn at this many dots per inch, or fewer when that would go over MAX_PDF_PIXELS (A4 at 200 dpi
 #: is 3.9 million; a phone photo saved as a PDF keeps its own detail; a page of 2.5 m square does not).
 PDF_DPI = 200
-MAX_PDF_PIXELS = 20_000_000
+MAX_PDF_PIXELS = 12_000_000
 
 
 class BadScan(ValueError):
