@@ -1,5 +1,6 @@
 """`accessible serve` against a greedy client: half-sent requests and floods from one address leave others served."""
 
+import contextlib
 import http.client
 import socket
 import threading
@@ -10,17 +11,25 @@ import pytest
 from accessible import serving
 
 
-@pytest.fixture
-def server(app, home):
-    """Serve the app with cheroot on a free loopback port, with short limits so the test is quick; yield its port."""
-    limits = serving.Limits(threads=4, header_seconds=1.0, min_rate=1000)
-    running = serving.make_server(app, "127.0.0.1", 0, threads=4, limits=limits)
+@contextlib.contextmanager
+def serving_app(app, threads=4, **kwargs):
+    """Serve *app* with the production server on a free loopback port; yield the port."""
+    running = serving.make_server(app, "127.0.0.1", 0, threads=threads, **kwargs)
     running.prepare()
     thread = threading.Thread(target=running.serve, daemon=True)
     thread.start()
-    yield running.bind_addr[1]
-    running.stop()
-    thread.join(10)
+    try:
+        yield running.bind_addr[1]
+    finally:
+        running.stop()
+        thread.join(10)
+
+
+@pytest.fixture
+def server(app, home):
+    """Serve the app with short limits, so the test is quick; yield its port."""
+    with serving_app(app, limits=serving.Limits(threads=4, header_seconds=1.0, min_rate=1000)) as port:
+        yield port
 
 
 def _get(port, path="/login", source="127.0.0.1"):
@@ -77,33 +86,17 @@ def test_https_is_served_by_the_same_server_with_the_same_limits(app, home, tmp_
     from accessible import tls
 
     cert, key, authority = tls.ensure_certificate(tmp_path, hosts=["127.0.0.1"])
-    running = serving.make_server(app, "127.0.0.1", 0, threads=2, certificate=cert, key=key)
-    running.prepare()
-    thread = threading.Thread(target=running.serve, daemon=True)
-    thread.start()
-    try:
+    with serving_app(app, threads=2, certificate=cert, key=key) as port:
         context = ssl.create_default_context(cafile=str(authority))
-        connection = http.client.HTTPSConnection("127.0.0.1", running.bind_addr[1], context=context, timeout=30)
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
         connection.request("GET", "/login")
         response = connection.getresponse()
         assert response.status == 200 and "Strict-Transport-Security" in response.headers
         connection.close()
-    finally:
-        running.stop()
-        thread.join(10)
 
 
 def test_a_device_starting_requests_faster_than_its_share_is_refused_before_the_app_and_others_are_not(app, home):
-    limits = serving.Limits(threads=4, burst=5, per_second=1.0)
-    running = serving.make_server(app, "127.0.0.1", 0, threads=4, limits=limits)
-    running.prepare()
-    thread = threading.Thread(target=running.serve, daemon=True)
-    thread.start()
-    try:
-        port = running.bind_addr[1]
+    with serving_app(app, limits=serving.Limits(threads=4, burst=5, per_second=1.0)) as port:
         statuses = [_get(port, source="127.0.0.5")[0] for _ in range(12)]
         assert statuses[:5] == [200] * 5 and 503 in statuses[5:]
         assert _get(port, source="127.0.0.6")[0] == 200
-    finally:
-        running.stop()
-        thread.join(10)
