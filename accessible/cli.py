@@ -227,8 +227,8 @@ def import_home(archive_file, folder, db):
 def serve(host, port, threads, use_https, certificate, key, folder, db):
     """Run the server (cheroot, a production WSGI server), over HTTP or, with --https, HTTPS.
 
-    One device cannot take it: a client address has at most half the threads at once and starts at most 40
-    requests at once, then 5 a second, and a request that trickles in (headers not in within 10 s, a body slower
+    One device cannot take it: a client address has at most half the threads at once and starts at most 60
+    requests at once, then 10 a second, and a request that trickles in (headers not in within 10 s, a body slower
     than 10 KB/s) is ended.
 
     Example: accessible serve --host 0.0.0.0 --port 5000 --https

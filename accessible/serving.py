@@ -21,7 +21,7 @@ HEADER_SECONDS = 10.0
 MIN_BYTES_PER_SECOND = 10 * 1024
 #: Requests one client address may start: a burst (a kiosk screen with its pictures and speech is about 20), then
 #: this many a second on average.
-BURST, PER_SECOND = 40, 5.0
+BURST, PER_SECOND = 60, 10.0
 #: How long a quiet socket may wait for its next bytes (cheroot's own timeout, also for a TLS handshake).
 SOCKET_TIMEOUT = 10
 _SAY_BUSY = b"Too many requests from this device at once. Try again in a moment.\r\n"

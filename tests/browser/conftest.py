@@ -33,7 +33,10 @@ def demo_server(tmp_path_factory):
         with db.write() as s:
             create_demo(s)
         app = create_app({"DATA_DIR": str(folder), "DATABASE_URL": url})
-        server = serving.make_server(app, "127.0.0.1", 0, threads=16)
+        # The browser clicks far faster than a person: the per-device request rate is a person's, so it is
+        # raised here (tests/test_serving.py tests the limits themselves).
+        limits = serving.Limits(threads=16, burst=10_000, per_second=1_000)
+        server = serving.make_server(app, "127.0.0.1", 0, threads=16, limits=limits)
         server.prepare()
         thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()
