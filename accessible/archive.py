@@ -121,9 +121,16 @@ def _rows_of(session, model, home_id):
     return [{k: _plain(v) for k, v in row._mapping.items()} for row in session.execute(query.order_by(table.c.id))]
 
 
-def export_home(session, home_id, data_dir=None):
-    """Return all of one home's data as a JSON-ready archive, for moving to a new machine.
+#: Said in an archive made to keep or read, not to move the home.
+SECRETS_LEFT_OUT = ("Staff password hashes and family card-link hashes are left out of this archive: a home imported "
+                    "from it needs new passwords (accessible set-password) and new cards.")
 
+
+def export_home(session, home_id, data_dir=None, for_moving=False):
+    """Return all of one home's data as a JSON-ready archive.
+
+    Staff password hashes and family card-link hashes are in it only *for_moving* the home to a new machine
+    (where staff sign in and cards work as before); otherwise they are left out and the archive says so.
     With the home's *data_dir*, the archive's "files" hold the kept scans and review crops its rows name
     (base64, by their path in the data folder); without it they are left out.
     """
@@ -137,6 +144,11 @@ def export_home(session, home_id, data_dir=None):
         owned = people_ids if refs[first] is Person else topic_ids
         rows = session.execute(select(table).where(table.c[first].in_(owned)))
         archive["tables"][table.name] = [dict(r._mapping) for r in rows]
+    if not for_moving:
+        for table, column in (("person", "password_hash"), ("family_link", "token_hash")):
+            for row in archive["tables"][table]:
+                row[column] = None
+        archive["left_out"] = SECRETS_LEFT_OUT
     if data_dir is not None:
         archive["files"] = _files_of(archive["tables"], data_dir)
     return archive

@@ -2,6 +2,7 @@
 
 import errno
 import json
+import os
 import socket
 import sys
 from functools import wraps
@@ -194,10 +195,12 @@ def export_home(archive_file, home_id, folder, db):
         home_id = home_id or s.scalar(select(Home.id).order_by(Home.id))
         if home_id is None or s.get(Home, home_id) is None:
             raise click.ClickException("There is no such home in this data folder.")
-        data = archive.export_home(s, home_id, folder)
+        data = archive.export_home(s, home_id, folder, for_moving=True)
     with open(archive_file, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False)
-    click.echo(f"Home {home_id} written to {archive_file}.")
+    os.chmod(archive_file, 0o600)
+    click.echo(f"Home {home_id} written to {archive_file}. It holds the staff password hashes and card-link hashes "
+               "the new machine needs: keep it as safe as this machine, and delete it once the home has moved.")
 
 
 @main.command("import-home")
@@ -276,12 +279,17 @@ def _refuse_busy_port(host, port):
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="With --certificate: its private key (PEM).")
 @with_data
 def serve(values, use_https, certificate, key, folder, db):
-    """Run the server: waitress, a production WSGI server; with --https, cheroot with TLS.
+    """Run the server (cheroot, a production WSGI server), over HTTP or, with --https, HTTPS.
+
+    One device cannot take it: a client address has at most half the threads at once and starts at most 60
+    requests at once, then 10 a second, and a request that trickles in (headers not in within 10 s, a body slower
+    than 10 KB/s) is ended.
 
     Every setting comes from its option, else its environment variable, else --settings FILE, else its default.
 
     Example: accessible serve --host 0.0.0.0 --port 5000 --https
     """
+    from accessible import serving
     from web import create_app  # the only place the command line reaches the web layer
 
     if bool(certificate) != bool(key):
@@ -291,30 +299,20 @@ def serve(values, use_https, certificate, key, folder, db):
     app = create_app({"DATA_DIR": str(folder), **settings.app_config(values)})
     _warm_up_speech()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    if not (use_https or certificate):
-        import waitress
+    cert_path = key_path = None
+    if use_https or certificate:
+        from accessible import tls
 
-        click.echo(f"Serving {folder} at http://{shown}:{port}/")
-        sys.stdout.flush()
-        waitress.serve(app, host=host, port=port, threads=threads, ident="accessible")
-        return
-
-    from cheroot import wsgi
-    from cheroot.ssl.builtin import BuiltinSSLAdapter
-
-    from accessible import tls
-
-    if certificate:
-        cert_path, key_path = certificate, key
-    else:
-        cert_path, key_path, authority = tls.ensure_certificate(folder, hosts=[host])
-        names, addresses = tls.machine_names([host])
-        click.echo(f"The home's certificate covers {', '.join(names + addresses)}.")
-        click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
-                   f"(the file is also at {authority}).")
-    server = wsgi.Server((host, port), app, numthreads=threads, server_name="accessible")
-    server.ssl_adapter = BuiltinSSLAdapter(str(cert_path), str(key_path))
-    click.echo(f"Serving {folder} at https://{shown}:{port}/")
+        if certificate:
+            cert_path, key_path = certificate, key
+        else:
+            cert_path, key_path, authority = tls.ensure_certificate(folder, hosts=[host])
+            names, addresses = tls.machine_names([host])
+            click.echo(f"The home's certificate covers {', '.join(names + addresses)}.")
+            click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
+                       f"(the file is also at {authority}).")
+    server = serving.make_server(app, host, port, threads=threads, certificate=cert_path, key=key_path)
+    click.echo(f"Serving {folder} at {'https' if cert_path else 'http'}://{shown}:{port}/")
     sys.stdout.flush()
     try:
         server.safe_start()
@@ -476,6 +474,25 @@ def pictures_search(words, lang, limit, as_json):
     click.echo(pictures.OPENMOJI_CREDIT)
 
 
+def _base_url(session, given, what):
+    """Return the address printed codes lead to: --base-url, else the one staff confirmed; cards need one."""
+    from accessible import addresses
+
+    if given:
+        try:
+            return addresses.normalise(given)
+        except Invalid as e:
+            raise click.BadParameter(e.problems["address"], param_hint="--base-url") from None
+    address, confirmed = addresses.public_address(session)
+    if confirmed:
+        return address
+    if what == "cards":
+        raise click.UsageError("Cards carry a link for phones to open, so they need this server's address: confirm it "
+                               "on the staff pages (This server's address) or give it, e.g. "
+                               "--base-url http://192.168.1.20:5000")
+    return ""
+
+
 @main.command("print")
 @click.argument("what", type=click.Choice(["cards", "menu", "form", "poster"]))
 @click.argument("topic_id", type=int)
@@ -491,8 +508,9 @@ def pictures_search(words, lang, limit, as_json):
 @click.option("--sheet", type=click.Choice(["a4-4up", "a5"]), default="a4-4up", show_default=True,
               help="Cards: four A6 cards to an A4 sheet, or one A5 card a page.")
 @click.option("--size", type=click.Choice(["a4", "a3"]), default="a4", show_default=True, help="Poster size.")
-@click.option("--base-url", envvar="ACCESSIBLE_BASE_URL", default="http://localhost:5000", show_default=True,
-              help="The server's address as phones in the home reach it (for QR codes).")
+@click.option("--base-url", envvar="ACCESSIBLE_BASE_URL",
+              help="The server's address as phones in the home reach it, for QR codes (default: the address staff "
+                   "confirmed on the staff pages).")
 @with_data
 def print_command(what, topic_id, out, resident_id, each_resident, audience, copies, lang, sheet, size, base_url,
                   folder, db):
@@ -513,6 +531,7 @@ def print_command(what, topic_id, out, resident_id, each_resident, audience, cop
         if topic is None:
             raise click.ClickException(f"There is no topic {topic_id}; see accessible topics.")
         resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+        base_url = _base_url(s, base_url, what)
         with click.progressbar(length=1, label=f"Printing {what}", file=sys.stderr) as bar:
             def progress(done, total):
                 bar.length = total

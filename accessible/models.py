@@ -386,6 +386,8 @@ class FamilyLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Raised when a family member says "I have finished": every session opened with the link before ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     family: Mapped[Person] = relationship(foreign_keys=[family_id])
     resident: Mapped[Person] = relationship(foreign_keys=[resident_id])
@@ -507,6 +509,26 @@ class AuditEvent(Base):
     actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
 
 
+class ServerSetting(Base):
+    """One setting of the server as a whole (e.g. its public address), kept with its data."""
+
+    __tablename__ = "server_setting"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
+
+
+class SignInFailure(Base):
+    """One wrong password, counted against a hashed key (an account, an address), so guessing slows down."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 __all__ = [
     "AuditEvent",
     "Base",
@@ -524,6 +546,8 @@ __all__ = [
     "PaperUpload",
     "Person",
     "Response",
+    "ServerSetting",
+    "SignInFailure",
     "Topic",
     "family_of",
     "topic_owner",

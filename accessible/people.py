@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -27,6 +28,8 @@ _VOICE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*", re.IGNORECASE)
 # argon2id with the library's defaults (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+#: zxcvbn's score (0-4): 2 means about a million guesses or more, far beyond what slowed sign-in lets anyone try.
+MIN_PASSWORD_SCORE = 2
 #: What the anonymous people made for blank paper forms are called (accessible.paper.answers.ANONYMOUS).
 ANONYMOUS_NAMES = ("Anonymous resident", "Anonymous family member")
 
@@ -198,6 +201,22 @@ def link_family(family, resident):
         family.residents.append(resident)
 
 
+def password_problem(password, *about):
+    """Return why *password* will not do (too short, common, repeated, or made of the account's own words), or None.
+
+    ASVS 6.2.4: checked against zxcvbn's lists of the most used passwords, words and names, and its patterns
+    (repeats such as "aaaaaaaaaa", sequences such as "1234567890", keyboard runs, dates).
+    """
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+    found = zxcvbn.zxcvbn(password[:100], user_inputs=[word for word in about if word])
+    if found["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    why = found["feedback"]["warning"] or "It is made of common words, names or patterns."
+    return (f"That password is too easy to guess. {why.rstrip('.')}. Three or four ordinary words that do not belong "
+            "together make a good one, for example \u201cteapot garden violin\u201d.")
+
+
 def add_staff(session, home, username, password, name=None, role="staff", actor=None):
     """Create a named staff account with an argon2id password hash."""
     username = (username or "").strip().lower()
@@ -206,8 +225,9 @@ def add_staff(session, home, username, password, name=None, role="staff", actor=
         problems["username"] = "A username is letters and numbers (dots, dashes and underscores allowed)."
     elif session.scalar(select(func.count()).where(Person.username == username)):
         problems["username"] = f"The username {username} is taken already."
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        problems["password"] = f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+    weak = password_problem(password, username, name, home.name)
+    if weak:
+        problems["password"] = weak
     if role not in STAFF_ROLES:
         problems["role"] = "A role is staff or manager."
     if problems:
@@ -228,8 +248,9 @@ def add_staff(session, home, username, password, name=None, role="staff", actor=
 
 def set_password(session, staff, password, actor=None):
     """Change a staff password and end every session of that account."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise Invalid({"password": f"A password needs at least {MIN_PASSWORD_LENGTH} characters."})
+    weak = password_problem(password, staff.username, staff.name)
+    if weak:
+        raise Invalid({"password": weak})
     staff.password_hash = _hasher.hash(password)
     staff.session_version += 1
     audit.record(session, actor, "update", staff, detail="password changed")

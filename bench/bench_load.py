@@ -1,4 +1,9 @@
-"""Benchmark the production server under load: concurrent staff clients reading pages and recording answers."""
+"""Benchmark the production server under load: concurrent staff clients reading pages and recording answers.
+
+With --attack, four devices attack while the clients work (issue 20's findings): a staff account reading a
+giant-page PDF three at a time, a family card flooding the listener and the speech route, and 101 half-sent
+requests topped up every 4 s. The working clients' latency and the server's peak memory are reported.
+"""
 
 import argparse
 import os
@@ -13,6 +18,7 @@ import time
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESSIBLE = [sys.executable, "-c", "from accessible.cli import main; main()"]
@@ -22,6 +28,24 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class FromAddress(HTTPAdapter):
+    """Send a session's requests from one loopback address, as one device on the home's network would."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def device(address):
+    """Return a requests session that comes from *address* (127.x.y.z: any of them reaches the loopback server)."""
+    http = requests.Session()
+    http.mount("http://", FromAddress(address))
+    return http
 
 
 def make_home(folder, env):
@@ -38,11 +62,17 @@ def make_home(folder, env):
         with db.read() as s:
             menu = s.scalars(select(Topic).where(Topic.stage == "choosing", Topic.kind == "choose",
                                                  Topic.resident_id.is_(None))).first()
-            options = [o.id for o in menu.accepted_options]
+            menu_id, options = menu.id, [o.id for o in menu.accepted_options]
             residents = [p.id for p in topics.asked_people(s, menu)["resident"]]
             pages = ["/staff/", "/staff/topics", "/staff/residents", f"/staff/topics/{menu.id}",
                      f"/staff/topics/{menu.id}/results"] + [f"/staff/residents/{r}" for r in residents[:4]]
-            return menu.id, options, residents, pages
+        with db.write() as s:
+            from accessible import family_links
+            from accessible.models import Person
+
+            family = s.scalars(select(Person).where(Person.kind == "family", Person.active.is_(True))).first()
+            card = family_links.issue(s, family, family.residents[0])[1]
+        return menu_id, options, residents, pages, card
     finally:
         db.dispose()
 
@@ -67,7 +97,7 @@ class Client:
 
     def __init__(self, base, seed):
         self.base = base
-        self.http = requests.Session()
+        self.http = device(f"127.0.1.{seed + 1}")
         self.rng = random.Random(seed)
         page = self.http.get(f"{base}/login", timeout=30).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -105,7 +135,8 @@ def main():
     parser.add_argument("--writes", type=float, default=0.2, help="share of requests that record an answer")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause between one client's requests, in seconds (0: as fast as possible)")
-    parser.add_argument("--threads", type=int, default=8, help="the server's threads (accessible serve --threads)")
+    parser.add_argument("--threads", type=int, default=16, help="the server's threads (accessible serve --threads)")
+    parser.add_argument("--attack", action="store_true", help="four devices attack while the clients work")
     parser.add_argument("--database-url", help="a PostgreSQL URL whose database is empty (default: SQLite)")
     args = parser.parse_args()
 
@@ -116,20 +147,25 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "home"
         folder.mkdir()
-        menu, options, residents, pages = make_home(folder, env)
+        menu, options, residents, pages, card = make_home(folder, env)
         with open(Path(tmp) / "server.log", "w+") as log:
             server, base = start_server(folder, free_port(), args.threads, env, log)
+            attack = Attack(base, card, server.pid) if args.attack else None
             try:
-                results, failures = run_clients(args, base, menu, options, residents, pages)
+                results, failures = run_clients(args, base, menu, options, residents, pages, attack)
             finally:
+                if attack:
+                    attack.stop()
                 server.terminate()
                 server.wait(timeout=30)
             log.seek(0)
             server_log = log.read()
     report(args, results, failures, server_log)
+    if attack:
+        attack.report()
 
 
-def run_clients(args, base, menu, options, residents, pages):
+def run_clients(args, base, menu, options, residents, pages, attack=None):
     """Sign every client in, then let them all work for the time given; return the timings and failures."""
     clients = [None] * args.clients
     failures = []
@@ -171,6 +207,8 @@ def run_clients(args, base, menu, options, residents, pages):
         results.extend(mine)
 
     workers = [threading.Thread(target=work, args=(c,)) for c in clients if c]
+    if attack:
+        attack.start()
     for w in workers:
         w.start()
     stop_at[0] = time.perf_counter() + args.seconds
@@ -196,10 +234,164 @@ def report(args, results, failures, server_log):
         print(f"  {kind:5} n={len(ms):6}  p50 {percentile(ms, 50):6.1f} ms  p95 {percentile(ms, 95):6.1f} ms  "
               f"p99 {percentile(ms, 99):6.1f} ms  max {max(ms, default=float('nan')):6.1f} ms")
     print(f'"database is locked" in the server log: {server_log.count("database is locked")}; '
-          f'tracebacks: {server_log.count("Traceback")}; '
-          f'waitress queue warnings: {server_log.count("Task queue depth")}')
+          f'tracebacks: {server_log.count("Traceback")}')
     for failure in failures[:5]:
         print("  failure:", failure)
+
+
+def noise_wav(seconds=2.0, rate=16000):
+    """Return a WAV of quiet noise: something for the listener to work on."""
+    import io
+    import wave
+
+    rng = random.Random(7)
+    frames = bytes(rng.randrange(256) for _ in range(int(seconds * rate) * 2))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return buffer.getvalue()
+
+
+def _token(http, url):
+    return re.search(r'name="csrf_token" value="([^"]+)"', http.get(url, timeout=60).text).group(1)
+
+
+class Attack:
+    """Four attacking devices, each on its own address, running until stopped; counts what they got back."""
+
+    def __init__(self, base, card, server_pid):
+        self.base, self.card, self.pid = base, card, server_pid
+        self.running = threading.Event()
+        self.threads, self.answers, self.peak = [], {}, {"server": 0, "with workers": 0}
+        self._lock = threading.Lock()
+
+    def _count(self, what, status):
+        with self._lock:
+            self.answers.setdefault(what, {}).setdefault(status, 0)
+            self.answers[what][status] += 1
+
+    def _loop(self, what, action):
+        while self.running.is_set():
+            try:
+                self._count(what, action())
+            except requests.RequestException as e:
+                self._count(what, type(e).__name__)
+
+    def start(self):
+        """Sign the attackers in and set them going (4 threads reading PDFs, 4 listening, 16 speaking, 101 slow)."""
+        self.running.set()
+        staff = device("127.0.2.1")
+        token = _token(staff, f"{self.base}/login")
+        staff.post(f"{self.base}/login", data={"username": "manager", "password": "tea-and-biscuits",
+                                              "csrf_token": token}, timeout=60)
+        token = _token(staff, f"{self.base}/staff/paper")
+        sys.path.insert(0, str(ROOT))
+        from tests.paper.test_hostile_files import giant_page_pdf  # the 332-byte PDF of a page 2.5 m square
+
+        kept = staff.post(f"{self.base}/staff/paper/uploads", timeout=60, data={"csrf_token": token},
+                          files={"scan": ("giant.pdf", giant_page_pdf(), "application/pdf")}).json()
+        page = f"{self.base}/staff/paper/uploads/{kept['upload']}/pages/1"
+        family = device("127.0.2.2")
+        family.get(f"{self.base}/f/{self.card}", timeout=60)
+        family_token = _token(family, f"{self.base}/family/")
+        wav = noise_wav()
+        made_up = [" ".join(f"zorbel{n}{k}" for k in range(100)) for n in range(6)]
+        counter = iter(range(10**9))
+
+        def read_pdf():
+            return staff.post(page, data={"csrf_token": token}, timeout=120).status_code
+
+        def view_pdf():
+            return staff.get(page + ".png", timeout=120).status_code
+
+        def listen():
+            options = made_up if next(counter) % 2 else ["Fish pie", "Cawl", "Curry", "Salad", "Soup", "Pasta"]
+            return family.post(f"{self.base}/api/listen", data={"option": options, "csrf_token": family_token},
+                               files={"audio": ("said.wav", wav, "audio/wav")}, timeout=120).status_code
+
+        def speak():
+            n = next(counter)
+            text = (f"Number {n}. " + "All work and no play makes a dull day in the lounge. " * 12)[:290 + n % 300]
+            return family.get(f"{self.base}/speech", params={"text": text}, timeout=120).status_code
+
+        for what, action, copies in (("PDF read", read_pdf, 3), ("PDF page image", view_pdf, 1),
+                                     ("listen", listen, 4), ("speech", speak, 16)):
+            for _ in range(copies):
+                self.threads.append(threading.Thread(target=self._loop, args=(what, action), daemon=True))
+        self.threads.append(threading.Thread(target=self._slow, daemon=True))
+        self.threads.append(threading.Thread(target=self._watch_memory, daemon=True))
+        for t in self.threads:
+            t.start()
+
+    def _slow(self, connections=101):
+        """Keep 101 half-sent requests open from one device, topping each up every 4 s, opening new ones as needed."""
+        host, port = self.base.removeprefix("http://").split(":")
+        open_ = []
+        while self.running.is_set():
+            while len(open_) < connections:
+                try:
+                    sock = socket.create_connection((host, int(port)), timeout=5, source_address=("127.0.2.3", 0))
+                    sock.sendall(b"POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n")
+                    open_.append(sock)
+                except OSError as e:
+                    self._count("half-sent requests", type(e).__name__)
+                    break
+            time.sleep(4)
+            for sock in list(open_):
+                try:
+                    sock.sendall(b"X-a: b\r\n")
+                except OSError:
+                    self._count("half-sent requests", "ended by the server")
+                    open_.remove(sock)
+                    sock.close()
+        for sock in open_:
+            sock.close()
+
+    def _watch_memory(self):
+        """Note the server's resident memory (and its speech workers') every half second."""
+        while self.running.is_set():
+            own = _memory_kb(self.pid, "VmHWM")  # the process's own peak, between samples too
+            children = sum(_memory_kb(p) for p in _children(self.pid))
+            self.peak["server"] = max(self.peak["server"], own)
+            self.peak["with workers"] = max(self.peak["with workers"], own + children)
+            time.sleep(0.5)
+
+    def stop(self):
+        self.running.clear()
+        for t in self.threads:
+            t.join(130)
+
+    def report(self):
+        print("attack (four devices, each its own address):")
+        for what, statuses in sorted(self.answers.items()):
+            print(f"  {what:18} " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)))
+        print(f"server's peak resident memory: {self.peak['server'] / 1024:.0f} MB "
+              f"({self.peak['with workers'] / 1024:.0f} MB with its speech workers)")
+
+
+def _memory_kb(pid, field="VmRSS"):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid):
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
 
 
 if __name__ == "__main__":

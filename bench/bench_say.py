@@ -13,13 +13,12 @@ SENTENCE = "Would you like fish pie or roast chicken for lunch on Friday {n}?"  
 
 
 def http_ttfb():
-    """Time to first byte of GET /speech through the production server (waitress) on loopback."""
+    """Time to first byte of GET /speech through the production server (cheroot) on loopback."""
     import http.client
     import re
     import urllib.parse
 
-    import waitress
-
+    from accessible import serving
     from accessible.db import Database
     from accessible.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo
     from web import create_app
@@ -29,9 +28,10 @@ def http_ttfb():
         db.upgrade()
         with db.write() as s:
             create_demo(s)
-        server = waitress.create_server(create_app({"DATA_DIR": folder}), host="127.0.0.1", port=0, threads=8)
-        threading.Thread(target=server.run, daemon=True).start()
-        port = server.effective_port
+        server = serving.make_server(create_app({"DATA_DIR": folder}), "127.0.0.1", 0, threads=8)
+        server.prepare()
+        threading.Thread(target=server.serve, daemon=True).start()
+        port = server.bind_addr[1]
         conn = http.client.HTTPConnection("127.0.0.1", port)
         conn.request("GET", "/login")
         reply = conn.getresponse()
@@ -52,7 +52,7 @@ def http_ttfb():
                 reply.read(1)
                 results[kind].append((time.perf_counter() - t) * 1000)
                 reply.read()
-        server.close()
+        server.stop()
         db.dispose()
     return results
 
@@ -97,7 +97,7 @@ def main():
           f"max {max(uncached):.1f} ms")
     print(f"cached: median {statistics.median(cached):.2f} ms, max {max(cached):.2f} ms")
     web = http_ttfb()
-    print(f"over HTTP (GET /speech, waitress): uncached median {statistics.median(web['uncached'][1:]):.1f} ms, "
+    print(f"over HTTP (GET /speech, cheroot): uncached median {statistics.median(web['uncached'][1:]):.1f} ms, "
           f"cached median {statistics.median(web['cached']):.1f} ms (time to first byte)")
     print(f"8 concurrent requests: {len(done) / elapsed:.1f} phrases/s, slowest request {worst[0] * 1000:.0f} ms, "
           f"stuck requests {stuck}")

@@ -7,11 +7,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-import waitress
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
-from accessible import printouts
+from accessible import printouts, serving
 from accessible.db import Database
 from accessible.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo
 from accessible.models import Person, Topic
@@ -29,9 +28,10 @@ def main():
         db.upgrade()
         with db.write() as s:
             create_demo(s)
-        server = waitress.create_server(create_app({"DATA_DIR": folder}), host="127.0.0.1", port=0)
-        threading.Thread(target=server.run, daemon=True).start()
-        base = f"http://127.0.0.1:{server.effective_port}"
+        server = serving.make_server(create_app({"DATA_DIR": folder}), "127.0.0.1", 0)
+        server.prepare()
+        threading.Thread(target=server.serve, daemon=True).start()
+        base = f"http://127.0.0.1:{server.bind_addr[1]}"
         with db.write() as s:
             menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
             peggy = s.scalars(select(Person).where(Person.name == "Margaret Evans")).one()
@@ -66,7 +66,7 @@ def main():
             page.goto(f"{base}/staff/topics/{menu_id}/results")
             page.screenshot(path=OUT / "staff-results.png")
             browser.close()
-        server.close()
+        server.stop()
         db.dispose()
     print("\n".join(str(p.relative_to(OUT.parent.parent)) for p in sorted(OUT.glob("*.png"))))
 

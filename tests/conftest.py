@@ -71,8 +71,9 @@ def app(data, db):
     application = create_app({"DATA_DIR": str(data), "TESTING": True})
     yield application
     application.extensions["db"].dispose()
-    if "speaker" in application.extensions:
-        application.extensions["speaker"].close()
+    for speaker in ("speaker", "visitor_speaker"):
+        if speaker in application.extensions:
+            application.extensions[speaker].close()
 
 
 @pytest.fixture
@@ -90,9 +91,8 @@ def staff_client(client, home):
 
 @pytest.fixture(autouse=True)
 def _no_failures_counted_yet():
-    """Start each test with no wrong passwords or link guesses counted: the limiters live as long as the process."""
-    from web.auth import account_limiter, address_limiter
+    """Start each test with no link guesses counted: the limiter lives as long as the process (wrong passwords are
+    counted in each test's own database)."""
     from web.family import token_limiter
 
-    for limiter in (account_limiter, address_limiter, token_limiter):
-        limiter._hits.clear()
+    token_limiter._hits.clear()

@@ -31,7 +31,7 @@ def test_a_home_archive_imports_on_a_new_machine_with_the_same_results(db, tmp_p
     with db.write() as s:
         home_id = create_demo(s).id
     with db.read() as s:
-        exported = archive.export_home(s, home_id)
+        exported = archive.export_home(s, home_id, for_moving=True)
         before = _tallies(s, home_id)
     text = json.dumps(exported)  # it really is JSON
     other = Database.for_data_dir(tmp_path)
@@ -83,7 +83,7 @@ def test_printed_pages_still_point_at_their_topic_after_an_import(db, data, tmp_
         home = create_demo(s)
         menu = next(t for t in topics.topics(s, home.id) if t.title == "Next week's menu")
         printouts.render(s, menu, "form", data, "http://x")
-        exported = archive.export_home(s, home.id)
+        exported = archive.export_home(s, home.id, for_moving=True)
     other = Database.for_data_dir(tmp_path)
     other.upgrade()
     with other.write() as s:
@@ -108,7 +108,7 @@ def test_the_audit_log_still_names_the_right_records_after_an_import(db, tmp_pat
         audit.record(s, None, "read", gwen, detail="test")
         menu = next(t for t in topics.topics(s, home.id) if t.title == "Next week's menu")
         audit.record(s, None, "update", menu, detail="test")
-        exported = archive.export_home(s, home.id)
+        exported = archive.export_home(s, home.id, for_moving=True)
     other = Database.for_data_dir(tmp_path)
     other.upgrade()
     with other.write() as s:
@@ -187,7 +187,7 @@ def test_a_scanned_form_moves_with_the_home_and_staff_still_see_its_original_and
     crop_before = response.data
     response.close()
     with db.read() as s:
-        exported = archive.export_home(s, home["home"], data)
+        exported = archive.export_home(s, home["home"], data, for_moving=True)
     new = tmp_path / "new machine"
     new.mkdir()
     other = _moved(exported, new)
@@ -224,7 +224,7 @@ def test_a_scanned_form_moves_with_the_home_and_staff_still_see_its_original_and
 def test_an_archive_made_before_scans_were_archived_still_imports(staff_client, db, data, home, tmp_path):
     _a_home_with_a_scanned_form(staff_client, db, home, tmp_path)
     with db.read() as s:
-        exported = archive.export_home(s, home["home"], data)
+        exported = archive.export_home(s, home["home"], data, for_moving=True)
     # What export_home wrote before: the same tables but these three, and no files.
     for name in ("paper_upload", "paper_scan", "paper_scan_record"):
         del exported["tables"][name]
@@ -254,7 +254,7 @@ def test_option_photos_move_with_the_home(staff_client, db, data, home, tmp_path
         saved = pictures.save_photo(str(data), buffer.getvalue(), "tomos.jpg", "Tomos the cat on a cushion")
         cat = s.scalars(select(Option).where(Option.topic_id == topic.id, Option.label == "Cat")).one()
         topics.set_picture(s, cat, f"photo:{saved.id}", saved.alt_text)
-        exported = archive.export_home(s, home["home"], data)
+        exported = archive.export_home(s, home["home"], data, for_moving=True)
     new = tmp_path / "new machine"
     new.mkdir()
     other = _moved(exported, new)

@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from accessible import settings, tls
@@ -38,6 +38,9 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         MIGRATE_ON_START=True,
+        #: The cache of speech asked for by staff and families (the kiosk's own has 200 MB): nothing in it is kept
+        #: for long, so a flood of texts evicts only itself.
+        VISITOR_SPEECH_MB=50,
         # Session lifetimes, the kiosk's idle time and the like: the settings table's defaults and environment.
         **settings.app_config(settings.load()),
     )
@@ -47,10 +50,14 @@ def create_app(test_config=None):
     if app.config["MIGRATE_ON_START"]:
         db.upgrade()
     app.extensions["db"] = db
+    from web.speech import listen_upload_limit
+
+    app.before_request(listen_upload_limit)  # before the CSRF check, which reads the body
     csrf.init_app(app)
 
-    from web import accounts, auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
+    from web import accounts, address, auth, errors, family, i18n, kiosk, paper, pictures, records, speech, staff
 
+    address.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     # Times are stored in UTC; staff read them in the home's own time (the machine's time zone, e.g. BST).
@@ -82,6 +89,8 @@ def create_app(test_config=None):
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", "microphone=(self), camera=(), geolocation=()")
+        if request.is_secure:  # served with --https: the browser keeps to HTTPS for this address from now on
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
         # Pages and answers carry personal data, and so does anything under /staff (review crops, scans):
         # nothing of it stays in a shared tablet's cache. Routes that set their own caching keep it.
         if response.mimetype in ("text/html", "application/json") or request.path.startswith("/staff/"):
@@ -95,6 +104,8 @@ def create_app(test_config=None):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if errors.wants_json():
+            return jsonify(error=i18n._("That form could not be sent")), 400
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(403)
@@ -108,6 +119,8 @@ def create_app(test_config=None):
 
     @app.errorhandler(413)
     def too_large(error):
+        if errors.wants_json():
+            return jsonify(error=i18n._("That file is too large")), 413
         return render_template("errors/too_large.html"), 413
 
     return app

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from accessible import people
+from accessible import guessing, people
 from accessible.errors import Invalid
 from accessible.models import Home, Person
-from web.auth import account_limiter, db, staff_required
+from web.auth import db, staff_required
 from web.records import manager_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -19,17 +19,12 @@ def own_password():
     if request.method == "POST":
         new = request.form.get("new_password", "")
         try:
+            _check_current_password()
             with db().write() as s:
                 staff = s.get(Person, g.staff.id)
-                # Guessing the current password at an unattended screen is limited as signing in is.
-                if account_limiter.blocked(staff.username):
-                    raise Invalid({"password": "Too many wrong passwords. Wait 15 minutes and try again."})
-                if people.authenticate(s, staff.username, request.form.get("password", "")) is None:
-                    account_limiter.fail(staff.username)
-                    raise Invalid({"password": "That is not your current password."})
-                if len(new) < people.MIN_PASSWORD_LENGTH:
-                    raise Invalid({"new_password": f"A password needs at least {people.MIN_PASSWORD_LENGTH} "
-                                                   "characters."})
+                weak = people.password_problem(new, staff.username, staff.name)
+                if weak:
+                    raise Invalid({"new_password": weak})
                 if new != request.form.get("repeat", ""):
                     raise Invalid({"repeat": "The new password and its repeat are not the same."})
                 people.set_password(s, staff, new, actor=staff)
@@ -42,6 +37,22 @@ def own_password():
     with db().read() as s:
         return render_template("staff/password.html", home=s.get(Home, g.staff.home_id),
                                errors=errors), 400 if errors else 200
+
+
+def _check_current_password():
+    """Raise Invalid unless the form's current password is right; guessing it is slowed as signing in is."""
+    address = request.remote_addr or "unknown"
+    with db().write() as s:  # a wrong guess is counted even though the change is refused
+        username = s.get(Person, g.staff.id).username
+        wait = guessing.wait_seconds(s, username, address)
+        if wait:
+            problem = f"Too many wrong passwords. Wait {wait} second{'s' if wait > 1 else ''} and try again."
+        elif people.authenticate(s, username, request.form.get("password", "")) is None:
+            guessing.failed(s, username, address)
+            problem = "That is not your current password."
+        else:
+            return
+    raise Invalid({"password": problem})
 
 
 def _accounts_page(errors=None, status=200):

@@ -2,14 +2,14 @@
 
 import functools
 import time
+from urllib.parse import urlsplit
 
 import flask
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from accessible import people
+from accessible import guessing, people
 from accessible.models import Person
-from web.limits import Limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -28,11 +28,6 @@ def _use_session_interface(state):
     state.app.session_interface = SessionInterface()
 
 
-#: Wrong passwords allowed before signing in waits: per account (a guessed password) and per address (many accounts).
-account_limiter = Limiter(limit=5, seconds=900)
-address_limiter = Limiter(limit=20, seconds=900)
-
-
 def db():
     """Return the application's database."""
     return current_app.extensions["db"]
@@ -43,11 +38,18 @@ def index():
     return redirect(url_for("staff.dashboard"))
 
 
-def _safe_next(target):
-    # Only a path on this server: never an address elsewhere ("//evil", "https://…").
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def safe_path(target, under="/"):
+    """Return *target* when it is a path on this server under *under*, else None.
+
+    Never an address elsewhere ("//evil", "https://…", "/\\evil"), and nothing a browser would read differently
+    from this check: a tab or line break ("/%09/evil" is "//evil" to a browser; a CR/LF would break the header).
+    """
+    if not target or not target.startswith(under) or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 33 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,20 +59,22 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip().lower()
         address = request.remote_addr or "unknown"
-        if account_limiter.blocked(username) or address_limiter.blocked(address):
-            return render_template("auth/login.html", error="Too many wrong passwords. Wait 15 minutes and try "
-                                   "again, or ask a manager to set a new password."), 429
         with db().write() as s:
+            wait = guessing.wait_seconds(s, username, address)
+            if wait:
+                # The guesser waits, not the account: its owner still signs in from any other device.
+                error = (f"Too many wrong passwords from this device. Wait {wait} second{'s' if wait > 1 else ''} "
+                         "and try again, or ask a manager to set a new password.")
+                return render_template("auth/login.html", error=error), 429, {"Retry-After": str(wait)}
             staff = people.authenticate(s, username, request.form.get("password", ""))
             if staff is not None:
                 session.clear()  # a new session at sign-in: nothing from before carries over
                 session.permanent = True
                 session.update(staff_id=staff.id, version=staff.session_version, since=int(time.time()))
-                account_limiter.reset(username)
+                guessing.succeeded(s, username, address)
                 flash(f"Signed in as {staff.name}.")
-                return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
-        account_limiter.fail(username)
-        address_limiter.fail(address)
+                return redirect(safe_path(request.args.get("next")) or url_for("staff.dashboard"))
+            guessing.failed(s, username, address)
         error = "That username and password do not match. Check them and try again."
     return render_template("auth/login.html", error=error), 401 if error else 200
 

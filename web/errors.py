@@ -12,8 +12,13 @@ MESSAGES = {
 }
 
 
-def _wants_json():
-    return request.path.startswith("/api/") or (
+#: Routes that scripts call and that answer JSON, whatever their address.
+JSON_ENDPOINTS = ("kiosk.listen", "paper.upload_one", "paper.read_one")
+
+
+def wants_json():
+    """Return True when the request is a program's (an /api/ address, a script's route, or JSON asked for)."""
+    return request.path.startswith("/api/") or request.endpoint in JSON_ENDPOINTS or (
         request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json")
 
 
@@ -21,7 +26,7 @@ def http_error(error):
     """Show what went wrong and that nothing was saved, with the error's status and headers (e.g. Allow)."""
     title, advice = MESSAGES.get(error.code, (error.name, "Nothing was saved. Go back and try again."))
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    if _wants_json():
+    if wants_json():
         return jsonify(error=title), error.code, headers
     return render_template("errors/http_error.html", title=title, advice=advice), error.code, headers
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from accessible import comments, family_links, responses, topics
 from accessible.errors import Invalid
 from accessible.models import RATINGS, FamilyLink, Home
-from web.auth import db
+from web.auth import db, safe_path
 from web.i18n import _
 from web.limits import Limiter
 
@@ -58,7 +58,8 @@ def _open(find, typed=False):
         # A language chosen on this phone before (say Welsh in an English home) outlives the old session.
         lang = session.get("lang") or s.get(Home, link.resident.home_id).language
         session.clear()
-        session.update(family_link=link.id, family_since=int(time.time()), lang=lang)
+        session.update(family_link=link.id, family_since=int(time.time()), family_version=link.session_version,
+                       lang=lang)
     response = redirect(url_for("family.start"), code=303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -74,8 +75,8 @@ def _load_link(s):
     if link_id is None or time.time() - session.get("family_since", 0) > FAMILY_SESSION.total_seconds():
         return None, "signed-out"
     link = s.get(FamilyLink, link_id)
-    if link is None:
-        return None, "signed-out"
+    if link is None or link.session_version != session.get("family_version", 0):
+        return None, "signed-out"  # "I have finished" was pressed since: a copy of this cookie ends too
     if link.revoked_at is not None or link.expires_at <= family_links.utcnow():
         return link, "revoked"
     if not link.family.active or not link.resident.active or link.resident not in link.family.residents:
@@ -138,8 +139,7 @@ def start():
 def language():
     """Switch the family pages between English and Welsh."""
     session["lang"] = "cy" if request.form.get("lang") == "cy" else "en"
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/family/")
-                    else url_for("family.start"))
+    return redirect(safe_path(request.form.get("back"), under="/family/") or url_for("family.start"))
 
 
 def _answers_now(s, topic, family, resident):
@@ -283,6 +283,9 @@ def send(topic_id):
 def done():
     """End the family session on this phone, keeping the language chosen on it."""
     lang = session.get("lang")
+    with db().write() as s:
+        link = s.get(FamilyLink, g.family_link_id)
+        link.session_version += 1  # every copy of this session ends, not only this phone's cookie
     session.clear()
     if lang:
         session["lang"] = lang

@@ -45,6 +45,12 @@ class Limiter:
                 for k in list(self._hits):
                     self._recent(k, now)
 
+    def count(self, key):
+        """Return how many failures (or requests) *key* has in the window now."""
+        with self._lock:
+            hits = self._recent(key, self.clock())
+            return len(hits) if hits else 0
+
     def reset(self, key):
         with self._lock:
             self._hits.pop(key, None)

@@ -17,11 +17,12 @@ from flask import (
     url_for,
 )
 
-from accessible import audit, people, printouts, topics
+from accessible import audit, decoding, people, printouts, topics
 from accessible.errors import Invalid
 from accessible.models import Home, PaperReview, PaperUpload
 from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
+from web.address import link_base
 from web.auth import db, staff_required
 
 bp = Blueprint("paper", __name__)
@@ -34,13 +35,17 @@ def download(topic_id, what):
 
     Sent as a form (POST) with ``replace=1``, new cards replace the old: the old cards' codes stop working.
     """
+    base = link_base()
+    if base is None and what == "cards":
+        flash("Confirm this server's address first (a manager does this once): the cards' codes must lead to it.")
+        return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
             resident_id = request.args.get("resident", type=int)
             resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
             result = printouts.render(
-                s, topic, what, current_app.instance_path, request.host_url, resident=resident,
+                s, topic, what, current_app.instance_path, base or "", resident=resident,
                 lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy") else None,
                 sheet="a5" if request.args.get("sheet") == "a5" else "a4-4up",
                 size="a3" if request.args.get("size") == "a3" else "a4",
@@ -146,17 +151,23 @@ def _upload_of(s, upload_id):
 
 def _read(upload_id, number):
     """Read one page of a kept upload; return the result with its message for staff."""
+    folder = current_app.instance_path
     with db().read() as s:
         upload = _upload_of(s, upload_id)
+
+        def recognise():
+            label, image = scan_files.page_image(folder, upload, number)
+            return scan_files.recognise(s, upload, image, label)
+
+        # One page in memory at a time, on the decoding thread (accessible.decoding), without the write lock.
         try:
-            label, image = scan_files.page_image(current_app.instance_path, upload, number)
+            reading = decoding.run(recognise)
         except read.BadScan as e:
             result = {"source": scan_files.page_label(upload, number), "error": str(e)}
             return {**result, "message": describe(result)}
     with db().write() as s:
         upload = _upload_of(s, upload_id)
-        result = scan_files.read_one(s, upload, number, image, label, current_app.instance_path,
-                                     actor=s.merge(g.staff))
+        result = scan_files.record_one(s, upload, number, reading, current_app.instance_path, actor=s.merge(g.staff))
     return {**result, "message": describe(result)}
 
 
@@ -184,14 +195,15 @@ def read_one(upload_id, number):
 @staff_required
 def original_page(upload_id, number):
     """Show one page of an upload as it was scanned or photographed (staff of this home only)."""
-    with db().write() as s:
+    folder = current_app.instance_path
+    with db().read() as s:
         upload = _upload_of(s, upload_id)
         try:
-            _label, image = scan_files.page_image(current_app.instance_path, upload, number)
+            png = decoding.run(lambda: cv2.imencode(".png", scan_files.page_image(folder, upload, number)[1])[1])
         except (read.BadScan, FileNotFoundError):
             abort(404)
-        audit.record(s, s.merge(g.staff), "view", upload, detail=f"page {number} of an uploaded scan")
-    _ok, png = cv2.imencode(".png", image)
+    with db().write() as s:
+        audit.record(s, s.merge(g.staff), "view", _upload_of(s, upload_id), detail=f"page {number} of an uploaded scan")
     return _private(current_app.response_class(png.tobytes(), mimetype="image/png"))
 
 

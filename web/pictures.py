@@ -1,8 +1,12 @@
 """Serve pictures: OpenMoji symbols to anyone, staff photos to people signed in to this home."""
 
-from flask import Blueprint, abort, current_app, send_file, session
+from flask import Blueprint, abort, current_app, send_file
+from sqlalchemy import or_, select
 
 from accessible import pictures
+from accessible.models import Option, Topic
+from web import sessions
+from web.auth import db
 
 bp = Blueprint("pictures", __name__, url_prefix="/pictures")
 #: A symbol never changes for a given id; a photo is stored under a new id when it changes.
@@ -26,11 +30,19 @@ def symbol(symbol_id):
 @bp.get("/photo/<photo_id>")
 def photo(photo_id):
     """Send one staff photo to a signed-in member of staff, a family session or a kiosk."""
-    if not any(k in session for k in ("staff_id", "family_link", "kiosk")):
+    visitor = sessions.current()
+    if visitor is None:
         abort(404)
     try:
         found = pictures.photo(current_app.instance_path, photo_id)
     except (KeyError, ValueError, pictures.BadPicture):
+        abort(404)
+    with db().read() as s:
+        # Only a photo one of the visitor's own home's options shows: another home's is "not found".
+        ref = f"photo:{found.id}"
+        ours = s.scalar(select(Option.id).join(Topic).where(Topic.home_id == visitor.home_id)
+                        .where(or_(Option.picture == ref, Option.second_picture == ref)).limit(1))
+    if ours is None:
         abort(404)
     response = send_file(found.path, max_age=CACHE_SECONDS, conditional=True)
     response.headers["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"

@@ -68,10 +68,13 @@ def index():
 @bp.get("/home.json")
 @manager_required
 def export_home():
-    """Download the whole home as a JSON archive, to move it to a new machine."""
+    """Download the whole home as a JSON archive; ``?for=moving`` adds what a new machine needs to sign staff in
+    and keep the cards working (password and card-link hashes)."""
+    moving = request.args.get("for") == "moving"
     with db().write() as s:
-        data = archive.export_home(s, g.staff.home_id, current_app.instance_path)
-        audit.record(s, s.merge(g.staff), "export", s.get(Home, g.staff.home_id), detail="home archive")
+        data = archive.export_home(s, g.staff.home_id, current_app.instance_path, for_moving=moving)
+        audit.record(s, s.merge(g.staff), "export", s.get(Home, g.staff.home_id),
+                     detail="home archive for moving" if moving else "home archive")
     return _download(json.dumps(data, ensure_ascii=False), "application/json",
                      f"home-archive-{date.today().isoformat()}.json")
 

@@ -2,40 +2,80 @@
 
 import hashlib
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file, session
+from flask import Blueprint, abort, current_app, jsonify, request, send_file
 
 from accessible.speech import listen as listening
 from accessible.speech import say as saying
 from accessible.speech.engines import EngineUnavailable
-from web.auth import load_staff
+from web import sessions
+from web.limits import Limiter
 
 bp = Blueprint("speech", __name__)
 #: Spoken audio for a given text, voice and rate never changes, so browsers may keep it.
 CACHE_SECONDS = 24 * 3600
+#: Longest text a family member or staff may have read aloud (a kiosk reads its topics' own words, up to the
+#: library's 600 characters). A 600-character text takes seconds of the engine's time.
+MAX_VISITOR_TEXT = 300
+#: Requests one person (a member of staff, a kiosk's resident, a family card) may make a minute: a kiosk screen
+#: asks for a handful of phrases; a flood of new texts is refused.
+SPEECH_PER_MINUTE = {"kiosk": 120, "staff": 60, "family": 30}
+LISTEN_PER_MINUTE = {"kiosk": 30, "staff": 30, "family": 12}
+#: The listener's work grows with the options and their words: a screen shows at most 12, each a short label.
+MAX_OPTIONS, MAX_LABEL_CHARACTERS, MAX_LABEL_WORDS = 12, 60, 8
+#: 30 s of 48 kHz 16-bit speech is 2.9 MB: a bigger recording is refused unread.
+LISTEN_MAX_BYTES = 4 * 1024 * 1024
 
 
-def speaker():
-    """Return the app's one Speaker (its worker process and its cache in the data folder), made on first use."""
+def speaker(kiosk=True):
+    """Return the app's Speaker for the kiosk and pre-rendered questions, or (*kiosk* False) for everyone else.
+
+    Each has its own worker process and its own cache folder: nobody's requests evict the questions' pre-rendered
+    audio or keep a resident waiting behind them.
+    """
+    name, folder, megabytes = ("speaker", "speech-cache", 200) if kiosk else \
+        ("visitor_speaker", "speech-cache-visitors", current_app.config["VISITOR_SPEECH_MB"])
     ext = current_app.extensions
-    if "speaker" not in ext:
-        ext["speaker"] = saying.Speaker(current_app.instance_path + "/speech-cache")
-    return ext["speaker"]
+    if name not in ext:
+        ext[name] = saying.Speaker(f"{current_app.instance_path}/{folder}", max_cache_bytes=int(megabytes * 2**20))
+    return ext[name]
 
 
-def _allowed():
-    # Speech is for people using the product here: staff, a kiosk, a family member's session.
-    return "kiosk" in session or "family_link" in session or load_staff(session) is not None
+def _visitor():
+    visitor = sessions.current()
+    if visitor is None:
+        abort(404)  # speech is for people using the product here, each session still valid
+    return visitor
+
+
+def _too_many(what, per_minute, visitor):
+    """Count one request of *visitor*; return a 429 answer when it is over its share for the minute."""
+    limiter = current_app.extensions.setdefault(f"{what}_limiter", Limiter(max(per_minute.values()), seconds=60))
+    if limiter.count(visitor.key) >= per_minute[visitor.kind]:
+        return jsonify(error="Too many requests at once. Wait a minute and try again."), 429, {"Retry-After": "60"}
+    limiter.fail(visitor.key)
+    return None
+
+
+def listen_upload_limit():
+    """Refuse a big body unread on the listeners (here and the kiosk's own): a recording is small."""
+    if request.endpoint in ("speech.listen", "kiosk.listen"):
+        request.max_content_length = LISTEN_MAX_BYTES
 
 
 @bp.get("/speech")
 def speak():
     """Send *text* spoken as a WAV, in the voice, rate and language asked for."""
-    if not _allowed():
-        abort(404)
+    visitor = _visitor()
     text = request.args.get("text", "")
+    if visitor.kind != "kiosk" and len(text) > MAX_VISITOR_TEXT:
+        return jsonify(error=f"That is too long to read aloud here ({len(text)} characters; {MAX_VISITOR_TEXT} at "
+                             "most)."), 400
+    refused = _too_many("speech", SPEECH_PER_MINUTE, visitor)
+    if refused:
+        return refused
     lang = request.args.get("lang", "en")
     try:
-        path = speaker().render(text, voice=request.args.get("voice") or None,
+        path = speaker(kiosk=visitor.kind == "kiosk").render(text, voice=request.args.get("voice") or None,
                                 rate=request.args.get("rate", type=int), lang=lang if lang in ("en", "cy") else "en")
     except saying.BadSpeechText as e:
         return jsonify(error=str(e)), 400
@@ -50,14 +90,19 @@ def speak():
 @bp.post("/api/listen")
 def listen():
     """Hear which of the options on screen a person said; answer with the choice as JSON."""
-    if not _allowed():
-        abort(404)
-    upload = request.files.get("audio")
-    if upload is None:
-        return jsonify(error="Send the recording as a WAV file in the field 'audio'."), 400
+    visitor = _visitor()
     options = request.form.getlist("option")
     if not options:
         return jsonify(error="Send the options on screen, one 'option' field each."), 400
+    problem = _options_problem(options)
+    if problem:
+        return jsonify(error=problem), 400
+    upload = request.files.get("audio")
+    if upload is None:
+        return jsonify(error="Send the recording as a WAV file in the field 'audio'."), 400
+    refused = _too_many("listen", LISTEN_PER_MINUTE, visitor)
+    if refused:
+        return refused
     try:
         language = request.form.get("lang")
         # A kiosk's own listening (web/kiosk.py) goes first; this open API waits behind it.
@@ -70,3 +115,14 @@ def listen():
     return jsonify(result)
 
 
+
+
+def _options_problem(options):
+    """Return why these options cannot be listened for (too many, too long), or None."""
+    if len(options) > MAX_OPTIONS:
+        return f"Send at most {MAX_OPTIONS} options (the screen shows no more); {len(options)} were sent."
+    for option in options:
+        if len(option) > MAX_LABEL_CHARACTERS or len(option.split()) > MAX_LABEL_WORDS:
+            return (f"Each option is a short label: at most {MAX_LABEL_CHARACTERS} characters and {MAX_LABEL_WORDS} "
+                    f"words. \u201c{option[:MAX_LABEL_CHARACTERS]}\u2026\u201d is longer.")
+    return None

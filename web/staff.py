@@ -1,16 +1,18 @@
 """Staff pages: residents and their needs, families, topics from ideas to outcome, results by group."""
 
+import re
 import threading
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from accessible import audit, comments, family_links, people, pictures, responses, topics
+from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.paper import answers as paper_answers
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
+from web.address import link_base
 from web.auth import db, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -156,6 +158,10 @@ def resident_active(resident_id):
 @bp.post("/residents/<int:resident_id>/family-links")
 def issue_family_link(resident_id):
     """Issue a new family link for one family member of a resident, and show it once."""
+    base = link_base()
+    if base is None:
+        flash("Confirm this server's address first (a manager does this once): the link must lead to it.")
+        return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
             resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
@@ -164,7 +170,7 @@ def issue_family_link(resident_id):
             if family is None:
                 raise Invalid({"family": "Choose the family member the link is for."})
             link, token = family_links.issue(s, family, resident, actor=s.merge(g.staff))
-            url = url_for("family.open_link", token=token, _external=True)
+            url = base + url_for("family.open_link", token=token)
             name = family.name
     except Invalid as e:
         return _resident_page(resident_id, errors=e.problems, status=400)
@@ -177,10 +183,12 @@ def revoke_family_link(resident_id, link_id):
     with db().write() as s:
         resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
         link = next((k for k in family_links.links_for(s, resident.id) if k.id == link_id), None)
-        if link is None:
-            return _resident_page(resident_id, errors={"link": "That link is not one of this resident's."}, status=400)
-        family_links.revoke(s, link, actor=s.merge(g.staff))
-        flash(f"The link for {link.family.name} has been revoked. It no longer opens anything.")
+        if link is not None:
+            family_links.revoke(s, link, actor=s.merge(g.staff))
+            flash(f"The link for {link.family.name} has been revoked. It no longer opens anything.")
+    if link is None:  # shown after the write has ended: the page writes an audit entry of its own
+        flash("That link is not one of this resident's: nothing was revoked.")
+        return _resident_page(resident_id, status=400)
     return redirect(url_for("staff.resident", resident_id=resident_id) + "#family-links")
 
 
@@ -313,12 +321,6 @@ def _answers_by_option(s, topic):
     return dict(found.all())
 
 
-def _loopback(host):
-    """Return whether *host* (as in the address bar) is this machine itself, which no phone can reach."""
-    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-    return name in ("localhost", "[::1]") or name.startswith("127.")
-
-
 def _answers_now(s, topic):
     """Return each person's own answer that counts now, in words, by person id."""
     mine = {}
@@ -334,7 +336,8 @@ def _topic_page(s, topic_id, errors=None, status=200):
     asked = topics.asked_people(s, topic)
     return render_template(
         "staff/topic.html", home=home, topic=topic, asked=asked, errors=errors or {}, form=request.form,
-        answered=_answers_by_option(s, topic), printed_for_here_only=_loopback(request.host),
+        answered=_answers_by_option(s, topic), printed_for_here_only=addresses.is_loopback(
+            addresses.host_of(link_base() or request.host_url)),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
@@ -366,6 +369,9 @@ def topic(topic_id):
         return _topic_page(s, topic_id)
 
 
+_ANCHOR = re.compile(r"#[A-Za-z][A-Za-z0-9_-]{0,60}")
+
+
 def _topic_action(topic_id, action, done_message):
     """Run *action(session, topic, actor)* in one write; show the topic page with errors if it fails."""
     try:
@@ -373,7 +379,8 @@ def _topic_action(topic_id, action, done_message):
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
             message = action(s, topic, s.merge(g.staff)) or done_message
         flash(message)
-        return redirect(url_for("staff.topic", topic_id=topic_id) + request.form.get("anchor", ""))
+        anchor = request.form.get("anchor", "")  # where on the page to come back to: "#options", nothing else
+        return redirect(url_for("staff.topic", topic_id=topic_id) + (anchor if _ANCHOR.fullmatch(anchor) else ""))
     except Invalid as e:
         with db().read() as s:
             return _topic_page(s, topic_id, errors=e.problems, status=400)

@@ -1,6 +1,7 @@
 """Read filled forms back from scans and phone photos: find the page, straighten it, measure every box."""
 
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,14 @@ _PAGE_CODE = re.compile(r"(?:/p/|accessible:page:)([A-Za-z0-9_-]{6,32})$")
 #: A scanner batch or a phone photo; anything bigger is refused before it is decoded.
 MAX_FILE_BYTES = 60 * 1024 * 1024
 MAX_PAGES = 200
-MAX_PIXELS = 80_000_000
+#: The most pixels one page is ever decoded to (an A4 page scanned at 600 dpi is 35 million), whatever the file
+#: says: a PDF page is drawn smaller, a big JPEG decoded at a half, quarter or eighth of its size, and any other
+#: picture or TIFF page above it refused before it is decoded. One page then takes at most a few hundred MB.
+MAX_PIXELS = 50_000_000
+#: A PDF page is drawn at this many dots per inch, or fewer when that would go over MAX_PDF_PIXELS (A4 at 200 dpi
+#: is 3.9 million; a phone photo saved as a PDF keeps its own detail; a page of 2.5 m square does not).
+PDF_DPI = 200
+MAX_PDF_PIXELS = 12_000_000
 
 
 class BadScan(ValueError):
@@ -374,23 +382,52 @@ def page_images(source, name=None, only=None):
         for number in numbers:
             if not 1 <= number <= len(document):
                 raise BadScan(f"{name} has no page {number}.")
-            page = document[number - 1]
-            yield f"{name}#page={number}", np.array(page.render(scale=200 / 72).to_pil().convert("L"))
+            yield f"{name}#page={number}", _draw(document[number - 1])
         document.close()
         return
     try:
         picture = Image.open(io.BytesIO(data))
-        if picture.width * picture.height > MAX_PIXELS:
-            raise BadScan(f"{name} has too many pixels ({picture.width} × {picture.height}).")
         frames = getattr(picture, "n_frames", 1)
         if only and not 1 <= only <= frames:
             raise BadScan(f"{name} has no page {only}.")
         numbers = [only] if only else range(1, min(frames, MAX_PAGES) + 1)
         for number in numbers:
-            picture.seek(number - 1)
+            picture.seek(number - 1)  # reads the page's size, not its pixels
             label = f"{name}#page={number}" if frames > 1 else name
-            yield label, np.array(picture.convert("L"))
+            yield label, _decode(picture, label)
     except (UnidentifiedImageError, Image.DecompressionBombError):
         raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.") from None
     except OSError:
         raise BadScan(f"{name} is damaged or cut short. Scan or photograph the page again.") from None
+
+
+def _draw(page):
+    """Return a PDF page drawn in grey at PDF_DPI, or at fewer dots per inch when the page is huge."""
+    width, height = page.get_size()  # points
+    scale = min(PDF_DPI / 72, (MAX_PDF_PIXELS / max(1.0, width * height)) ** 0.5)
+    while math.ceil(width * scale) * math.ceil(height * scale) > MAX_PDF_PIXELS:  # pdfium rounds up
+        scale *= 0.999
+    # In colour: pdfium's grey mode decodes a page's pictures at their full size first, which costs far more.
+    bitmap = page.render(scale=scale)
+    try:
+        return np.array(bitmap.to_pil().convert("L"))
+    finally:
+        bitmap.close()
+
+
+def _decode(picture, label):
+    """Return the current frame of *picture* in grey, never decoding more than MAX_PIXELS.
+
+    :raises BadScan: for a frame bigger than that which cannot be decoded smaller (anything but JPEG).
+    """
+    width, height = picture.size
+    if width * height > MAX_PIXELS and picture.format == "JPEG":
+        shrink = 2
+        while width * height / shrink**2 > MAX_PIXELS and shrink < 8:
+            shrink *= 2
+        picture.draft("L", (width // shrink, height // shrink))  # JPEG decodes straight to a smaller size
+        width, height = picture.size
+    if width * height > MAX_PIXELS:
+        raise BadScan(f"{label} has far too many pixels ({picture.size[0]} × {picture.size[1]}); a page scanned at "
+                      f"300 dpi has about 9 million. Scan it again at 300 dpi, or send a smaller photo.")
+    return np.array(picture.convert("L"))

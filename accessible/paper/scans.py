@@ -70,10 +70,25 @@ def read_one(session, upload, number, image, label, data_dir, actor=None):
 
     A page that cannot be read gives {"source", "error"} and records nothing.
     """
+    reading = recognise(session, upload, image, label)
+    return record_one(session, upload, number, reading, data_dir, actor=actor)
+
+
+def recognise(session, upload, image, label):
+    """Return the Reading of one page image of an upload, or {"source", "error"} saying why it cannot be read.
+
+    Only reads the database, so a server can do it (the memory-hungry part) outside a write transaction.
+    """
     try:
-        reading = read.read_page(image, answers.boxes_for(session, upload.home_id), source=label)
+        return read.read_page(image, answers.boxes_for(session, upload.home_id), source=label)
     except read.PageNotRecognised as e:
         return {"source": label, "error": str(e)}
+
+
+def record_one(session, upload, number, reading, data_dir, actor=None):
+    """Record a page's Reading (from recognise) as answers; return what staff are told about it (a dict)."""
+    if isinstance(reading, dict):
+        return reading
     outcome = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
     return {**reading.as_dict(), "recorded": len(outcome.recorded), "review": len(outcome.review),
             "replaced": outcome.replaced}

@@ -19,9 +19,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    """Serve a demo home with waitress on a free loopback port; yield (base URL, database)."""
-    import waitress
-
+    """Serve a demo home with the production server on a free loopback port; yield (base URL, database)."""
+    from accessible import serving
     from accessible.db import Database
     from accessible.demo import create_demo
     from web import create_app
@@ -35,11 +34,15 @@ def demo_server(tmp_path_factory):
         with db.write() as s:
             create_demo(s)
         app = create_app({"DATA_DIR": str(folder), "DATABASE_URL": url})
-        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
+        # The browser clicks far faster than a person: the per-device request rate is a person's, so it is
+        # raised here (tests/test_serving.py tests the limits themselves).
+        limits = serving.Limits(threads=16, burst=10_000, per_second=1_000)
+        server = serving.make_server(app, "127.0.0.1", 0, threads=16, limits=limits)
+        server.prepare()
+        thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()
-        yield f"http://127.0.0.1:{server.effective_port}", db
-        server.close()
+        yield f"http://127.0.0.1:{server.bind_addr[1]}", db
+        server.stop()
         app.extensions["db"].dispose()
         db.dispose()
 

@@ -1,0 +1,153 @@
+"""Serve a WSGI app with cheroot over HTTP or HTTPS, so that no one device can take the server.
+
+cheroot keeps idle connections in a selector and gives a request a thread only while it is read and answered.
+On top of that: one client address may have only so many requests in progress at once (half the threads) and
+start only so many a second (a burst for a page and its pictures, then a steady rate), and a request must keep
+coming: its headers within HEADER_SECONDS, its body at MIN_BYTES_PER_SECOND on average after that. What is refused
+is refused before the app sees it, so a flood costs the server little. A device that sends a byte every few
+seconds on a hundred connections holds a few threads for a few seconds, and everyone else is still served.
+"""
+
+import threading
+import time
+from collections import Counter
+
+from cheroot import server as cheroot_server
+from cheroot import wsgi
+
+#: A request's headers must have arrived this long after its first byte.
+HEADER_SECONDS = 10.0
+#: After that, its body must keep up this average rate (a 60 MB scan upload over a slow Wi-Fi far exceeds it).
+MIN_BYTES_PER_SECOND = 10 * 1024
+#: Requests one client address may start: a burst (a kiosk screen with its pictures and speech is about 20), then
+#: this many a second on average.
+BURST, PER_SECOND = 60, 10.0
+#: How long a quiet socket may wait for its next bytes (cheroot's own timeout, also for a TLS handshake).
+SOCKET_TIMEOUT = 10
+_SAY_BUSY = b"Too many requests from this device at once. Try again in a moment.\r\n"
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_SAY_BUSY), _SAY_BUSY))
+
+
+class _Paced:
+    """A connection's reader that ends a request (as if the client had gone) once it falls behind its pace."""
+
+    def __init__(self, reader, limits):
+        self._reader, self._limits = reader, limits
+        self._started, self._received = None, 0
+
+    def begin(self):
+        """Start timing a new request."""
+        self._started, self._received = time.monotonic(), 0
+
+    def _behind(self):
+        if self._started is None:
+            return False
+        allowed = self._limits.header_seconds + self._received / self._limits.min_rate
+        return time.monotonic() - self._started > allowed
+
+    def read(self, *args):
+        if self._behind():
+            return b""
+        data = self._reader.read(*args)
+        self._received += len(data)
+        return data
+
+    def readline(self, *args):
+        if self._behind():
+            return b""
+        data = self._reader.readline(*args)
+        self._received += len(data)
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
+class Limits:
+    """How much one client address may ask of the server, and how fast its requests must arrive."""
+
+    def __init__(self, threads, header_seconds=HEADER_SECONDS, min_rate=MIN_BYTES_PER_SECOND, per_address=None,
+                 burst=BURST, per_second=PER_SECOND):
+        self.header_seconds, self.min_rate = header_seconds, min_rate
+        self.per_address = per_address or max(1, threads // 2)
+        self.burst, self.per_second = burst, per_second
+        self._busy = Counter()
+        self._tokens = {}  # address: (requests it may still start, when that was counted)
+        self._lock = threading.Lock()
+
+    def enter(self, address):
+        """Count one request of *address* in progress; return False (counting nothing) when it has its share."""
+        with self._lock:
+            if self._busy[address] >= self.per_address:
+                return False
+            self._busy[address] += 1
+            return True
+
+    def allow(self, address):
+        """Count one request *address* starts; return False when it starts them faster than its share."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, since = self._tokens.get(address, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - since) * self.per_second)
+            if tokens < 1:
+                return False
+            self._tokens[address] = (tokens - 1, now)
+            if len(self._tokens) > 10_000:  # forget addresses that are back to a full burst
+                self._tokens = {a: (t, s) for a, (t, s) in self._tokens.items()
+                                if t + (now - s) * self.per_second < self.burst}
+            return True
+
+    def leave(self, address):
+        with self._lock:
+            self._busy[address] -= 1
+            if self._busy[address] <= 0:
+                del self._busy[address]
+
+
+def _connection_class(limits):
+    class Request(cheroot_server.HTTPRequest):
+        """A request refused, once its first lines are read, when its device starts them faster than its share."""
+
+        def parse_request(self):
+            super().parse_request()
+            if self.ready and not limits.allow(self.conn.remote_addr or "unknown"):
+                self.simple_response("503 Service Unavailable", _SAY_BUSY.decode())
+                self.ready = False  # the connection is closed; the app never sees the request
+
+    class Connection(cheroot_server.HTTPConnection):
+        """A connection whose requests are paced and counted per client address."""
+
+        RequestHandlerClass = Request
+
+        def __init__(self, server, sock, makefile=cheroot_server.MakeFile):
+            super().__init__(server, sock, makefile)
+            self.rfile = _Paced(self.rfile, limits)
+
+        def communicate(self):
+            address = self.remote_addr or "unknown"
+            if not limits.enter(address):
+                try:
+                    self.wfile.write(_BUSY)
+                    self.wfile.flush()
+                except OSError:
+                    pass
+                return False
+            try:
+                self.rfile.begin()
+                return super().communicate()
+            finally:
+                limits.leave(address)
+
+    return Connection
+
+
+def make_server(app, host, port, threads=16, certificate=None, key=None, limits=None):
+    """Return a cheroot server for *app* on (host, port), serving HTTPS when *certificate* and *key* are given."""
+    server = wsgi.Server((host, port), app, numthreads=threads, server_name="accessible", timeout=SOCKET_TIMEOUT)
+    server.ConnectionClass = _connection_class(limits or Limits(threads))
+    if certificate:
+        from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+        server.ssl_adapter = BuiltinSSLAdapter(str(certificate), str(key))
+    return server
