@@ -64,6 +64,11 @@ def post(client, url, data, form_url=None):
     return client.post(url, data={**data, "csrf_token": token})
 
 
+def markup_stripped(response):
+    """Return the page with its tags dropped but scripts and styles kept, spaces folded (to look for leaks)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
 def text(response):
     """Return the page's text as a person reads it: tags dropped, spaces folded."""
     html = response.get_data(as_text=True)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from accessible import family_links, people
 from accessible.models import FamilyLink, Home, Person
-from tests.conftest import PASSWORD, csrf_token, post
-from tests.test_security import text as _markup_stripped
+from tests.helpers import PASSWORD, csrf_token, post
+from tests.helpers import markup_stripped as _markup_stripped
 
 
 def text(response):
@@ -130,7 +130,7 @@ def test_printing_cards_from_the_command_line_needs_the_address_and_then_uses_it
     from accessible import addresses
     from accessible.cli import main
     from accessible.db import Database
-    from tests.printing.test_printing import qr_texts, raster
+    from tests.helpers import qr_texts, raster
 
     CliRunner().invoke(main, ["demo", "--data", str(tmp_path)])
     out = tmp_path / "cards.pdf"

@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from accessible import people, topics
 from accessible.models import Home, Option, Person, Response, Topic
-from tests.conftest import PASSWORD, post
-from tests.test_staff import text
+from tests.helpers import PASSWORD, post, text
 
 
 @pytest.fixture

@@ -10,11 +10,7 @@ from sqlalchemy import select
 from accessible import comments, family_links, people, responses, topics
 from accessible.models import Comment, FamilyLink, Home, Option, Person, Response, Topic
 from tests.helpers import PASSWORD, csrf_token, post
-
-
-def text(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
-
+from tests.helpers import markup_stripped as text
 
 # Uploads ---------------------------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from accessible import family_links, people, pictures, topics
 from accessible.models import FamilyLink, Home, Person
-from tests.conftest import PASSWORD, post
+from tests.helpers import PASSWORD, post
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from accessible.paper import read
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 #: The server's memory may never pass this, whatever it is sent (DESIGN: no input file takes more than 1 GB).
 ONE_GB = 1024**3
