@@ -50,47 +50,62 @@ def settle(page):
     page.wait_for_selector("html[data-fit=done]", state="attached", timeout=15_000)
 
 
-def screens(page, base, settled=settle):
-    """Return every question screen (each page of options, each thing rated) and one "Is that right?" per topic.
+FITTED_JS = """() => {
+  const root = document.documentElement;
+  const own = parseFloat(getComputedStyle(root).getPropertyValue('--text-pt') || 18) * 1.3333;
+  return {words: root.style.fontSize ? parseFloat(root.style.fontSize) / own : 1,
+          fewer: new URLSearchParams(location.search).has('per'),
+          cards: document.querySelectorAll('.choices .choice-card').length};
+}"""
 
-    Starts from the kiosk's own list of the resident's open questions, and follows the paging links.
+
+def screens(page, base, settled=settle, confirms=2):
+    """Yield each screen the resident's open questions show, as the page shows it (fitted, when *settled* waits).
+
+    Every page of options, the first two things rated, and "Is that right?" for the first *confirms* questions:
+    starts from the kiosk's own list of the resident's open questions and follows the paging links.
     """
-    page.goto(f"{base}/kiosk/")
+    page.goto(f"{base}/kiosk/", wait_until="domcontentloaded")
     settled(page)
-    found, confirms = [], []
-    for start in [urljoin(base, a) for a in page.eval_on_selector_all(
-            ".topic-buttons a", "links => links.map(a => a.getAttribute('href'))")]:
-        queue, first = [start], True
+    starts = [urljoin(base, a) for a in page.eval_on_selector_all(
+        ".topic-buttons a", "links => links.map(a => a.getAttribute('href'))")]
+    seen = set()
+    for n, start in enumerate(starts):
+        queue, rated, links = [start], False, {}
         while queue:
-            url = queue.pop(0)
-            page.goto(url)
+            page.goto(queue.pop(0), wait_until="domcontentloaded")
             settled(page)
-            if page.url in found:
+            if page.url in seen:
                 continue
-            found.append(page.url)
-            if first:
-                card = page.locator("a.choice-card").first
-                if card.count():
-                    confirms.append(urljoin(base, card.get_attribute("href")))
-                first = False
-            for href in page.eval_on_selector_all(".paging a", "links => links.map(a => a.href)"):
-                if href not in found and href not in queue:
-                    queue.append(href)
-    return found + confirms
+            seen.add(page.url)
+            links = page.evaluate(LINKS_JS) if not links else links
+            yield page
+            if "/rate/" in page.url and rated:
+                continue  # two things rated show every kind of rating screen (the second has both ways on)
+            rated = rated or "/rate/" in page.url
+            queue += [h for h in page.eval_on_selector_all(".paging a", "links => links.map(a => a.href)")
+                      if h not in seen and h not in queue]
+        if n < confirms and links.get("card"):
+            page.goto(links["card"], wait_until="domcontentloaded")
+            settled(page)
+            yield page
+
+
+LINKS_JS = "() => ({card: document.querySelector('a.choice-card') && document.querySelector('a.choice-card').href})"
 
 
 def walk(page, base, db, names, viewports=VIEWPORTS, settled=settle):
-    """Return (screens seen, [(resident, viewport, url, what lies outside)]) for every resident and viewport."""
-    seen, problems = 0, []
+    """Walk every resident's screens at every viewport; return one record a screen.
+
+    Each record: (resident, viewport, address, what lies outside the screen, how it was fitted: the words' size
+    as a share of the resident's own, whether fewer options than the needs say are shown, the answer cards shown).
+    """
+    records = []
     for name in names:
         start_kiosk(page, base, db, name)
         for width, height in viewports:
             page.set_viewport_size({"width": width, "height": height})
-            for url in screens(page, base, settled):
-                page.goto(url)
-                settled(page)
-                seen += 1
-                missing = outside(page)
-                if missing:
-                    problems.append((name, f"{width}x{height}", page.url.removeprefix(base), missing))
-    return seen, problems
+            for shown in screens(page, base, settled):
+                records.append((name, f"{width}x{height}", shown.url.removeprefix(base), outside(shown),
+                                shown.evaluate(FITTED_JS)))
+    return records

@@ -80,7 +80,7 @@ def test_touch_in_welsh(browser, demo_server):
     page.close()
 
 
-def _scan_to(page, label, limit=40):
+def _scan_to(page, label, limit=200):
     """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
     for _ in range(limit):
         if label in (page.evaluate("document.body.dataset.scanLit") or ""):
@@ -214,7 +214,7 @@ def test_every_kiosk_page_passes_axe_and_our_own_checks(browser, demo_server, na
     page.close()
 
 
-def test_idle_kiosk_warns_then_returns_to_the_start_screen(browser, demo_server):
+def test_idle_kiosk_warns_then_rests_on_the_residents_own_screen(browser, demo_server):
     base, db = demo_server
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     start_kiosk(page, base, db, "Joan Davies")
@@ -226,7 +226,12 @@ def test_idle_kiosk_warns_then_returns_to_the_start_screen(browser, demo_server)
     page.click("#still-here")
     assert not page.locator("#idle-warning").is_visible()
     page.clock.run_for(301 * 1000)
-    page.locator("text=A member of staff will help you start.").wait_for()
+    # Joan's own resting screen, not a staff sign-in page: one touch carries on with her questions.
+    page.locator("text=Touch here to carry on").wait_for()
+    assert "Hello Joan" in page.locator("main").inner_text()
+    page.click("text=Touch here to carry on")
+    page.wait_for_url(f"{base}/kiosk/")
+    assert "We would like to know what you think." in page.locator("main").inner_text()
     page.close()
 
 

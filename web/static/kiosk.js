@@ -78,7 +78,9 @@
     return lo;
   }
   function layout() {
-    var cards = grid ? grid.querySelectorAll(".choice-card").length : 0;
+    var cards = grid ? Array.prototype.filter.call(grid.querySelectorAll(".choice-card"), function (card) {
+      return !card.closest("[hidden]");
+    }).length : 0;
     if (!cards) { return biggestPicture() > 0; }
     var best = null;
     [false, true].forEach(function (row) {
@@ -94,12 +96,20 @@
     return true;
   }
   function fewerOptions() {
-    // Ask the server for the same question with one option fewer on a screen, keeping the first one shown.
+    // Ask the server for the same question with fewer options on a screen, keeping the first one shown:
+    // as many as fit here with the smallest pictures (leaving the rest out to try), at least one fewer.
     var shown = grid && grid.hasAttribute("data-per") ? parseInt(grid.dataset.per, 10) : 0;
     if (shown < 2) { return false; }
+    var items = Array.prototype.slice.call(grid.children);
+    var per = 1;
+    for (var k = shown - 1; k > 1 && per === 1; k--) {
+      items.forEach(function (li, i) { li.hidden = i >= k; });
+      if (layout()) { per = k; }
+    }
+    items.forEach(function (li) { li.hidden = false; });
     var url = new URL(window.location.href);
-    var page = Math.floor(parseInt(grid.dataset.first || "0", 10) / (shown - 1)) + 1;
-    url.searchParams.set("per", shown - 1);
+    var page = Math.floor(parseInt(grid.dataset.first || "0", 10) / per) + 1;
+    url.searchParams.set("per", per);
     if (page > 1) { url.searchParams.set("page", page); } else { url.searchParams.delete("page"); }
     window.location.replace(url.pathname + url.search);
     return true;
@@ -110,18 +120,25 @@
     window.scrollTo(0, 0);
     if (!layout()) {
       if (fewerOptions()) { return false; }
-      for (var scale = 0.95; scale > 0.3; scale -= 0.05) {
-        root.style.fontSize = (baseFont * scale) + "px";
-        if (layout()) { break; }
+      // The largest words that fit, found by halving: words shrink as little as they must.
+      var lo = 0.3, hi = 1;
+      while (hi - lo > 0.02) {
+        var mid = (lo + hi) / 2;
+        root.style.fontSize = (baseFont * mid) + "px";
+        if (layout()) { lo = mid; } else { hi = mid; }
       }
+      root.style.fontSize = (baseFont * lo) + "px";
+      layout();
     }
     root.dataset.fit = "done";
+    root.dataset.fitSize = window.innerWidth + "x" + window.innerHeight; // what it was fitted to
     return true;
   }
   var fitted = fit();
   var refit = null;
   window.addEventListener("resize", function () {
     clearTimeout(refit);
+    root.dataset.fit = "fitting";
     refit = setTimeout(fit, 150);
   });
 
