@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from accessible import people, topics
-from accessible.models import Home, Option, Person, Response, Topic
+from accessible.errors import Invalid
+from accessible.models import CommunicationNeeds, Home, Option, Person, Response, Topic
 from tests.conftest import PASSWORD, post
 from tests.test_staff import text
 
@@ -409,3 +410,37 @@ def test_a_second_thank_you_after_hearing_an_outcome_loses_nothing_and_says_noth
     for _ in range(2):  # a double tap, or the back button and the button again
         response = kiosk.post(f"{outcome_url}/heard", data={"csrf_token": token})
         assert response.status_code == 302 and response.headers["Location"] == "/kiosk/"
+
+
+def test_how_is_it_going_says_what_was_decided_first_on_screen_and_aloud(staff_client, home, open_topics, db):
+    with db.write() as s:
+        menu = s.get(Topic, open_topics["menu"])
+        topics.decide(s, menu, "Cottage pie on Fridays.")
+        topics.move_to(s, menu, "reviewed")
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    page = kiosk.get(f"/kiosk/topics/{open_topics['menu']}").get_data(as_text=True)
+    shown = text_of(page.split('<main id="main">')[1])
+    assert shown.index("We decided: Cottage pie on Fridays.") < shown.index("How is it going?") < shown.index(
+        "I like it")
+    assert "What would you like" not in shown  # not the old question: nobody thinks they are choosing again
+    spoken = re.findall(r'<audio data-screen-speech src="[^"]*text=([^&"]+)&amp;lang=(\w+)', page)
+    assert spoken[:4] == [("We+decided%3A", "en"), ("Cottage+pie+on+Fridays.", "en"), ("How+is+it+going%3F", "en"),
+                          ("I+like+it.", "en")]
+
+
+def test_the_switch_scanning_pace_follows_the_residents_needs(staff_client, home, open_topics, db):
+    resident = home["residents"][2]
+    form = text(staff_client.get(f"/staff/residents/{resident}"))
+    assert "Switch scanning: seconds each choice stays lit" in form
+    with db.write() as s:
+        needs = s.get(Person, resident).needs
+        needs.input_modes, needs.speech_rate = "switch", 150
+    kiosk = kiosk_for(staff_client, resident)
+    assert 'data-scan-ms="2400"' in kiosk.get("/kiosk/").get_data(as_text=True)  # follows the speech rate
+    with db.write() as s:
+        people.set_needs(s.get(Person, resident).needs, scan_seconds="3,5")
+    assert 'data-scan-ms="3500"' in kiosk.get("/kiosk/").get_data(as_text=True)
+    for wrong in ("0.1", "slow", "25"):
+        with pytest.raises(Invalid) as problem:
+            people.set_needs(CommunicationNeeds(), scan_seconds=wrong)
+        assert "0.5 to 20 seconds" in problem.value.problems["scan_seconds"]

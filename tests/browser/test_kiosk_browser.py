@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     small_targets,
     unreadable_controls,
 )
+from tests.browser.kiosk_screens import outside
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +113,37 @@ def test_single_switch_scanning_with_the_keyboard_only(browser, demo_server, nam
     page.close()
 
 
+def test_switch_scanning_waits_for_the_question_and_keeps_the_thing_rated_in_view(browser, demo_server):
+    base, db = demo_server
+    with db.write() as s:
+        s.scalars(select(Person).where(Person.name == "Harold Price")).one().needs.scan_seconds = 0.5  # his pace
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    # Note, in order, each part of the screen's speech that plays to its end and the first choice lit.
+    page.add_init_script("""window.heard = [];
+      document.addEventListener('ended', e => window.heard.push(e.target.src), true);
+      new MutationObserver(() => { if (document.querySelector('.scan-lit') && !window.heard.includes('lit'))
+        window.heard.push('lit'); })
+      .observe(document, {subtree: true, attributes: true, attributeFilter: ['class']});""")
+    start_kiosk(page, base, db, "Harold Price")
+    go_to_topic(page, base, db, "Spring activity programme")  # one activity at a time, with three faces
+    page.wait_for_selector(".scan-lit")
+    parts = page.eval_on_selector_all("audio[data-screen-speech]", "parts => parts.map(a => a.src)")
+    assert len(parts) == 4  # "Which activities ... Gardening?", then the three faces
+    # The first choice lit up only once every part of the question had been read out to its end.
+    assert page.evaluate("window.heard").index("lit") == len(parts)
+    assert set(page.evaluate("window.heard")[:len(parts)]) == set(parts)
+    lit = set()
+    for _ in range(60):  # every control lights in turn; the activity and its picture stay on the screen
+        lit.add(page.evaluate("document.body.dataset.scanLit"))
+        assert outside(page) == []
+        if len(lit) >= 6:
+            break
+        page.wait_for_timeout(250)
+    assert {"I like it", "I'm not sure", "I don't like it"} <= lit
+    assert page.locator(".rated img").is_visible()
+    page.close()
+
+
 def _speech_file(tmp_path, text, voice):
     """Say *text* with espeak-ng into a WAV with quiet before and after, as a microphone would hear it."""
     raw = tmp_path / "raw.wav"
@@ -184,7 +216,8 @@ def test_yes_said_to_a_one_at_a_time_question_records_it_by_voice(playwright_ins
 
 
 KIOSK_PAGES = ["/kiosk/", "/kiosk/topics/{menu}", "/kiosk/topics/{menu}/confirm?choice={fish}", "/kiosk/topics/{rate}",
-               "/kiosk/topics/{menu}/one-by-one?i=0", "/kiosk/topics/{menu}?touch=1", "/kiosk/thanks"]
+               "/kiosk/topics/{menu}/one-by-one?i=0", "/kiosk/topics/{menu}?touch=1", "/kiosk/thanks",
+               "/kiosk/finish?back=/kiosk/", "/kiosk/rest"]
 
 
 @pytest.mark.parametrize("name", ["Margaret Evans", "Dafydd Jones", "Gwen Roberts"])
