@@ -21,7 +21,11 @@ OUTSIDE_JS = """(needed) => {
     .map(el => ({el, r: el.getBoundingClientRect()}))
     .filter(({r}) => r.bottom > h + 1 || r.right > w + 1 || r.top < -1 || r.left < -1)
     .map(({el, r}) => `${(el.textContent || el.alt || el.className).trim().replace(/\\s+/g, ' ').slice(0, 40)}`
-                      + ` (${Math.round(r.top)}-${Math.round(r.bottom)} of ${h})`);
+                      + ` (${Math.round(r.top)}-${Math.round(r.bottom)} of ${h})`)
+    .concat(Array.from(document.querySelectorAll('.choice-label')).filter(label => {
+      const l = label.getBoundingClientRect(), c = label.parentNode.getBoundingClientRect();
+      return l.left < c.left || l.right > c.right;  // a word spilling over its card's edge
+    }).map(label => `${label.textContent.trim()} spills over its card`));
 }"""
 
 

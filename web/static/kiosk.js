@@ -52,7 +52,12 @@
     document.querySelectorAll(".kiosk-top > *, main > *").forEach(function (el) {
       if (!el.hasAttribute("data-fit-optional")) { bottom = Math.max(bottom, el.getBoundingClientRect().bottom); }
     });
-    return bottom <= window.innerHeight - 2 && root.scrollWidth <= root.clientWidth + 1;
+    var broken = Array.prototype.some.call(document.querySelectorAll(".choice-label"), function (label) {
+      // A word wider than its card: it would spill over the card's edge, or be broken mid-word.
+      var l = label.getBoundingClientRect(), c = label.parentNode.getBoundingClientRect();
+      return label.scrollWidth > label.clientWidth + 1 || l.left < c.left + 3 || l.right > c.right - 3;
+    });
+    return !broken && bottom <= window.innerHeight - 2 && root.scrollWidth <= root.clientWidth + 1;
   }
   function setPicture(px) { root.style.setProperty("--picture", px + "px"); }
   function setLayout(n, row) {
