@@ -57,9 +57,12 @@ def main():
     for width, height in VIEWPORTS:
         print(f"  {width}x{height}: {by_viewport.get(f'{width}x{height}', 0)}")
     if not args.before:
-        smaller = [how["words"] for *_rest, how in records if how["words"] < 0.999]
-        print(f"fitted by fewer options a screen: {sum(how['fewer'] for *_rest, how in records)}; by smaller words: "
-              f"{len(smaller)}" + (f" (smallest {min(smaller):.0%} of the resident's size)" if smaller else ""))
+        print(f"fitted by fewer options a screen: {sum(how['fewer'] for *_rest, how in records)}")
+        for width, height in VIEWPORTS:
+            smaller = [how["words"] for _name, size, _url, _what, how in records
+                       if how["words"] < 0.999 and size == f"{width}x{height}"]
+            print(f"  words made smaller at {width}x{height}: {len(smaller)} screens"
+                  + (f", the smallest {min(smaller):.0%} of the resident's size" if smaller else ""))
     if args.verbose:
         for problem in problems:
             print(*problem[:4])

@@ -5,6 +5,7 @@ from urllib.parse import urljoin
 from sqlalchemy import select
 
 from accessible.models import Person
+from tests.browser.conftest import sign_in
 
 #: The screens the kiosk is held to: two tablets either way up, an ordinary PC and a phone.
 VIEWPORTS = [(1024, 768), (768, 1024), (1366, 768), (390, 844)]
@@ -38,11 +39,7 @@ def start_kiosk(page, base, db, name):
     """Start the kiosk for the resident *name* on this page, as staff do (sign in, then "Start the kiosk")."""
     with db.read() as s:
         resident_id = s.scalars(select(Person.id).where(Person.name == name)).one()
-    page.goto(f"{base}/login")
-    page.fill("#username", "manager")
-    page.fill("#password", "tea-and-biscuits")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/staff/**")
+    sign_in(page, base)
     page.goto(f"{base}/staff/residents/{resident_id}")
     page.click("text=Start the kiosk for")
     page.wait_for_url(f"{base}/kiosk/")

@@ -15,24 +15,12 @@ from tests.browser.conftest import (
     clipped_text,
     horizontal_scroll,
     launch,
-    sign_in,
     small_targets,
     unreadable_controls,
 )
-from tests.browser.kiosk_screens import outside
+from tests.browser.kiosk_screens import outside, start_kiosk
 
 pytestmark = pytest.mark.slow
-
-
-def start_kiosk(page, base, db, name):
-    """Sign in as staff and start the kiosk for one resident on this browser, as staff do."""
-    with db.read() as s:
-        resident_id = s.scalars(select(Person.id).where(Person.name == name)).one()
-    sign_in(page, base)
-    page.goto(f"{base}/staff/residents/{resident_id}")
-    page.click("text=Start the kiosk for")
-    page.wait_for_url(f"{base}/kiosk/")
-    return resident_id
 
 
 def latest_answer(db, resident_id):
