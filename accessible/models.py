@@ -155,6 +155,7 @@ class CommunicationNeeds(Base):
         CheckConstraint("options_per_screen BETWEEN 1 AND 4", name="ck_options_per_screen"),
         CheckConstraint("text_size BETWEEN 16 AND 40", name="ck_text_size"),
         CheckConstraint("speech_rate BETWEEN 80 AND 300", name="ck_speech_rate"),
+        CheckConstraint("scan_seconds BETWEEN 0.5 AND 20", name="ck_scan_seconds"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +167,8 @@ class CommunicationNeeds(Base):
     options_per_screen: Mapped[int] = mapped_column(Integer, default=4)
     #: Words per minute.
     speech_rate: Mapped[int] = mapped_column(Integer, default=150)
+    #: How long each choice stays lit when scanning with a switch; None: it follows the speech rate.
+    scan_seconds: Mapped[float | None] = mapped_column(Float)
     voice: Mapped[str | None] = mapped_column(String(50))
     #: None: the home's language.
     language: Mapped[str | None] = mapped_column(String(5))

@@ -115,9 +115,26 @@ def _int_in(value, low, high, field, message):
     return number
 
 
+def _scan_seconds(value):
+    message = "Switch scanning pace must be 0.5 to 20 seconds, for example 2.5, or left empty."
+    if value == "":
+        return None
+    try:
+        seconds = round(float(str(value).replace(",", ".")), 1)
+    except ValueError:
+        raise Invalid({"scan_seconds": message}) from None
+    if not 0.5 <= seconds <= 20:
+        raise Invalid({"scan_seconds": message})
+    return seconds
+
+
 def set_needs(needs, text_size=None, contrast=None, picture_style=None, options_per_screen=None,
-              speech_rate=None, voice=None, language=None, input_modes=None, notes=None, review_date=None):
-    """Validate and apply communication needs; an argument left as None keeps its value."""
+              speech_rate=None, voice=None, language=None, input_modes=None, notes=None, review_date=None,
+              scan_seconds=None):
+    """Validate and apply communication needs; an argument left as None keeps its value.
+
+    *scan_seconds* "" clears the switch-scanning pace, so that it follows the speech rate again.
+    """
     problems = {}
 
     def check(field, fn):
@@ -145,6 +162,8 @@ def set_needs(needs, text_size=None, contrast=None, picture_style=None, options_
     if speech_rate not in (None, ""):
         check("speech_rate", lambda: setattr(needs, "speech_rate", _int_in(
             speech_rate, 80, 300, "speech_rate", "Speech rate must be 80 to 300 words a minute.")))
+    if scan_seconds is not None:
+        check("scan_seconds", lambda: setattr(needs, "scan_seconds", _scan_seconds(scan_seconds)))
     if voice is not None:
         if voice.strip() and not _VOICE.fullmatch(voice.strip()):
             problems["voice"] = ("Write the voice as its language code, for example en-gb or cy, or leave it "

@@ -37,6 +37,7 @@ def person_data(session, person):
         "communication_needs": None if needs is None else {
             "text_size": needs.text_size, "contrast": needs.contrast, "picture_style": needs.picture_style,
             "options_per_screen": needs.options_per_screen, "speech_rate": needs.speech_rate, "voice": needs.voice,
+            "scan_seconds": needs.scan_seconds,
             "language": needs.language, "input_modes": needs.modes, "notes": needs.notes,
             "review_date": _when(needs.review_date),
         },

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from accessible import people, topics
-from accessible.models import Home, Option, Person, Response, Topic
+from accessible.errors import Invalid
+from accessible.models import CommunicationNeeds, Home, Option, Person, Response, Topic
 from tests.helpers import PASSWORD, post, text
 
 
@@ -128,12 +129,46 @@ def test_the_resident_language_sets_the_screen_language(staff_client, home, open
     assert "lang=cy" in page  # the question is spoken in Welsh
 
 
-def test_the_kiosk_ends_and_returns_to_the_start_screen(staff_client, home, open_topics):
-    kiosk = kiosk_for(staff_client, home["residents"][2])
-    page = kiosk.get("/kiosk/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    kiosk.post("/kiosk/end", data={"csrf_token": token})
+def test_finish_asks_once_then_rests_on_the_residents_own_screen_until_staff_sign_in(staff_client, home, open_topics,
+                                                                                     db):
+    resident = home["residents"][2]
+    with db.write() as s:
+        s.get(Person, resident).needs.text_size = 30
+        s.get(Person, resident).needs.contrast = "high"
+    kiosk = kiosk_for(staff_client, resident)
+    question = f"/kiosk/topics/{open_topics['pets']}"
+    page = kiosk.get(question).get_data(as_text=True)
+    finish = re.search(r'href="(/kiosk/finish[^"]*)"', page).group(1).replace("&amp;", "&")
+    asked = text(kiosk.get(finish))
+    assert "Do you want to stop for now?" in asked and "Yes, stop for now" in asked and "No, carry on" in asked
+    no = re.search(r'class="choice-card no" href="([^"]+)"', kiosk.get(finish).get_data(as_text=True)).group(1)
+    assert no == question  # "No, carry on" goes back to the same question
+    rest = kiosk.get("/kiosk/rest").get_data(as_text=True)
+    assert 'class="text-30"' in rest and "contrast-high" in rest  # their size and colours
+    assert "Touch here to carry on" in text(kiosk.get("/kiosk/rest"))
+    assert "Staff: sign in to end the kiosk" in text(kiosk.get("/kiosk/rest"))
+    assert "Finish" not in text(kiosk.get("/kiosk/rest"))
+    # Still this resident's kiosk: touching carries on with their questions.
+    assert "We would like to know what you think." in text(kiosk.get("/kiosk/"))
+    # Only staff end it, by signing in on the device.
+    assert post(kiosk, "/login", {"username": "sam", "password": PASSWORD}).status_code == 302
     assert "A member of staff will help you start." in text(kiosk.get("/kiosk/"))
+
+
+def test_finish_goes_back_only_to_the_kiosks_own_screens(staff_client, home, open_topics):
+    kiosk = kiosk_for(staff_client, home["residents"][0])
+    page = kiosk.get("/kiosk/finish?back=https://example.org/").get_data(as_text=True)
+    assert 'class="choice-card no" href="/kiosk/"' in page
+
+
+def test_a_kiosk_left_alone_with_scripts_off_rests_on_its_residents_screen(staff_client, home, open_topics):
+    kiosk = kiosk_for(staff_client, home["residents"][0])
+    with kiosk.session_transaction() as state:
+        state["kiosk"] = dict(state["kiosk"], seen=0)
+    response = kiosk.get(f"/kiosk/topics/{open_topics['menu']}")
+    assert response.headers["Location"] == "/kiosk/rest"
+    assert "Touch here to carry on" in text(kiosk.get("/kiosk/rest"))
+    assert "What would you like" in text(kiosk.get(f"/kiosk/topics/{open_topics['menu']}"))
 
 
 def test_answers_to_topics_not_open_are_refused(staff_client, home, db):
@@ -142,7 +177,7 @@ def test_answers_to_topics_not_open_are_refused(staff_client, home, db):
         draft_id, option = draft.id, draft.options[0].id
     kiosk = kiosk_for(staff_client, home["residents"][2])
     page = kiosk.get("/kiosk/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     response = kiosk.post(f"/kiosk/topics/{draft_id}/answer", data={"choice": option, "csrf_token": token})
     assert response.status_code == 404
     with db.read() as s:
@@ -164,7 +199,7 @@ def test_the_kiosk_tells_a_resident_who_took_part_what_came_of_it(staff_client, 
     assert "You said Yes." in text_of(page) and "A cat called Tomos will join us in May." in text_of(page)
     # And it is read aloud: what they said, then the decision in the language staff wrote it in.
     assert "text=You+said+Yes.&amp;lang=en" in page and "text=A+cat+called+Tomos" in page
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     kiosk.post(f"{outcome_url}/heard", data={"csrf_token": token})
     assert "/kiosk/outcomes/" not in kiosk.get("/kiosk/").get_data(as_text=True)  # told once
 
@@ -370,7 +405,41 @@ def test_a_second_thank_you_after_hearing_an_outcome_loses_nothing_and_says_noth
     kiosk = kiosk_for(staff_client, home["residents"][2])
     outcome_url = re.search(r'href="(/kiosk/outcomes/\d+)"', kiosk.get("/kiosk/").get_data(as_text=True)).group(1)
     page = kiosk.get(outcome_url).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     for _ in range(2):  # a double tap, or the back button and the button again
         response = kiosk.post(f"{outcome_url}/heard", data={"csrf_token": token})
         assert response.status_code == 302 and response.headers["Location"] == "/kiosk/"
+
+
+def test_how_is_it_going_says_what_was_decided_first_on_screen_and_aloud(staff_client, home, open_topics, db):
+    with db.write() as s:
+        menu = s.get(Topic, open_topics["menu"])
+        topics.decide(s, menu, "Cottage pie on Fridays.")
+        topics.move_to(s, menu, "reviewed")
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    page = kiosk.get(f"/kiosk/topics/{open_topics['menu']}").get_data(as_text=True)
+    shown = text_of(page.split('<main id="main">')[1])
+    assert shown.index("We decided: Cottage pie on Fridays.") < shown.index("How is it going?") < shown.index(
+        "I like it")
+    assert "What would you like" not in shown  # not the old question: nobody thinks they are choosing again
+    spoken = re.findall(r'<audio data-screen-speech src="[^"]*text=([^&"]+)&amp;lang=(\w+)', page)
+    assert spoken[:4] == [("We+decided%3A", "en"), ("Cottage+pie+on+Fridays.", "en"), ("How+is+it+going%3F", "en"),
+                          ("I+like+it.", "en")]
+
+
+def test_the_switch_scanning_pace_follows_the_residents_needs(staff_client, home, open_topics, db):
+    resident = home["residents"][2]
+    form = text(staff_client.get(f"/staff/residents/{resident}"))
+    assert "Switch scanning: seconds each choice stays lit" in form
+    with db.write() as s:
+        needs = s.get(Person, resident).needs
+        needs.input_modes, needs.speech_rate = "switch", 150
+    kiosk = kiosk_for(staff_client, resident)
+    assert 'data-scan-ms="2400"' in kiosk.get("/kiosk/").get_data(as_text=True)  # follows the speech rate
+    with db.write() as s:
+        people.set_needs(s.get(Person, resident).needs, scan_seconds="3,5")
+    assert 'data-scan-ms="3500"' in kiosk.get("/kiosk/").get_data(as_text=True)
+    for wrong in ("0.1", "slow", "25"):
+        with pytest.raises(Invalid) as problem:
+            people.set_needs(CommunicationNeeds(), scan_seconds=wrong)
+        assert "0.5 to 20 seconds" in problem.value.problems["scan_seconds"]

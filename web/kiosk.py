@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from accessible import outcomes, people, responses, topics
+from accessible import asking, outcomes, people, responses
 from accessible.errors import Invalid
 from accessible.models import RATINGS, Home, Option
 from web.auth import db, staff_required
@@ -45,34 +45,53 @@ def start(resident_id):
     return redirect(url_for("kiosk.home"))
 
 
-@bp.post("/end")
-def end():
-    """Return to the neutral start screen; every answer given is already saved."""
-    session.clear()
-    return redirect(url_for("kiosk.home"))
+def _back_to(url):
+    """Return *url* when it is one of the kiosk's own screens, else the kiosk's start (never another site)."""
+    url = url or ""
+    return url if url.startswith("/kiosk/") and not url.startswith("//") else url_for("kiosk.home")
+
+
+@bp.get("/finish")
+def finish():
+    """Ask once whether the resident wants to stop for now; no goes back to the screen they were on."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        return render_template("kiosk/finish.html", resident=resident, settings=settings, speech_url=speech_url,
+                               back=_back_to(request.args.get("back")))
+
+
+@bp.get("/rest")
+def rest():
+    """The resident's own resting screen, in their size and colours: touch to carry on; only staff end the kiosk."""
+    with db().read() as s:
+        resident, home_, settings = _context(s)
+        return render_template("kiosk/rest.html", resident=resident, settings=dict(settings, idle_seconds=0),
+                               speech_url=speech_url)
 
 
 def _kiosk_resident(s):
     state = session.get("kiosk")
     if not state:
         return None
-    idle = current_app.config["KIOSK_IDLE_SECONDS"]
-    # The browser warns and returns to the start screen itself; this catches a kiosk left with scripts off.
-    if time.time() - state.get("seen", 0) > idle + 60:
-        session.clear()
-        return None
     resident = s.get(people.Person, state["resident"])
     if resident is None or not resident.active or resident.kind != "resident":
         session.clear()
         return None
+    return resident
+
+
+def _left_alone():
+    """Return True when the kiosk has not been used for longer than the idle time (and note this use)."""
+    state = session["kiosk"]
+    idle = time.time() - state.get("seen", 0) > current_app.config["KIOSK_IDLE_SECONDS"] + 60
     state["seen"] = int(time.time())
     session["kiosk"] = state
-    return resident
+    return idle
 
 
 @bp.before_request
 def _load():
-    if request.endpoint in ("kiosk.start", "kiosk.end"):
+    if request.endpoint == "kiosk.start":
         return None
     with db().read() as s:
         resident = _kiosk_resident(s)
@@ -84,6 +103,10 @@ def _load():
             return None if request.endpoint == "kiosk.home" else redirect(url_for("kiosk.home"))
         home = s.get(Home, resident.home_id)
         g.lang = (resident.needs.language if resident.needs else None) or home.language
+    # The browser goes to the resting screen by itself; this catches a kiosk left alone with scripts off.
+    # The kiosk stays this resident's until staff sign in on it: nobody else's screen, nobody's data lost.
+    if _left_alone() and request.method == "GET" and request.endpoint != "kiosk.rest":
+        return redirect(url_for("kiosk.rest"))
     return None
 
 
@@ -101,8 +124,8 @@ def _settings(resident, home):
         "voice": (needs.voice if needs else None) or "",
         "lang": lang,
         "modes": needs.modes if needs else ["touch"],
-        # A slower speaker gets a slower scan: one step lasts as long as about six spoken words.
-        "scan_ms": int(6 * 60_000 / rate),
+        # The pace the needs give; else a slower speaker gets a slower scan: a step as long as six spoken words.
+        "scan_ms": int(needs.scan_seconds * 1000) if needs and needs.scan_seconds else int(6 * 60_000 / rate),
         "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
     }
 
@@ -125,34 +148,16 @@ def _context(s):
     return resident, home, _settings(resident, home)
 
 
-def _open_topics(s, resident):
-    """Return the topics asking this resident for an answer now, oldest first."""
-    found = [t for t in topics.topics(s, resident.home_id, viewer=resident)
-             if responses.phase_of(t) and topics.is_asked(resident, t)]
-    return sorted(found, key=lambda t: (t.created_at, t.id))
-
-
-def _answered(s, topic, resident):
-    """Return what the resident has answered in the topic's current phase: option ids rated, or True."""
-    mine = [r for r in responses.latest(s, topic, responses.phase_of(topic))
-            if r.person_id == resident.id and r.on_behalf_of_id is None]
-    if topic.kind == "rate" and topic.stage == "choosing":
-        return {r.option_id for r in mine}
-    return bool(mine)
-
-
-def _next_step(s, resident):
-    for outcome in outcomes.untold(s, resident):
-        return url_for("kiosk.outcome", outcome_id=outcome.id)
-    for topic in _open_topics(s, resident):
-        done = _answered(s, topic, resident)
-        if topic.kind == "rate" and topic.stage == "choosing":
-            left = [o for o in topic.accepted_options if o.id not in done]
-            if left:
-                return url_for("kiosk.rate", topic_id=topic.id, option_id=left[0].id)
-        elif not done:
-            return url_for("kiosk.question", topic_id=topic.id)
-    return None
+def _next_url(s, resident):
+    """Return the address of what waits for the resident next, or None."""
+    step = asking.next_step(s, resident)
+    if step is None:
+        return None
+    if step[0] == "outcome":
+        return url_for("kiosk.outcome", outcome_id=step[1].id)
+    if step[0] == "rate":
+        return url_for("kiosk.rate", topic_id=step[1].id, option_id=step[2].id)
+    return url_for("kiosk.question", topic_id=step[1].id)
 
 
 @bp.get("/")
@@ -162,13 +167,13 @@ def home():
         return render_template("kiosk/idle.html", settings=_settings(None, None))
     with db().read() as s:
         resident, home_, settings = _context(s)
-        next_url = _next_step(s, resident)
+        next_url = _next_url(s, resident)
         return render_template("kiosk/home.html", resident=resident, settings=settings, next_url=next_url,
-                               topics=_open_topics(s, resident), speech_url=speech_url)
+                               topics=asking.open_topics(s, resident), speech_url=speech_url)
 
 
 def _topic_for(s, resident, topic_id):
-    topic = next((t for t in _open_topics(s, resident) if t.id == topic_id), None)
+    topic = next((t for t in asking.open_topics(s, resident) if t.id == topic_id), None)
     if topic is None:
         abort(404)
     return topic
@@ -192,7 +197,10 @@ def _spoken(topic, choices, rated_option=None, touch=False):
     if rated_option is not None:
         parts = [(f"{topic.question} {rated_option.spoken_text or rated_option.label}?", topic.language)]
     elif topic.stage == "reviewed":
-        parts = [(_("How is it going?"), None), (topic.question, topic.language)]
+        # What was decided comes first, so nobody thinks they are choosing all over again.
+        parts = [(_("How is it going?"), None)]
+        if topic.outcome is not None:
+            parts[:0] = [(_("We decided:"), None), (topic.outcome.decision, topic.language)]
     else:
         parts = [(topic.question, topic.language)]
     if touch:
@@ -208,21 +216,27 @@ def question(topic_id):
     with db().read() as s:
         resident, home_, settings = _context(s)
         topic = _topic_for(s, resident, topic_id)
-        if topic.kind == "rate" and topic.stage == "choosing":
-            # The first option not rated yet; with all rated, the first, to change a rating from there.
-            rated = _answered(s, topic, resident)
-            first = next((o for o in topic.accepted_options if o.id not in rated), topic.accepted_options[0])
+        if asking.rates_each(topic):
+            first = asking.first_to_rate(s, topic, resident)
             return redirect(url_for("kiosk.rate", topic_id=topic.id, option_id=first.id))
         choices = _choices(topic)
-        per = settings["per_screen"]
-        pages = max(1, -(-len(choices) // per))
-        page = min(max(request.args.get("page", 1, type=int), 1), pages)
-        shown = choices[(page - 1) * per: page * per]
+        per = _per_screen(settings)
+        shown, page, pages = asking.screen(choices, per, request.args.get("page", 1, type=int))
         touch = request.args.get("touch") == "1"
         return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
                                choices=shown, page=page, pages=pages, speech_url=speech_url,
-                               all_choices=choices, rated_option=None, touch=touch,
+                               all_choices=choices, rated_option=None, touch=touch, per=per,
+                               per_arg=per if per < settings["per_screen"] else None, first=(page - 1) * per,
                                parts=_spoken(topic, shown, touch=touch))
+
+
+def _per_screen(settings):
+    """Return how many answers go on a screen: the resident's needs, or fewer when this screen cannot hold them.
+
+    The kiosk's page asks for fewer (``per``) when even the smallest pictures leave something off the screen.
+    """
+    asked = request.args.get("per", type=int)
+    return min(settings["per_screen"], asked) if asked and asked > 0 else settings["per_screen"]
 
 
 @bp.get("/topics/<int:topic_id>/rate/<int:option_id>")
@@ -240,6 +254,7 @@ def rate(topic_id, option_id):
         return render_template("kiosk/question.html", resident=resident, topic=topic, settings=settings,
                                choices=choices, page=1, pages=1, speech_url=speech_url, all_choices=choices,
                                rated_option=option, touch=request.args.get("touch") == "1",
+                               per=settings["per_screen"], per_arg=None, first=0,
                                parts=_spoken(topic, choices, option, request.args.get("touch") == "1"),
                                before=accepted[at - 1] if at > 0 else None,
                                after=accepted[at + 1] if at + 1 < len(accepted) else None)
@@ -273,9 +288,11 @@ def confirm(topic_id):
             return redirect(url_for("kiosk.question", topic_id=topic.id))
         channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
         rated = request.args.get("rated", type=int)
-        page = _page_of(topic, rated, request.args.get("choice"), settings)
-        back = (url_for("kiosk.not_right", topic_id=topic.id, rated=rated, page=page) if channel == "voice"
-                else _screen_url(topic.id, rated, page=page))
+        per = _per_screen(settings)
+        page = _page_of(topic, rated, request.args.get("choice"), per)
+        per_arg = per if per < settings["per_screen"] else None
+        back = (url_for("kiosk.not_right", topic_id=topic.id, rated=rated, page=page, per=per_arg)
+                if channel == "voice" else _screen_url(topic.id, rated, page=page, per=per_arg))
         return render_template("kiosk/confirm.html", resident=resident, topic=topic, settings=settings,
                                words=words, option=option, value=value, channel=channel, back=back,
                                rated=request.args.get("rated", ""), choice=request.args.get("choice"),
@@ -306,7 +323,7 @@ def thanks():
     with db().read() as s:
         resident, home_, settings = _context(s)
         return render_template("kiosk/thanks.html", resident=resident, settings=settings,
-                               said=session.pop("said", ""), next_url=_next_step(s, resident),
+                               said=session.pop("said", ""), next_url=_next_url(s, resident),
                                speech_url=speech_url)
 
 
@@ -338,12 +355,12 @@ def _screen_url(topic_id, rated, page=None, **params):
     return url_for("kiosk.question", topic_id=topic_id, page=page if page and page > 1 else None, **params)
 
 
-def _page_of(topic, rated, key, settings):
+def _page_of(topic, rated, key, per_screen):
     """Return the page of the question's screen that shows the answer *key* (1 for a rating)."""
     if rated is not None:
         return 1
     keys = [str(k) for k, *_rest in _choices(topic)]
-    return keys.index(str(key)) // settings["per_screen"] + 1 if str(key) in keys else 1
+    return asking.page_of(keys.index(str(key)), per_screen) if str(key) in keys else 1
 
 
 def _misses(topic_id, rated, add=0, clear=False):
@@ -408,7 +425,8 @@ def listen(topic_id):
     index = [o["label"] for o in options].index(heard["choice"])
     result["key"] = choices[index][0]
     if request.args.get("yesno") != "1":
-        params = {"choice": choices[index][0], "channel": "voice", "confidence": f"{heard['confidence']:.2f}"}
+        params = {"choice": choices[index][0], "channel": "voice", "confidence": f"{heard['confidence']:.2f}",
+                  "per": request.args.get("per", type=int)}
         result["confirm_url"] = url_for("kiosk.confirm", topic_id=topic_id, rated=rated, **params)
     return jsonify(result)
 
@@ -420,7 +438,8 @@ def not_right(topic_id):
         rated = _screen(s, topic_id)[3]  # the topic is still open to this resident
     if _misses(topic_id, rated, add=1) >= MISSES_BEFORE_ONE_BY_ONE:
         return redirect(url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=0))
-    return redirect(_screen_url(topic_id, rated, page=request.args.get("page", type=int)))
+    return redirect(_screen_url(topic_id, rated, page=request.args.get("page", type=int),
+                                per=request.args.get("per", type=int)))
 
 
 @bp.get("/topics/<int:topic_id>/one-by-one")

@@ -18,7 +18,7 @@ from web.auth import db, staff_required
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 NEEDS_FIELDS = ("text_size", "contrast", "picture_style", "options_per_screen", "speech_rate", "voice",
-                "language", "notes", "review_date")
+                "language", "notes", "review_date", "scan_seconds")
 
 
 @bp.before_request

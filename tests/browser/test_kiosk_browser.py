@@ -15,23 +15,12 @@ from tests.browser.conftest import (
     clipped_text,
     horizontal_scroll,
     launch,
-    sign_in,
     small_targets,
     unreadable_controls,
 )
+from tests.browser.kiosk_screens import outside, start_kiosk
 
 pytestmark = pytest.mark.slow
-
-
-def start_kiosk(page, base, db, name):
-    """Sign in as staff and start the kiosk for one resident on this browser, as staff do."""
-    with db.read() as s:
-        resident_id = s.scalars(select(Person.id).where(Person.name == name)).one()
-    sign_in(page, base)
-    page.goto(f"{base}/staff/residents/{resident_id}")
-    page.click("text=Start the kiosk for")
-    page.wait_for_url(f"{base}/kiosk/")
-    return resident_id
 
 
 def latest_answer(db, resident_id):
@@ -80,7 +69,7 @@ def test_touch_in_welsh(browser, demo_server):
     page.close()
 
 
-def _scan_to(page, label, limit=40):
+def _scan_to(page, label, limit=200):
     """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
     for _ in range(limit):
         if label in (page.evaluate("document.body.dataset.scanLit") or ""):
@@ -109,6 +98,37 @@ def test_single_switch_scanning_with_the_keyboard_only(browser, demo_server, nam
     _title, answer, channel = latest_answer(db, resident)
     assert channel == "switch"
     assert answer in ("Shepherd's pie", "no")
+    page.close()
+
+
+def test_switch_scanning_waits_for_the_question_and_keeps_the_thing_rated_in_view(browser, demo_server):
+    base, db = demo_server
+    with db.write() as s:
+        s.scalars(select(Person).where(Person.name == "Harold Price")).one().needs.scan_seconds = 0.5  # his pace
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    # Note, in order, each part of the screen's speech that plays to its end and the first choice lit.
+    page.add_init_script("""window.heard = [];
+      document.addEventListener('ended', e => window.heard.push(e.target.src), true);
+      new MutationObserver(() => { if (document.querySelector('.scan-lit') && !window.heard.includes('lit'))
+        window.heard.push('lit'); })
+      .observe(document, {subtree: true, attributes: true, attributeFilter: ['class']});""")
+    start_kiosk(page, base, db, "Harold Price")
+    go_to_topic(page, base, db, "Spring activity programme")  # one activity at a time, with three faces
+    page.wait_for_selector(".scan-lit")
+    parts = page.eval_on_selector_all("audio[data-screen-speech]", "parts => parts.map(a => a.src)")
+    assert len(parts) == 4  # "Which activities ... Gardening?", then the three faces
+    # The first choice lit up only once every part of the question had been read out to its end.
+    assert page.evaluate("window.heard").index("lit") == len(parts)
+    assert set(page.evaluate("window.heard")[:len(parts)]) == set(parts)
+    lit = set()
+    for _ in range(60):  # every control lights in turn; the activity and its picture stay on the screen
+        lit.add(page.evaluate("document.body.dataset.scanLit"))
+        assert outside(page) == []
+        if len(lit) >= 6:
+            break
+        page.wait_for_timeout(250)
+    assert {"I like it", "I'm not sure", "I don't like it"} <= lit
+    assert page.locator(".rated img").is_visible()
     page.close()
 
 
@@ -184,7 +204,8 @@ def test_yes_said_to_a_one_at_a_time_question_records_it_by_voice(playwright_ins
 
 
 KIOSK_PAGES = ["/kiosk/", "/kiosk/topics/{menu}", "/kiosk/topics/{menu}/confirm?choice={fish}", "/kiosk/topics/{rate}",
-               "/kiosk/topics/{menu}/one-by-one?i=0", "/kiosk/topics/{menu}?touch=1", "/kiosk/thanks"]
+               "/kiosk/topics/{menu}/one-by-one?i=0", "/kiosk/topics/{menu}?touch=1", "/kiosk/thanks",
+               "/kiosk/finish?back=/kiosk/", "/kiosk/rest"]
 
 
 @pytest.mark.parametrize("name", ["Margaret Evans", "Dafydd Jones", "Gwen Roberts"])
@@ -214,7 +235,7 @@ def test_every_kiosk_page_passes_axe_and_our_own_checks(browser, demo_server, na
     page.close()
 
 
-def test_idle_kiosk_warns_then_returns_to_the_start_screen(browser, demo_server):
+def test_idle_kiosk_warns_then_rests_on_the_residents_own_screen(browser, demo_server):
     base, db = demo_server
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     start_kiosk(page, base, db, "Joan Davies")
@@ -226,7 +247,12 @@ def test_idle_kiosk_warns_then_returns_to_the_start_screen(browser, demo_server)
     page.click("#still-here")
     assert not page.locator("#idle-warning").is_visible()
     page.clock.run_for(301 * 1000)
-    page.locator("text=A member of staff will help you start.").wait_for()
+    # Joan's own resting screen, not a staff sign-in page: one touch carries on with her questions.
+    page.locator("text=Touch here to carry on").wait_for()
+    assert "Hello Joan" in page.locator("main").inner_text()
+    page.click("text=Touch here to carry on")
+    page.wait_for_url(f"{base}/kiosk/")
+    assert "We would like to know what you think." in page.locator("main").inner_text()
     page.close()
 
 

@@ -15,18 +15,138 @@
     current = audio;
     audio.currentTime = 0;
     var p = audio.play();
-    if (p && p.catch) { p.catch(function () { /* no autoplay until the first touch: the replay button works */ }); }
+    // No autoplay until the first touch: the replay button works, and scanning need not wait for silence.
+    if (p && p.catch) { p.catch(function () { if (screenParts.indexOf(audio) >= 0) { spoken(); } }); }
   }
-  function stop() { stopped = true; if (current) { current.pause(); current.currentTime = 0; } }
+  // The screen's speech has been read out (or stopped, or could not play): switch scanning may start.
+  var spokenOnce = false;
+  var afterSpeech = [];
+  function spoken() {
+    if (spokenOnce) { return; }
+    spokenOnce = true;
+    afterSpeech.forEach(function (fn) { fn(); });
+  }
+  function stop() { stopped = true; if (current) { current.pause(); current.currentTime = 0; } spoken(); }
   function playScreen() {
     stopped = false;
-    if (screenParts.length) { play(screenParts[0]); }
+    if (screenParts.length) { play(screenParts[0]); } else { spoken(); }
   }
   screenParts.forEach(function (part, i) {
-    part.addEventListener("ended", function () {
-      if (current === part && !stopped && !recording && screenParts[i + 1]) { play(screenParts[i + 1]); }
-    });
+    function next() {
+      if (current !== part || stopped || recording) { return; }
+      if (screenParts[i + 1]) { play(screenParts[i + 1]); } else { spoken(); }
+    }
+    part.addEventListener("ended", next);
+    part.addEventListener("error", next);
   });
+
+  // Fit the screen: everything a resident needs on one screen at their own text size, with no scrolling.
+  // Pictures shrink first (columns chosen for the biggest pictures); then fewer options go on a screen;
+  // only when one option still does not fit do the words get smaller.
+  var root = document.documentElement;
+  var grid = document.querySelector("[data-fit-grid]");
+  var MIN_PICTURE = 72; // px: smaller than this a picture is hard to make out
+  var baseFont = parseFloat(getComputedStyle(root).fontSize);
+  function fits() {
+    var bottom = 0;
+    document.querySelectorAll(".kiosk-top > *, main > *").forEach(function (el) {
+      if (!el.hasAttribute("data-fit-optional")) { bottom = Math.max(bottom, el.getBoundingClientRect().bottom); }
+    });
+    var broken = Array.prototype.some.call(document.querySelectorAll(".choice-label"), function (label) {
+      // A word wider than its card: it would spill over the card's edge, or be broken mid-word.
+      var l = label.getBoundingClientRect(), c = label.parentNode.getBoundingClientRect();
+      return label.scrollWidth > label.clientWidth + 1 || l.left < c.left + 3 || l.right > c.right - 3;
+    });
+    return !broken && bottom <= window.innerHeight - 2 && root.scrollWidth <= root.clientWidth + 1;
+  }
+  function setPicture(px) { root.style.setProperty("--picture", px + "px"); }
+  function setLayout(n, row) {
+    for (var c = 1; c <= 4; c++) { grid.classList.toggle("cols-" + c, c === n); }
+    grid.classList.toggle("cards-row", row);
+  }
+  function biggestPicture() {
+    // The largest picture (px) that lets everything fit with the columns as they are; 0 if none does.
+    var rem = parseFloat(getComputedStyle(root).fontSize);
+    var hi = Math.round(12 * rem);
+    setPicture(hi);
+    var img = grid && grid.querySelector("img");
+    if (img) { hi = Math.min(hi, Math.floor(img.getBoundingClientRect().width)); }
+    var lo = MIN_PICTURE;
+    setPicture(lo);
+    if (!fits()) { return 0; }
+    while (hi - lo > 3) {
+      var mid = Math.floor((lo + hi) / 2);
+      setPicture(mid);
+      if (fits()) { lo = mid; } else { hi = mid; }
+    }
+    setPicture(lo);
+    return lo;
+  }
+  function layout() {
+    var cards = grid ? Array.prototype.filter.call(grid.querySelectorAll(".choice-card"), function (card) {
+      return !card.closest("[hidden]");
+    }).length : 0;
+    if (!cards) { return biggestPicture() > 0; }
+    var best = null;
+    [false, true].forEach(function (row) {
+      for (var c = 1; c <= cards; c++) {
+        setLayout(c, row);
+        var px = biggestPicture();
+        if (px && (!best || px > best.px + 8)) { best = { cols: c, row: row, px: px }; }
+      }
+    });
+    if (!best) { return false; }
+    setLayout(best.cols, best.row);
+    setPicture(best.px);
+    return true;
+  }
+  function fewerOptions() {
+    // Ask the server for the same question with fewer options on a screen, keeping the first one shown:
+    // as many as fit here with the smallest pictures (leaving the rest out to try), at least one fewer.
+    var shown = grid && grid.hasAttribute("data-per") ? parseInt(grid.dataset.per, 10) : 0;
+    if (shown < 2) { return false; }
+    var items = Array.prototype.slice.call(grid.children);
+    var per = 1;
+    for (var k = shown - 1; k > 1 && per === 1; k--) {
+      items.forEach(function (li, i) { li.hidden = i >= k; });
+      if (layout()) { per = k; }
+    }
+    items.forEach(function (li) { li.hidden = false; });
+    var url = new URL(window.location.href);
+    var page = Math.floor(parseInt(grid.dataset.first || "0", 10) / per) + 1;
+    url.searchParams.set("per", per);
+    if (page > 1) { url.searchParams.set("page", page); } else { url.searchParams.delete("page"); }
+    window.location.replace(url.pathname + url.search);
+    return true;
+  }
+  function fit() {
+    root.dataset.fit = "fitting";
+    root.style.fontSize = "";
+    window.scrollTo(0, 0);
+    if (!layout()) {
+      if (fewerOptions()) { return false; }
+      // The largest words that fit, found by halving: words shrink as little as they must.
+      var lo = 0.3, hi = 1;
+      while (hi - lo > 0.02) {
+        var mid = (lo + hi) / 2;
+        root.style.fontSize = (baseFont * mid) + "px";
+        if (layout()) { lo = mid; } else { hi = mid; }
+      }
+      root.style.fontSize = (baseFont * lo) + "px";
+      layout();
+    }
+    root.dataset.fit = "done";
+    root.dataset.fitSize = window.innerWidth + "x" + window.innerHeight; // what it was fitted to
+    return true;
+  }
+  var fitted = fit();
+  var refit = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(refit);
+    root.dataset.fit = "fitting";
+    refit = setTimeout(fit, 150);
+  });
+
   var optionAudio = {};
   function speakUrl(url) {
     if (!url) { return; }
@@ -34,8 +154,7 @@
     play(optionAudio[url]);
   }
 
-  // Speech as the screen appears, with replay and stop.
-  playScreen();
+  // Speech as the screen appears (once it is fitted to the screen), with replay and stop.
   document.querySelectorAll("[data-speech-replay]").forEach(function (b) {
     b.addEventListener("click", playScreen);
   });
@@ -53,7 +172,10 @@
 
   // Single-switch scanning: each control lights up in turn; one key press (space or enter) picks the lit one.
   var scanMs = parseInt(body.dataset.scanMs || "0", 10);
-  var targets = Array.prototype.slice.call(document.querySelectorAll("[data-scan]"));
+  // The answers first, then paging and the other controls: a switch user reaches a choice soonest.
+  var scannable = Array.prototype.slice.call(document.querySelectorAll("[data-scan]"));
+  var targets = scannable.filter(function (el) { return el.classList.contains("choice-card"); })
+    .concat(scannable.filter(function (el) { return !el.classList.contains("choice-card"); }));
   var lit = -1;
   var scanTimer = null;
   var warning = document.getElementById("idle-warning");
@@ -64,7 +186,9 @@
     lit = i;
     var el = targets[lit];
     el.classList.add("scan-lit");
-    el.focus({ preventScroll: false });
+    // The screen is fitted, so nothing needs scrolling: the thing being rated stays in view.
+    el.focus({ preventScroll: true });
+    if (el.getBoundingClientRect().bottom > window.innerHeight) { el.scrollIntoView({ block: "nearest" }); }
     body.dataset.scanLit = el.dataset.confirm || el.textContent.trim();
   }
   function pick() {
@@ -79,7 +203,7 @@
       el.click();
     }
   }
-  if (scanMs > 0 && targets.length) {
+  function startScanning() {
     // A confirmed answer keeps the channel it was chosen by.
     var channelField = document.querySelector("input[name=channel]");
     if (channelField && channelField.value === "touch" && new URLSearchParams(location.search).get("channel") === "switch") {
@@ -87,11 +211,16 @@
     }
     light(0);
     scanTimer = setInterval(function () { light((lit + 1) % targets.length); }, scanMs);
+  }
+  if (scanMs > 0 && targets.length) {
+    // Scanning starts once the question has been read out, so the lit options do not talk over it.
+    afterSpeech.push(startScanning);
     document.addEventListener("keydown", function (e) {
       if (e.key === " " || e.key === "Enter") {
         if (e.target && e.target.id === "still-here") { return; }
         e.preventDefault();
         if (Date.now() - dismissedAt < 500) { return; } // that press answered "Are you still there?"
+        if (lit < 0) { stop(); return; } // a press while the question is read: skip to the choices
         clearInterval(scanTimer);
         pick();
       }
@@ -234,7 +363,9 @@
     }).then(function (r) { return r.json(); });
   }
 
-  // After a while without use: warn first, then return to the neutral start screen. Answers are already saved.
+  if (fitted) { playScreen(); }
+
+  // After a while without use: warn first, then go to this resident's own resting screen. Answers are saved.
   var idleSeconds = parseInt(body.dataset.idleSeconds || "0", 10);
   if (idleSeconds > 0 && warning) {
     var last = Date.now();
@@ -251,7 +382,7 @@
     document.getElementById("still-here").addEventListener("click", reset);
     setInterval(function () {
       var idle = (Date.now() - last) / 1000;
-      if (idle > idleSeconds) { document.getElementById("end-form").submit(); }
+      if (idle > idleSeconds) { window.location.href = body.dataset.restUrl; }
       else if (idle > idleSeconds - Math.min(60, idleSeconds / 2) && warning.hidden) {
         warning.hidden = false;
         document.getElementById("still-here").focus();
