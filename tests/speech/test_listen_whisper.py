@@ -30,7 +30,7 @@ TWELVE = ["Cottage pie", "Fish and chips", "Lasagne", "Jacket potato", "Cheese s
 
 @pytest.fixture(scope="module")
 def speak(espeak_wav):
-    """Return conftest's espeak_wav with voices the tuning corpus does not use."""
+    """Return conftest's espeak_wav with a British RP voice by default."""
 
     def say(text, voice="en-gb-x-rp+f3", speed=140, pitch=50):
         return espeak_wav(text, voice, speed, pitch)
