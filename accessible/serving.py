@@ -1,7 +1,7 @@
 """Serve a WSGI app with cheroot over HTTP or HTTPS, so that no one device can take the server.
 
 cheroot keeps idle connections in a selector and gives a request a thread only while it is read and answered.
-On top of that: one client address may have only so many requests in progress at once (half the threads) and
+On top of that: one client address may have only so many requests in progress at once (half the threads, at least two) and
 start only so many a second (a burst for a page and its pictures, then a steady rate), and a request must keep
 coming: its headers within HEADER_SECONDS, its body at MIN_BYTES_PER_SECOND on average after that. What is refused
 is refused before the app sees it, so a flood costs the server little. A device that sends a byte every few
@@ -70,7 +70,8 @@ class Limits:
     def __init__(self, threads, header_seconds=HEADER_SECONDS, min_rate=MIN_BYTES_PER_SECOND, per_address=None,
                  burst=BURST, per_second=PER_SECOND):
         self.header_seconds, self.min_rate = header_seconds, min_rate
-        self.per_address = per_address or max(1, threads // 2)
+        # Never below two: a device's next request may arrive a moment before its last one is counted out.
+        self.per_address = per_address or max(2, threads // 2)
         self.burst, self.per_second = burst, per_second
         self._busy = Counter()
         self._tokens = {}  # address: (requests it may still start, when that was counted)

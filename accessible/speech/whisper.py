@@ -2,7 +2,6 @@
 
 import difflib
 import hashlib
-import logging
 import math
 import re
 import threading
@@ -14,14 +13,12 @@ import numpy as np
 
 from accessible.speech.engines import Decoded, EngineUnavailable
 
-log = logging.getLogger(__name__)
-
 RATE = 16000
 #: Whisper's window is 30 s (3000 feature frames); a shorter recording is padded, but never below this
 #: many frames: the model was trained on long windows and scores a cramped one worse.
 MIN_FRAMES = 1000
 MAX_FRAMES = 3000
-#: ``align`` slows down sharply with larger batches (16 phrasings took 15 times as long as 4).
+#: ``align`` slows down sharply with larger batches (16 phrasings took about ten times as long as 4).
 ALIGN_BATCH = 4
 
 
@@ -72,7 +69,7 @@ class WhisperEngine:
     name = "whisper"
     #: Accept the best option when its phrasing fits within this much (mean log-probability per token) of
     #: the model's own free transcription. Chosen on the tuning corpus (bench_listen --corpus tuning), which
-    #: has other voices, options, sentences and seed than the held-out one: 78.3 % right, 1 % wrong, no
+    #: has other voices, options, sentences and seed than the held-out one: 78 % right, 1 % wrong, no
     #: other speech accepted. A window of the full 30 s scored worse there (71 %) and took four times as long.
     max_gap = 0.75
     #: ...or when it is this far ahead of every other option and not hopelessly worse than free speech.
@@ -130,10 +127,6 @@ class WhisperEngine:
 
     def _decode(self, ids):
         return once(self._tokenizer.decode([i for i in ids if i < self._eot]).strip())
-
-    def knows(self, language):
-        """Return True when this model can listen in *language* (``en``, ``cy``...)."""
-        return self.multilingual or language == "en"
 
     def score(self, samples, grammar, urgent=True):
         """Return how well the audio fits the model's own transcription and each option's phrasings."""
@@ -255,8 +248,13 @@ def candidates(grammar, heard):
     spans = {phrase: answer_span(heard, phrase) for phrases in grammar.written for phrase in phrases[:4]}
     # Where the answer most likely is in what was heard: every option is tried in that same place.
     shared = max(spans.values(), key=lambda span: span[0], default=None)
-    for index, phrases in enumerate(grammar.written):
-        for phrase in phrases[:4]:
+    # Every option's label first, then the ordinals and ways of saying yes or no, then each option's other
+    # words in turn: when MAX_PHRASINGS cuts the list of a crowded question, it never cuts an option's label.
+    for rank in range(4):
+        for index, phrases in enumerate(grammar.written):
+            if rank >= len(phrases):
+                continue
+            phrase = phrases[rank]
             out.append((index, f"{phrase}."))
             if not heard:
                 out.append((index, f"The {_lower_first(phrase)}."))
@@ -266,12 +264,13 @@ def candidates(grammar, heard):
                     out.append((index, substitute(heard, phrase, span)))
                 else:
                     out.append((index, f"The {_lower_first(phrase)}."))
-    for index, spoken in grammar.spoken_numbers():
-        if not spoken.startswith(("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                  "ninth", "tenth", "eleventh", "twelfth", "last")):
-            out.append((index, written(spoken) + "."))
-    for index, spoken in grammar.yes_no_phrases():
-        out.append((index, written(spoken) + "."))
+        if rank == 0:
+            for index, spoken in grammar.spoken_numbers():
+                if not spoken.startswith(("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                                          "eighth", "ninth", "tenth", "eleventh", "twelfth", "last")):
+                    out.append((index, written(spoken) + "."))
+            for index, spoken in grammar.yes_no_phrases():
+                out.append((index, written(spoken) + "."))
     return list(dict.fromkeys(out))
 
 

@@ -47,7 +47,9 @@ def test_a_pile_of_forms_is_read_with_progress_and_the_doubtful_one_settled_in_o
     with db.read() as s:
         second_resident = s.get(Person, asked[1]).name
     item = page.locator("article.review-item").filter(has_text=second_resident)
-    assert item.locator("img.crop").evaluate("img => img.complete && img.naturalWidth > 600")
+    # The crop loads after the page does: wait for it (a crop that cannot load never gets its width).
+    page.wait_for_function("img => img.complete && img.naturalWidth > 600",
+                           arg=item.locator("img.crop").element_handle(), timeout=20_000)
     assert "As read:" in item.inner_text() and "(read as ticked)" in item.inner_text()
     assert axe_violations(page) == [] and small_targets(page) == []
     page.set_viewport_size({"width": 320, "height": 800})  # a phone, or a page zoomed to 400 %
