@@ -1,11 +1,12 @@
 """Serve a WSGI app with cheroot over HTTP or HTTPS, so that no one device can take the server.
 
 cheroot keeps idle connections in a selector and gives a request a thread only while it is read and answered.
-On top of that: one client address may have only so many requests in progress at once (half the threads, at least two) and
-start only so many a second (a burst for a page and its pictures, then a steady rate), and a request must keep
-coming: its headers within HEADER_SECONDS, its body at MIN_BYTES_PER_SECOND on average after that. What is refused
-is refused before the app sees it, so a flood costs the server little. A device that sends a byte every few
-seconds on a hundred connections holds a few threads for a few seconds, and everyone else is still served.
+On top of that: one client address may have only so many requests in progress at once (half the threads, at
+least two) and start only so many a second (a burst for a page and its pictures, then a steady rate), and a
+request must keep coming: its headers within HEADER_SECONDS, its body at MIN_BYTES_PER_SECOND on average after
+that. What is refused is refused before the app sees it, so a flood costs the server little. A device that
+sends a byte every few seconds on a hundred connections holds a few threads for a few seconds, and everyone
+else is still served.
 """
 
 import threading
