@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, send_file
 from accessible.speech import listen as listening
 from accessible.speech import say as saying
 from accessible.speech.engines import EngineUnavailable
+from accessible.speech.grammar import MAX_OPTIONS
 from web import sessions
 from web.limits import Limiter
 
@@ -20,8 +21,9 @@ MAX_VISITOR_TEXT = 300
 #: asks for a handful of phrases; a flood of new texts is refused.
 SPEECH_PER_MINUTE = {"kiosk": 120, "staff": 60, "family": 30}
 LISTEN_PER_MINUTE = {"kiosk": 30, "staff": 30, "family": 12}
-#: The listener's work grows with the options and their words: a screen shows at most 12, each a short label.
-MAX_OPTIONS, MAX_LABEL_CHARACTERS, MAX_LABEL_WORDS = 12, 60, 8
+#: The listener's work grows with the options and their words: at most a question's options (the listener's own
+#: MAX_OPTIONS), each a short label.
+MAX_LABEL_CHARACTERS, MAX_LABEL_WORDS = 60, 8
 #: 30 s of 48 kHz 16-bit speech is 2.9 MB: a bigger recording is refused unread.
 LISTEN_MAX_BYTES = 4 * 1024 * 1024
 

@@ -187,12 +187,17 @@ def warm_up(language="en", models_dir=None):
     grammar = build_grammar(["Yes", "No"], language=language)
     chosen = _engine("auto", grammar.language, models_dir)
     hum = np.random.default_rng(0).normal(0.0, 0.01, RATE)  # a second of quiet room noise
+    _decode(chosen, hum, grammar)  # Whisper: loads the voice activity detector, which finds no speech in it
     if chosen.name == "whisper":
-        chosen.decode(hum, grammar)  # loads the voice activity detector, which finds no speech in it
         chosen.score(hum, grammar)  # and runs the model itself once
-    else:
-        chosen.decode(to_pcm16(_prepare(hum)), grammar)
     return chosen.name
+
+
+def _decode(chosen, samples, grammar, urgent=True):
+    """Return what *chosen* makes of float *samples*, prepared the way that engine listens best."""
+    if chosen.name == "whisper":
+        return chosen.decode(_trim(samples), grammar, urgent)
+    return chosen.decode(to_pcm16(_prepare(samples)), grammar)
 
 
 def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=None, urgent=True):
@@ -211,11 +216,8 @@ def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=
     chosen = _engine(engine, grammar.language, models_dir)
     if np.max(np.abs(samples), initial=0.0) < 1e-3:
         decoded_choice, confidence, heard = None, 0.0, ""  # silence: nothing was said
-    elif chosen.name == "whisper":
-        decoded = chosen.decode(_trim(samples), grammar, urgent)
-        decoded_choice, confidence, heard = decoded.choice, decoded.confidence, decoded.heard
     else:
-        decoded = chosen.decode(to_pcm16(_prepare(samples)), grammar)
+        decoded = _decode(chosen, samples, grammar, urgent)
         decoded_choice, confidence, heard = decoded.choice, decoded.confidence, decoded.heard
     return {
         "choice": grammar.labels[decoded_choice] if decoded_choice is not None else None,

@@ -169,9 +169,10 @@ def whisper_models(models_dir=None):
     found = []
     for name, entry in WHISPER_CATALOGUE.items():
         folder = models_dir / name
-        if (folder / "model.bin").is_file() and _recorded_sha256(folder):
+        recorded = _recorded_sha256(folder)
+        if recorded and (folder / "model.bin").is_file():
             found.append({"name": name, "language": entry["language"], "path": folder, "rank": entry["rank"],
-                          "sha256": _recorded_sha256(folder)})
+                          "sha256": recorded})
     bundled = bundled_whisper_dir()
     if bundled is not None:
         found.append({"name": "whisper-tiny.en", "language": "en", "path": bundled, "rank": 1,
@@ -220,7 +221,10 @@ def _install_whisper(name, models_dir, timeout):
         for file in WHISPER_FILES:
             expected = (files.get(file, {}).get("lfs") or {}).get("oid")
             url = f"{HUB}/{entry['repo']}/resolve/main/{file}"
-            digest = _download(url, staged / file, name, timeout)
+            try:
+                digest = _download(url, staged / file, timeout)
+            except (urllib.error.URLError, OSError, TimeoutError) as exc:
+                raise ModelError(f"cannot download {name} from {url} ({getattr(exc, 'reason', exc)})") from exc
             if file == "model.bin" and not expected:
                 raise ModelError(f"{name}: the hub lists no SHA-256 for model.bin; nothing was installed")
             if expected and digest != expected:
@@ -233,16 +237,22 @@ def _install_whisper(name, models_dir, timeout):
     return target
 
 
-def _download(url, path, name, timeout):
-    """Download *url* to *path* and return its SHA-256."""
+def _download(url, path, timeout):
+    """Download *url* to *path* and return its SHA-256; raise what ``urlopen`` or the file raises."""
     digest = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(path, "wb") as out:
-            while chunk := response.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        raise ModelError(f"cannot download {name} from {url} ({getattr(exc, 'reason', exc)})") from exc
+    with urllib.request.urlopen(url, timeout=timeout) as response, open(path, "wb") as out:
+        while chunk := response.read(1 << 20):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def file_sha256(path):
+    """Return the SHA-256 of the file at *path*, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -268,20 +278,16 @@ def install_model(name, models_dir=None, timeout=DOWNLOAD_TIMEOUT_S):
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
         archive = Path(tmp) / "model.zip"
-        digest = hashlib.sha256()
         try:
-            with urllib.request.urlopen(entry["url"], timeout=timeout) as response, open(archive, "wb") as out:
-                while chunk := response.read(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
+            digest = _download(entry["url"], archive, timeout)
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ModelError(
                 f"cannot download {name} from {entry['url']} ({reason}). This machine seems to have no "
                 f"internet: download the zip elsewhere, check its SHA-256 is {entry['sha256']}, and unzip "
                 f"it into {models_dir}") from exc
-        if digest.hexdigest() != entry["sha256"]:
-            raise ModelError(f"{name} download is damaged or changed: SHA-256 {digest.hexdigest()}, "
+        if digest != entry["sha256"]:
+            raise ModelError(f"{name} download is damaged or changed: SHA-256 {digest}, "
                              f"expected {entry['sha256']}; nothing was installed")
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():

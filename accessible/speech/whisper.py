@@ -1,7 +1,6 @@
 """Hear which option was said with Whisper (CTranslate2), scoring each option's phrasings against the audio."""
 
 import difflib
-import hashlib
 import math
 import re
 import threading
@@ -12,6 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from accessible.speech.engines import Decoded, EngineUnavailable
+from accessible.speech.grammar import ORDINALS
+from accessible.speech.models import file_sha256
 
 RATE = 16000
 #: Whisper's window is 30 s (3000 feature frames); a shorter recording is padded, but never below this
@@ -58,9 +59,7 @@ class Scores:
 
     heard: str
     heard_fit: float
-    no_speech: float
     options: list  # per option index: (best fit, phrasing)
-    phrasings: list  # every (option index, text, fit) scored
 
 
 class WhisperEngine:
@@ -91,7 +90,7 @@ class WhisperEngine:
         if not (model_dir / "model.bin").is_file() or not (model_dir / "tokenizer.json").is_file():
             raise EngineUnavailable(f"{model_dir} is not a CTranslate2 Whisper model (no model.bin/tokenizer.json)")
         if sha256:
-            digest = _sha256(model_dir / "model.bin")
+            digest = file_sha256(model_dir / "model.bin")
             if digest != sha256:
                 raise EngineUnavailable(f"the Whisper model in {model_dir} is damaged or changed: SHA-256 {digest}, "
                                         f"expected {sha256}; reinstall it")
@@ -138,8 +137,8 @@ class WhisperEngine:
         with self.turns.turn(urgent):
             encoded = self._model.encode(ct2.StorageView.from_array(np.ascontiguousarray(feats[None])), to_cpu=True)
             start = self._start(grammar.labels, grammar.language)
-            result = self._model.generate(encoded, [start], beam_size=self.beam_size, max_length=64, return_scores=True,
-                                          return_no_speech_prob=True, suppress_blank=True)[0]
+            result = self._model.generate(encoded, [start], beam_size=self.beam_size, max_length=64,
+                                          suppress_blank=True)[0]
             heard = self._decode(result.sequences_ids[0])
             phrasings = candidates(grammar, heard)[:MAX_PHRASINGS]
             texts = [heard] + [text for _index, text in phrasings]
@@ -148,8 +147,7 @@ class WhisperEngine:
         for (index, text), fit in zip(phrasings, fits[1:], strict=True):
             if fit > best[index][0]:
                 best[index] = (fit, text)
-        return Scores(heard, fits[0] if heard else -math.inf, result.no_speech_prob, best,
-                      [(i, t, f) for (i, t), f in zip(phrasings, fits[1:], strict=True)])
+        return Scores(heard, fits[0] if heard else -math.inf, best)
 
     def _fit(self, encoded, start, texts, frames):
         """Return the mean log-probability per token of each text, forced through the decoder."""
@@ -266,8 +264,7 @@ def candidates(grammar, heard):
                     out.append((index, f"The {_lower_first(phrase)}."))
         if rank == 0:
             for index, spoken in grammar.spoken_numbers():
-                if not spoken.startswith(("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
-                                          "eighth", "ninth", "tenth", "eleventh", "twelfth", "last")):
+                if spoken.split()[0] not in (*ORDINALS, "last"):  # "the first one" is tried; "first one" is not
                     out.append((index, written(spoken) + "."))
             for index, spoken in grammar.yes_no_phrases():
                 out.append((index, written(spoken) + "."))
@@ -322,11 +319,3 @@ def substitute(heard, phrase, span):
     put = phrase if first == 0 else _lower_first(phrase)
     text = " ".join([*words[:first], put + tail, *words[last:]]).rstrip(",;: ")
     return text if re.search(r"[.!?]$", text) else text + "."
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
