@@ -28,14 +28,8 @@ TWELVE = ["Cottage pie", "Fish and chips", "Lasagne", "Jacket potato", "Cheese s
           "Rice pudding", "Bara brith", "Scrambled eggs", "Tomato soup", "Choir with Siobhan"]
 
 
-@pytest.fixture(scope="module")
-def speak(espeak_wav):
-    """Return conftest's espeak_wav with a British RP voice by default."""
-
-    def say(text, voice="en-gb-x-rp+f3", speed=140, pitch=50):
-        return espeak_wav(text, voice, speed, pitch)
-
-    return say
+#: The voice these tests speak in, a British RP one.
+RP = "en-gb-x-rp+f3"
 
 
 def samples_of(path):
@@ -51,8 +45,8 @@ def samples_of(path):
     ("yes please", ["Yes", "No"], "Yes"),
     ("no thank you", ["Yes", "No"], "No"),
 ])
-def test_whisper_hears_the_option_said(speak, text, options, expect):
-    result = listen(speak(text), options)
+def test_whisper_hears_the_option_said(espeak_wav, text, options, expect):
+    result = listen(espeak_wav(text, RP), options)
     assert result["engine"] == "whisper"  # the built-in default for English
     assert result["choice"] == expect, result
     assert 0.5 <= result["confidence"] < 1.0
@@ -62,27 +56,27 @@ def test_whisper_hears_the_option_said(speak, text, options, expect):
 @pytest.mark.slow
 @pytest.mark.parametrize("text", ["where are my glasses", "what time is my daughter coming",
                                   "I want to go home now"])
-def test_speech_that_fits_no_option_is_no_choice(speak, text):
-    result = listen(speak(text), MEALS)
+def test_speech_that_fits_no_option_is_no_choice(espeak_wav, text):
+    result = listen(espeak_wav(text, RP), MEALS)
     assert result["choice"] is None, result
     assert result["confidence"] == 0.0
     assert result["heard"]  # staff can see what was said instead
 
 
 @pytest.mark.slow
-def test_every_option_of_the_question_is_heard_up_to_twelve(speak):
+def test_every_option_of_the_question_is_heard_up_to_twelve(espeak_wav):
     # "Bara brith" and "Siobhan" are in no English dictionary; the ninth option is not on the first screen.
-    assert listen(speak("bara brith please"), TWELVE)["choice"] == "Bara brith"
-    assert listen(speak("choir with Siobhan"), TWELVE)["choice"] == "Choir with Siobhan"
+    assert listen(espeak_wav("bara brith please", RP), TWELVE)["choice"] == "Bara brith"
+    assert listen(espeak_wav("choir with Siobhan", RP), TWELVE)["choice"] == "Choir with Siobhan"
     with pytest.raises(ValueError, match="at most 12"):
-        listen(speak("bara brith please"), [*TWELVE, "Cream tea"])
+        listen(espeak_wav("bara brith please", RP), [*TWELVE, "Cream tea"])
 
 
 @pytest.mark.slow
-def test_a_louder_voice_behind_does_not_choose(speak, tmp_path):
+def test_a_louder_voice_behind_does_not_choose(espeak_wav, tmp_path):
     """Another resident talking about something else, louder than the speaker, is not taken for an answer."""
-    said, rate = samples_of(speak("soup"))
-    other, other_rate = samples_of(speak("did you see the match last night, it was a cracking game", "en-us+m2"))
+    said, rate = samples_of(espeak_wav("soup", RP))
+    other, other_rate = samples_of(espeak_wav("did you see the match last night, it was a cracking game", "en-us+m2"))
     assert other_rate == rate
     mix = np.zeros(max(len(said), len(other)))
     mix[: len(other)] += other * 1.0
@@ -102,7 +96,7 @@ def test_silence_and_room_noise_choose_nothing_and_are_not_heard_as_thank_you():
 
 
 @pytest.mark.slow
-def test_a_cough_and_half_a_minute_of_television_choose_nothing(speak, tmp_path):
+def test_a_cough_and_half_a_minute_of_television_choose_nothing(tmp_path):
     rng = np.random.default_rng(4)
     t = np.arange(4000) / 16000
     cough = np.concatenate([np.zeros(4000), rng.normal(0, 0.5, 4000) * np.exp(-t * 30), np.zeros(8000)])
