@@ -1,6 +1,7 @@
 """Keep uploaded scans and photos as they came, and read them page by page into answers."""
 
 import hashlib
+import tempfile
 from pathlib import Path
 
 from accessible.models import PaperUpload
@@ -45,9 +46,11 @@ def restore(data_dir, stored, data):
 def _store(path, data):
     if not path.exists():  # the same file uploaded again is kept once
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(path)
+        # A partial file of its own: two people sending the same file at once must not write into one another's
+        # (a shared name let one replace the kept file with the other's half-written copy, or lose it).
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part", delete=False) as partial:
+            partial.write(data)
+        Path(partial.name).replace(path)
 
 
 def original_path(data_dir, upload):

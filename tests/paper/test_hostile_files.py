@@ -151,7 +151,8 @@ def test_three_giant_pages_a_hidden_giant_tiff_page_and_a_huge_photo_at_once_sta
                           check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert sum("The corner marks could not be found" in str(m) for m in found["messages"]) == 4
+    assert sum("The corner marks could not be found" in str(m) for m in found["messages"]) == 4, \
+        (found["messages"], done.stderr[-3000:])
     assert any("pile.tif#page=2 has far too many pixels" in str(m) for m in found["messages"])
     assert 302 in found["messages"], found["messages"]  # the 80-megapixel photo was taken, at a sensible size
     assert found["peak"] < ONE_GB, f"the server reached {found['peak'] / 2**20:.0f} MB"

@@ -4,14 +4,17 @@ import base64
 import io
 import json
 import re
+import threading
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from accessible import people, printouts, responses, topics
 from accessible.models import AuditEvent, Home, PaperReview, PaperScan, Person, Response, Topic
+from accessible.paper import scans
 from tests.helpers import PASSWORD, mark, photograph, png, post, rasterise, text, topic_option, upload
 
 
@@ -85,6 +88,31 @@ def test_the_original_upload_is_kept_and_only_signed_in_staff_of_the_home_see_it
     assert other.get(link.group(1)).status_code == 404
     assert other.get(link.group(1).replace("/pages/1.png", "/original")).status_code == 404
     assert "Nothing is waiting." in text(other.get("/staff/paper"))
+
+
+def test_the_same_file_sent_by_several_people_at_once_is_kept_whole_for_each(db, home, data):
+    # Two staff scanning the same pile (or a browser sending again) must not write into one another's copy:
+    # one shared partial file once lost an upload (FileNotFoundError) or kept another's half-written copy.
+    picture = io.BytesIO()
+    Image.fromarray(np.random.default_rng(7).integers(0, 255, (2000, 2000, 3), np.uint8)).save(picture, "BMP")
+    body = picture.getvalue()  # 12 MB, as a scanner's BMP would be
+    kept, failures = [], []
+
+    def send(number):
+        try:
+            with db.write() as s:
+                kept.append(scans.keep(s, home["home"], data, f"pile {number}.bmp", body).stored)
+        except Exception as e:  # noqa: BLE001 - what went wrong is the test's finding
+            failures.append(repr(e))
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert len(kept) == 6 and len(set(kept)) == 1
+    assert [p.read_bytes() == body for p in (data / "scans" / "originals").iterdir()] == [True]
 
 
 def test_a_newer_scan_of_the_same_page_replaces_the_older_and_the_audit_log_says_so(staff_client, form, db, home):
