@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -213,7 +214,10 @@ class Topic(Base):
     #: Set for a topic personal to one resident (a care-plan goal); None: home-wide.
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     template: Mapped[str | None] = mapped_column(String(50))
+    #: The language its own words (title, question, options, decision) are written in.
     language: Mapped[str] = mapped_column(String(5), default="en")
+    #: The same words in the other language, {"cy": {"title": …, "question": …}}: see accessible.wording.
+    translations: Mapped[dict | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -263,6 +267,8 @@ class Option(Base):
     spoken_text: Mapped[str | None] = mapped_column(String(300))
     #: Other words a resident may say for it, one per line.
     synonyms: Mapped[str | None] = mapped_column(Text)
+    #: Its label, spoken words and other words in the topic's other language: see accessible.wording.
+    translations: Mapped[dict | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(10), default="accepted")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
@@ -351,6 +357,8 @@ class Outcome(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="SET NULL"))
     decision: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: The decision and why in the topic's other language: see accessible.wording.
+    translations: Mapped[dict | None] = mapped_column(JSON)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
