@@ -132,8 +132,50 @@ def export_home(session, home_id, data_dir=None, for_moving=False):
     Staff password hashes and family card-link hashes are in it only *for_moving* the home to a new machine
     (where staff sign in and cards work as before); otherwise they are left out and the archive says so.
     With the home's *data_dir*, the archive's "files" hold the kept scans and review crops its rows name
-    (base64, by their path in the data folder); without it they are left out.
+    (base64, by their path in the data folder); without it they are left out. The files are all in memory:
+    to write an archive of a home with many scans, use :func:`export_home_text`.
     """
+    archive = _archive_of(session, home_id, for_moving)
+    if data_dir is not None:
+        archive["files"] = {key: base64.b64encode(path.read_bytes()).decode("ascii")
+                            for key, path in _files_of(archive["tables"], data_dir) if path.is_file()}
+    return archive
+
+
+#: Bytes of a file read at a time while an archive is written (a multiple of 3, so each piece is whole base64).
+CHUNK_BYTES = 3 * 2**20
+
+
+def export_home_text(session, home_id, data_dir, for_moving=False):
+    """Return the same archive as export_home with *data_dir*, as an iterator of pieces of its JSON text.
+
+    The database is read now; each file is read a few MB at a time as the pieces are taken, so a home with
+    gigabytes of scans is written (or downloaded) in little memory.
+    """
+    archive = _archive_of(session, home_id, for_moving)
+    files = _files_of(archive["tables"], data_dir)
+    head = json.dumps(archive, ensure_ascii=False)
+
+    def pieces():
+        yield head[:-1] + ', "files": {'
+        separator = ""
+        for key, path in files:
+            try:
+                opened = path.open("rb")
+            except FileNotFoundError:
+                continue  # gone since the rows were read: left out, as export_home leaves it out
+            with opened:
+                yield f'{separator}{json.dumps(key)}: "'
+                while block := opened.read(CHUNK_BYTES):
+                    yield base64.b64encode(block).decode("ascii")
+            yield '"'
+            separator = ", "
+        yield "}}"
+
+    return pieces()
+
+
+def _archive_of(session, home_id, for_moving):
     archive = {"format": ARCHIVE_FORMAT, "tables": {}}
     people_ids = set(session.scalars(select(Person.id).where(Person.home_id == home_id)))
     topic_ids = set(session.scalars(select(Topic.id).where(Topic.home_id == home_id)))
@@ -149,8 +191,6 @@ def export_home(session, home_id, data_dir=None, for_moving=False):
             for row in archive["tables"][table]:
                 row[column] = None
         archive["left_out"] = SECRETS_LEFT_OUT
-    if data_dir is not None:
-        archive["files"] = _files_of(archive["tables"], data_dir)
     return archive
 
 
@@ -161,7 +201,7 @@ def _photo_ids(tables):
 
 
 def _files_of(tables, data_dir):
-    """Return the files that a home's rows name (kept scans, review crops, option photos) as {path: base64}."""
+    """Return the files that a home's rows name (kept scans, review crops, option photos) as [(key, path)]."""
     paths = [_original(data_dir, row["stored"]) for row in tables["paper_upload"]]
     paths += [_crop(data_dir, row["crop"]) for row in tables["paper_review"] if row["crop"]]
     for photo_id in _photo_ids(tables):
@@ -171,8 +211,7 @@ def _files_of(tables, data_dir):
             continue  # gone from the data folder: the option prints and shows its symbol instead
         paths += [found.path.with_name(f"{photo_id}.json"), found.path]
     # A file gone from the data folder is left out; its page shows "not found" as it already did.
-    return {_key(path, data_dir): base64.b64encode(path.read_bytes()).decode("ascii")
-            for path in paths if path is not None and path.is_file()}
+    return [(_key(path, data_dir), path) for path in dict.fromkeys(paths) if path is not None and path.is_file()]
 
 
 def _original(data_dir, stored):

@@ -195,10 +195,11 @@ def export_home(archive_file, home_id, folder, db):
         home_id = home_id or s.scalar(select(Home.id).order_by(Home.id))
         if home_id is None or s.get(Home, home_id) is None:
             raise click.ClickException("There is no such home in this data folder.")
-        data = archive.export_home(s, home_id, folder, for_moving=True)
-    with open(archive_file, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-    os.chmod(archive_file, 0o600)
+        text = archive.export_home_text(s, home_id, folder, for_moving=True)
+    # Private from the first byte: it holds password and card-link hashes.
+    with os.fdopen(os.open(archive_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+        os.fchmod(f.fileno(), 0o600)
+        f.writelines(text)
     click.echo(f"Home {home_id} written to {archive_file}. It holds the staff password hashes and card-link hashes "
                "the new machine needs: keep it as safe as this machine, and delete it once the home has moved.")
 
