@@ -25,6 +25,10 @@ MIN_BYTES_PER_SECOND = 10 * 1024
 BURST, PER_SECOND = 60, 10.0
 #: How long a quiet socket may wait for its next bytes (cheroot's own timeout, also for a TLS handshake).
 SOCKET_TIMEOUT = 10
+#: Connections the kernel holds for the server before it accepts them. cheroot's default of 5 overflowed under a
+#: flood (thousands of dropped connection attempts a minute), and each attempt dropped waits a second or more
+#: before it is tried again, whoever made it.
+BACKLOG = 1024
 _SAY_BUSY = b"Too many requests from this device at once. Try again in a moment.\r\n"
 _BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\n"
          b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_SAY_BUSY), _SAY_BUSY))
@@ -146,7 +150,8 @@ def _connection_class(limits):
 
 def make_server(app, host, port, threads=16, certificate=None, key=None, limits=None):
     """Return a cheroot server for *app* on (host, port), serving HTTPS when *certificate* and *key* are given."""
-    server = wsgi.Server((host, port), app, numthreads=threads, server_name="accessible", timeout=SOCKET_TIMEOUT)
+    server = wsgi.Server((host, port), app, numthreads=threads, server_name="accessible", timeout=SOCKET_TIMEOUT,
+                         request_queue_size=BACKLOG)
     server.ConnectionClass = _connection_class(limits or Limits(threads))
     if certificate:
         from cheroot.ssl.builtin import BuiltinSSLAdapter

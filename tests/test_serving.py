@@ -2,6 +2,7 @@
 
 import contextlib
 import http.client
+import select
 import socket
 import threading
 import time
@@ -61,6 +62,35 @@ def _trickle(port, ended):
         ended.append("closed")
     finally:
         sock.close()
+
+
+def test_a_burst_of_connections_waits_for_the_server_instead_of_being_dropped(app, home):
+    # While the server is busy (here: not yet accepting at all), the kernel holds new connections for it. With
+    # cheroot's default backlog of 5 the rest were dropped, and each dropped device waited a second or more
+    # before trying again: a flood from one device slowed everyone's pages.
+    running = serving.make_server(app, "127.0.0.1", 0, threads=4)
+    running.prepare()
+    held, dropped = [], 0
+    try:
+        for _ in range(200):
+            sock = socket.socket()
+            sock.bind(("127.0.0.3", 0))  # one device
+            sock.setblocking(False)
+            sock.connect_ex(running.bind_addr)
+            held.append(sock)
+        time.sleep(0.5)
+        for sock in held:
+            # A connection the kernel has taken is writable; a dropped one is still waiting for its handshake.
+            if not select.select([], [sock], [], 0)[1] or sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR):
+                dropped += 1
+        thread = threading.Thread(target=running.serve, daemon=True)
+        thread.start()
+        assert dropped == 0
+        assert _get(running.bind_addr[1], source="127.0.0.2")[0] == 200  # and another device is served
+    finally:
+        for sock in held:
+            sock.close()
+        running.stop()
 
 
 def test_half_sent_requests_from_one_device_are_ended_and_other_devices_are_served(server):
