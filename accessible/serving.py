@@ -9,6 +9,9 @@ sends a byte every few seconds on a hundred connections holds a few threads for 
 else is still served.
 """
 
+import selectors
+import socket
+import ssl
 import threading
 import time
 from collections import Counter
@@ -69,6 +72,68 @@ class _Paced:
         return getattr(self._reader, name)
 
 
+class _Closer:
+    """Closes refused connections gently, on one thread: the answer sent, what the device is still sending is
+    read and dropped until it stops (or LINGER_SECONDS pass), then the connection is closed.
+
+    Closed at once on a request body still coming in, a connection ends with a reset, and the device sees a
+    broken connection instead of the 503 that says "try again in a moment".
+    """
+
+    def __init__(self, most=256, seconds=2.0):
+        self.most, self.seconds = most, seconds
+        self._selector = selectors.DefaultSelector()
+        self._until = {}  # socket: when it is closed whatever it still sends
+        self._lock = threading.Lock()
+        self._thread = None
+
+    def close(self, sock):
+        """Close *sock* gently, or at once when too many are closing already."""
+        try:
+            sock.shutdown(socket.SHUT_WR)  # the answer is all sent: tell the device so
+            sock.setblocking(False)
+        except OSError:
+            sock.close()
+            return
+        with self._lock:
+            if len(self._until) >= self.most:
+                sock.close()
+                return
+            self._until[sock] = time.monotonic() + self.seconds
+            self._selector.register(sock, selectors.EVENT_READ)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="closing", daemon=True)
+                self._thread.start()
+
+    def _drop(self, sock):
+        self._selector.unregister(sock)
+        del self._until[sock]
+        sock.close()
+
+    def _run(self):
+        while True:
+            ready = self._selector.select(timeout=0.25) if self._until else time.sleep(0.25) or []
+            with self._lock:
+                for key, _events in ready:
+                    sock = key.fileobj
+                    if sock not in self._until:
+                        continue
+                    try:
+                        if sock.recv(256 * 1024):
+                            continue
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        pass
+                    self._drop(sock)  # the device has stopped sending, or gone
+                now = time.monotonic()
+                for sock in [s for s, until in self._until.items() if until < now]:
+                    self._drop(sock)
+
+
+_closer = _Closer()
+
+
 class Limits:
     """How much one client address may ask of the server, and how fast its requests must arrive."""
 
@@ -120,11 +185,14 @@ def _connection_class(limits):
             if self.ready and not limits.allow(self.conn.remote_addr or "unknown"):
                 self.simple_response("503 Service Unavailable", _SAY_BUSY.decode())
                 self.ready = False  # the connection is closed; the app never sees the request
+                self.conn.refused = True
 
     class Connection(cheroot_server.HTTPConnection):
         """A connection whose requests are paced and counted per client address."""
 
         RequestHandlerClass = Request
+        #: Set when a request of this connection was refused: it is closed gently (see _Closer).
+        refused = False
 
         def __init__(self, server, sock, makefile=cheroot_server.MakeFile):
             super().__init__(server, sock, makefile)
@@ -138,12 +206,24 @@ def _connection_class(limits):
                     self.wfile.flush()
                 except OSError:
                     pass
+                self.refused = True
                 return False
             try:
                 self.rfile.begin()
                 return super().communicate()
             finally:
                 limits.leave(address)
+
+        def close(self):
+            if not self.refused or isinstance(self.socket, ssl.SSLSocket):
+                super().close()
+                return
+            try:
+                self.wfile.flush()
+            except OSError:
+                pass
+            self.rfile.close()
+            _closer.close(self.socket)
 
     return Connection
 

@@ -130,3 +130,24 @@ def test_a_device_starting_requests_faster_than_its_share_is_refused_before_the_
         statuses = [_get(port, source="127.0.0.5")[0] for _ in range(12)]
         assert statuses[:5] == [200] * 5 and 503 in statuses[5:]
         assert _get(port, source="127.0.0.6")[0] == 200
+
+
+def _post_recording(port, source, size):
+    """POST *size* bytes as a kiosk sends a recording; return the status and words the server answered with."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("POST", "/api/listen", body=b"\0" * size, headers={"Content-Type": "audio/wav"})
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def test_a_device_refused_while_it_sends_a_recording_is_told_to_try_again_not_cut_off(app, home):
+    # Refused before its body is read, the connection used to be closed on the body still coming in: the kernel
+    # answered with a reset, and the device saw a broken connection instead of "try again in a moment".
+    with serving_app(app, limits=serving.Limits(threads=4, burst=1, per_second=0.1)) as port:
+        _get(port, source="127.0.0.7")
+        for _ in range(3):
+            status, body = _post_recording(port, "127.0.0.7", 4 * 2**20)
+            assert status == 503 and "Try again in a moment" in body
