@@ -3,6 +3,7 @@ both (Welsh first), every text tagged with its language, and Welsh and English f
 
 import io
 import json
+import re
 
 import pdfplumber
 import pytest
@@ -259,3 +260,14 @@ def test_the_print_command_prints_a_poster_in_both_languages_and_explains_what_i
     result = CliRunner().invoke(main, ["print", "form", topic_id, "--lang", "both", "-o", str(out),
                                        "--data", str(tmp_path)])
     assert result.exit_code == 1 and "each person's own language" in result.output
+
+
+def test_staff_print_the_poster_in_both_languages_or_in_english_only_from_the_topic_page(staff_client, db, lunch):
+    _translate_the_rest_and_decide(db, lunch)
+    page = staff_client.get(f"/staff/topics/{lunch}").get_data(as_text=True)
+    assert "A menu or poster for a topic written in both languages prints both on one sheet, Welsh first." in page
+    english_only = re.search(rf'href="(/staff/topics/{lunch}/print/poster\.pdf\?lang=en)"', page).group(1)
+    (both,) = runs(staff_client.get(f"/staff/topics/{lunch}/print/poster.pdf").data)
+    assert both[0] == ("cy", "Dywedoch chi, fe wnaethon ni") and "Fish pie every Friday." in said_in(both, "en")
+    (english,) = runs(staff_client.get(english_only).data)
+    assert english[0][1].startswith("You said, we did") and said_in(english, "cy") == ""
