@@ -217,6 +217,9 @@ def test_a_menu_in_both_languages_names_each_dish_in_welsh_then_english(db, home
         < everything.index("Curry")
     assert "Pastai bysgod" in said_in(page, "cy") and "Cyri" in said_in(page, "cy")
     assert "Fish pie" in said_in(page, "en") and "Curry" in said_in(page, "en")
+    assert everything.count("Cawl") == 1  # the same in both languages: printed once
+    assert page[-2:] == [("cy", "Symbolau: OpenMoji (openmoji.org), CC BY-SA 4.0"),
+                         ("en", "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0")]
 
 
 def test_both_languages_are_refused_until_the_topic_is_written_in_both(db, home, lunch, data, tmp_path):
