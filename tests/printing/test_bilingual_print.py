@@ -44,13 +44,12 @@ def _translate_the_rest_and_decide(db, topic_id):
                           reason="Dyna ddewisodd y rhan fwyaf.")
 
 
-def _languages(elements, inherited, found):
-    """Fill *found* with each marked piece of text's language: its element's, else the nearest above it."""
+def _tagged(elements, inherited):
+    """Yield each structure element with the language it is tagged with: its own, else the nearest above it."""
     for element in elements:
         lang = element.get("lang", inherited)
-        found.update(dict.fromkeys(element.get("mcids", []), lang))
-        _languages(element.get("children", []), lang, found)
-    return found
+        yield element, lang
+        yield from _tagged(element.get("children", []), lang)
 
 
 def runs(pdf):
@@ -60,7 +59,8 @@ def runs(pdf):
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         document_lang = doc.doc.catalog["Lang"].decode()
         for page in doc.pages:
-            lang_of = _languages(page.structure_tree, document_lang, {})
+            lang_of = {mcid: lang for element, lang in _tagged(page.structure_tree, document_lang)
+                       for mcid in element.get("mcids", [])}
             found, last = [], None
             for char in page.chars:
                 lang = lang_of[char["mcid"]]
@@ -74,6 +74,14 @@ def runs(pdf):
                 last = char
             pages.append([(lang, " ".join("".join(text).split())) for lang, text in found])
     return pages
+
+
+def figures(pdf):
+    """Return every picture's description and the language it is tagged with, [(alt, language), …]."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        document_lang = doc.doc.catalog["Lang"].decode()
+        return [(element.get("alt_text"), lang) for page in doc.pages
+                for element, lang in _tagged(page.structure_tree, document_lang) if element.get("type") == "Figure"]
 
 
 def said_in(page_runs, lang):
@@ -96,6 +104,10 @@ def test_each_residents_form_is_in_their_language_and_what_is_not_translated_is_
     # Curry is not yet in Welsh: printed as written, and tagged English so that a reader says it in English.
     assert ("en", "Curry") in cy
     assert "Fish pie" not in said_in(cy, "cy") + said_in(cy, "en")
+    # The pictures too: a translated option's is described in Welsh, Curry's in the English it is written in.
+    pictures = figures(welsh.pdf)
+    assert ("Pastai bysgod", "cy") in pictures and ("Pensil", "cy") in pictures
+    assert [lang for alt, lang in pictures if "urry" in alt] == ["en"], pictures
     (en,) = runs(english.pdf)
     assert said_in(en, "cy") == ""
     assert "What would you like on Fridays?" in said_in(en, "en") and "Fish pie" in said_in(en, "en")
