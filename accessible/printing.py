@@ -45,8 +45,9 @@ def _tag_languages(build):
     return tagged
 
 
-if not getattr(weasy_tags._build_box_tree, "languages_tagged", False):
-    weasy_tags._build_box_tree = _tag_languages(weasy_tags._build_box_tree)
+_BUILD = getattr(weasy_tags, "_build_box_tree", None)
+if _BUILD is not None and not getattr(_BUILD, "languages_tagged", False):
+    weasy_tags._build_box_tree = _tag_languages(_BUILD)
 
 PRINTABLES = Path(__file__).resolve().parent / "printables"
 FACES = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
