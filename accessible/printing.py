@@ -548,6 +548,7 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
     corners = [(x, y, markers.data_uri(markers.aruco_png(i)))
                for (x, y), i in zip(layout.marker_positions(), markers.CORNER_IDS, strict=True)]
     page_url = (base_url.rstrip("/") + "/p/") if base_url else "accessible:page:"
+    topic = topic.in_language(doc_lang)  # the document's title in the document's language
     html = env.get_template("form.html").render(
         topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, face_words=FACE_WORDS, yesno=YESNO_SYMBOLS,
         audience=audience, doc_lang=doc_lang, qr=lambda page: markers.qr_svg(page_url + page.page_id),

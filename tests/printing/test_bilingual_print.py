@@ -99,6 +99,8 @@ def test_each_residents_form_is_in_their_language_and_what_is_not_translated_is_
     dafydd, eileen = home["residents"][1], home["residents"][2]  # Dafydd's needs say Welsh; Eileen has none
     welsh, english = print_forms(db, lunch, dafydd, eileen)
     (cy,) = runs(welsh.pdf)
+    with pdfplumber.open(io.BytesIO(welsh.pdf)) as doc:
+        assert doc.metadata["Title"] == "Eich barn: Cinio dydd Gwener"
     assert "Eich barn" in said_in(cy, "cy") and "Ticiwch un blwch" in said_in(cy, "cy")
     assert QUESTION_CY in said_in(cy, "cy") and "Pastai bysgod" in said_in(cy, "cy")
     # Curry is not yet in Welsh: printed as written, and tagged English so that a reader says it in English.
