@@ -288,3 +288,17 @@ def test_staff_print_the_poster_in_both_languages_or_in_english_only_from_the_to
     assert both[0] == ("cy", "Dywedoch chi, fe wnaethon ni") and "Fish pie every Friday." in said_in(both, "en")
     (english,) = runs(staff_client.get(english_only).data)
     assert english[0][1].startswith("You said, we did") and said_in(english, "cy") == ""
+
+
+def test_a_welsh_review_form_says_what_was_decided_in_welsh_or_in_english_marked_as_english(db, home, lunch):
+    with db.write() as s:
+        topic = s.get(Topic, lunch)
+        topics.decide(s, topic, "Fish pie every Friday.", option=topic.options[0])
+        topics.move_to(s, topic, "reviewed")
+    (page,) = runs(print_forms(db, lunch, home["residents"][1])[0].pdf)
+    assert "Fe wnaethon ni benderfynu:" in said_in(page, "cy") and ("en", "Fish pie every Friday.") in page
+    with db.write() as s:
+        wording.translate(s.get(Topic, lunch).outcome, "cy", decision="Pastai bysgod bob dydd Gwener.")
+    (page,) = runs(print_forms(db, lunch, home["residents"][1])[0].pdf)
+    assert "Fe wnaethon ni benderfynu: Pastai bysgod bob dydd Gwener." in said_in(page, "cy")
+    assert "Fish pie every Friday." not in said_in(page, "en")
