@@ -505,7 +505,9 @@ def _base_url(session, given, what):
               help="Blank forms: whom they are for, said on the sheet (default: whom the topic asks, residents first).")
 @click.option("--copies", type=int, default=1, show_default=True,
               help="Blank forms: how many, each sheet counting for one person.")
-@click.option("--lang", type=click.Choice(["en", "cy"]), help="Language of the printed words (default: the topic's).")
+@click.option("--lang", type=click.Choice(["en", "cy", "both"]),
+              help="Language of the printed words (default: each resident's own on forms and cards; a menu or poster "
+                   "in both, Welsh first, where the topic is written in both, else the topic's).")
 @click.option("--sheet", type=click.Choice(["a4-4up", "a5"]), default="a4-4up", show_default=True,
               help="Cards: four A6 cards to an A4 sheet, or one A5 card a page.")
 @click.option("--size", type=click.Choice(["a4", "a3"]), default="a4", show_default=True, help="Poster size.")

@@ -3,13 +3,17 @@
 import json
 import math
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+import pydyf
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from PIL import ImageFile, ImageFont
 from weasyprint import HTML, Attachment
+from weasyprint.formatting_structure import boxes as weasy_boxes
+from weasyprint.pdf import tags as weasy_tags
 
 from accessible.i18n import translator
 from accessible.paper import layout, markers
@@ -18,6 +22,32 @@ from accessible.pictures import OPENMOJI_CREDIT, SVG_DIR
 # WeasyPrint tells Pillow, for the whole process, to accept cut-short images; a server that takes photo uploads
 # must refuse them (accessible.pictures), and our printables only use images we re-encoded ourselves.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def _tag_languages(build):
+    """Wrap WeasyPrint's tag-tree builder so that an element with a ``lang`` attribute says its language.
+
+    WeasyPrint (70) writes only the document's language (``<html lang>``) into a tagged PDF; a Welsh question
+    on an English form, or the English half of a bilingual poster, must be marked too (PDF/UA: every change
+    of natural language is marked), so that a screen reader reads each text in its own language.
+    """
+
+    def tagged(box, parent, *args):
+        own = getattr(box, "_box", box)  # an absolutely placed box stands in for its element
+        element = None if isinstance(own, weasy_boxes.PageBox) else own.element
+        lang = element.get("lang") if element is not None and own.element_tag not in ("html", "body") else None
+        for structure in build(box, parent, *args):
+            if lang:
+                structure["Lang"] = pydyf.String(lang)
+            yield structure
+
+    tagged.languages_tagged = True
+    return tagged
+
+
+_BUILD = getattr(weasy_tags, "_build_box_tree", None)
+if _BUILD is not None and not getattr(_BUILD, "languages_tagged", False):
+    weasy_tags._build_box_tree = _tag_languages(_BUILD)
 
 PRINTABLES = Path(__file__).resolve().parent / "printables"
 FACES = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
@@ -32,6 +62,8 @@ class PrintOption:
     picture_path: Path | None = None
     picture_alt: str = ""
     openmoji: bool = False
+    #: The language the label is written in; None: its topic's `words_lang`.
+    lang: str | None = None
 
 
 @dataclass
@@ -49,10 +81,31 @@ class PrintTopic:
     lang: str = "en"
     title: str = ""
     home: str = ""
-    #: The language staff wrote the question and options in; None: the same as `lang`.
+    #: The language the title and question are written in (each option says its own); None: the same as `lang`.
     words_lang: str | None = None
     #: The option the decision chose, if there is one (pictured on the poster).
     decided_option: int | None = None
+    #: The language the decision and why are written in; None: the same as `words_lang`.
+    outcome_lang: str | None = None
+    #: The same topic for each language it can be printed in, {"cy": PrintTopic, "en": PrintTopic}: its words
+    #: in that language where they are written in it, else in the topic's own (see accessible.wording).
+    versions: dict = field(default_factory=dict, repr=False)
+
+    def in_language(self, lang):
+        """Return the topic as printed for a person whose language is *lang*: this one where it has no version."""
+        return self.versions.get(lang, self)
+
+    def label_lang(self, option):
+        """Return the language an option's label is written in."""
+        return option.lang or self.words_lang or self.lang
+
+    def words_in(self):
+        """Return the language of the question."""
+        return self.words_lang or self.lang
+
+    def decision_lang(self):
+        """Return the language of the decision and why."""
+        return self.outcome_lang or self.words_in()
 
 
 @dataclass
@@ -96,9 +149,24 @@ class PrintResult:
     pages: list = field(default_factory=list)
 
 
+def in_lang(text, lang, frame):
+    """Return *text* as markup, marked with its language where it is not the language around it."""
+    return Markup('<span lang="{}">{}</span>').format(lang, text) if lang and lang != frame else escape(text)
+
+
+def _with_words(message, text, lang, frame):
+    """Return a translated *message* holding one "%(…)s" of the topic's own words (*text*), those words marked
+    with their language: "We decided: <span lang="en">Fish pie</span>"."""
+    before, _, after = message.partition("\0")
+    return escape(before) + in_lang(text, lang, frame) + escape(after)
+
+
 def _env(lang):
     env = Environment(loader=FileSystemLoader(PRINTABLES), autoescape=select_autoescape(["html"]))
     env.globals["_"] = translator(lang, "print")
+    env.globals["in_lang"] = in_lang
+    env.globals["translator"] = lambda code: translator(code, "print")
+    env.globals["openmoji_credit"] = OPENMOJI_CREDIT
     env.globals["symbol"] = lambda ident: (SVG_DIR / f"{ident}.svg").as_uri()
     env.globals["credit"] = translator(lang, "print")(OPENMOJI_CREDIT)
     return env
@@ -135,7 +203,8 @@ def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
     """Render picture cards, one option per card, each with its QR code to a family member's page."""
     env = _env(topic.lang)
     sets = residents or [PrintResident(id=0, name="")]
-    cards = [(r, o) for r in sets for o in _options_for(topic, r)]
+    # Each resident's cards in their language, and the words of the options in it where they are written in it.
+    cards = [(r, o) for r in sets for o in _options_for(topic.in_language(r.lang or topic.lang), r)]
     per_sheet = 4 if sheet == "a4-4up" else 1
     sheets = _chunks(cards, per_sheet)
     html = env.get_template("cards.html").render(
@@ -146,12 +215,27 @@ def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
     return PrintResult(_pdf(html))
 
 
-def render_menu(topics_, base_url="", progress=None):
-    """Render a picture menu: a day's or a week's choices, a big picture for each, four to a page at most."""
+def _in_languages(topic, languages):
+    """Return the topic once for each of *languages* (Welsh first where both), or as it is for none."""
+    return [topic.in_language(lang) for lang in languages] if languages else [topic]
+
+
+def render_menu(topics_, base_url="", progress=None, languages=None):
+    """Render a picture menu: a day's or a week's choices, a big picture for each, four to a page at most.
+
+    With two *languages* ("cy", "en"), each question and dish is printed in both, the first language first,
+    three dishes to a page so that both names stay large.
+    """
     topics_ = topics_ if isinstance(topics_, list) else [topics_]
-    env = _env(topics_[0].lang)
-    pages = [(t, chunk) for t in topics_ for chunk in _even_chunks(t.options, 4)]
-    html = env.get_template("menu.html").render(pages=pages, lang=topics_[0].lang,
+    lang = languages[0] if languages else topics_[0].lang
+    env = _env(lang)
+    most = 3 if languages and len(languages) > 1 else 4
+    pages = []
+    for t in topics_:
+        versions = _in_languages(t, languages)
+        for chunk in _even_chunks(list(range(len(t.options))), most):
+            pages.append((versions, [[(v, v.options[i]) for v in versions] for i in chunk]))
+    html = env.get_template("menu.html").render(pages=pages, lang=lang,
                                                 uses_openmoji=any(o.openmoji for t in topics_ for o in t.options))
     _progress(progress, len(pages), len(pages))
     return PrintResult(_pdf(html))
@@ -449,9 +533,13 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
     for done, resident in enumerate(people, 1):
         lang = (resident.lang if resident else None) or topic.lang
         _ = translator(lang, "print")
-        pages, t = _form_pages(topic, resident, _, audience)
-        forms.append({"resident": resident, "pages": pages, "lang": lang, "_": _, "type": t,
-                      "instruction": _instruction(topic, _, len(pages)), "decision": _decision(topic, _),
+        shown = topic.in_language(lang)  # the question, options and decision in this person's language
+        pages, t = _form_pages(shown, resident, _, audience)
+        decision = _decision(shown, _)
+        forms.append({"resident": resident, "topic": shown, "pages": pages, "lang": lang, "_": _, "type": t,
+                      "instruction": _instruction(shown, _, len(pages)), "decision": decision,
+                      "decision_html": decision and _with_words(_decision(replace(shown, outcome="\0"), _),
+                                                                shown.outcome, shown.decision_lang(), lang),
                       "credit": _(OPENMOJI_CREDIT)})
         _progress(progress, done, len(people))
     langs = {f["lang"] for f in forms}
@@ -460,10 +548,10 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
     corners = [(x, y, markers.data_uri(markers.aruco_png(i)))
                for (x, y), i in zip(layout.marker_positions(), markers.CORNER_IDS, strict=True)]
     page_url = (base_url.rstrip("/") + "/p/") if base_url else "accessible:page:"
+    topic = topic.in_language(doc_lang)  # the document's title in the document's language
     html = env.get_template("form.html").render(
         topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, face_words=FACE_WORDS, yesno=YESNO_SYMBOLS,
-        audience=audience, doc_lang=doc_lang,
-        words_lang=topic.words_lang or topic.lang, qr=lambda page: markers.qr_svg(page_url + page.page_id),
+        audience=audience, doc_lang=doc_lang, qr=lambda page: markers.qr_svg(page_url + page.page_id),
         uses_openmoji=any(o.openmoji for r in people for o in _options_for(topic, r)) or topic.kind != "choose")
     pages = [page for form in forms for page, *_ in form["pages"]]
     return PrintResult(_pdf(html, attachments=[p.as_dict() for p in pages]), pages)
@@ -487,16 +575,31 @@ def chosen_most(rows, _):
     return _("%(names)s (%(count)s each)", names=_names(top, _), count=most)
 
 
-def render_poster(topic, size="a4"):
-    """Render a "You said, we did" poster for a decided topic."""
-    env = _env(topic.lang)
-    _ = env.globals["_"]
+def _most_lang(topic, rows):
+    """Return the language of the labels a group chose most, where they share one."""
+    most = max((count for _label, count in rows), default=0)
+    langs = {topic.label_lang(o) for o in topic.options for label, count in rows if count == most and o.label == label}
+    return langs.pop() if len(langs) == 1 else None
+
+
+def render_poster(topic, size="a4", languages=None):
+    """Render a "You said, we did" poster for a decided topic.
+
+    With two *languages* ("cy", "en"), every heading and every text of the topic is printed in both on one
+    sheet, the first language first, each marked with its language.
+    """
+    versions = []
+    for shown in _in_languages(topic, languages):
+        _ = translator(shown.lang, "print")
+        said = [(group, chosen_most(rows, _), _most_lang(shown, rows)) for group, rows in shown.tallies]
+        if shown.outcome is not None:
+            # Once decided, "no answers yet" would promise answers still to come: name only the groups that answered.
+            said = [row for row in said if row[1]]
+        versions.append({"topic": shown, "lang": shown.lang, "_": _, "said": said})
+    env = _env(versions[0]["lang"])
     chosen = next((o for o in topic.options if o.id == topic.decided_option), None)
-    said = [(group, chosen_most(rows, _)) for group, rows in topic.tallies]
-    if topic.outcome is not None:
-        # Once decided, "no answers yet" would promise answers still to come: name only the groups that answered.
-        said = [(group, most) for group, most in said if most]
-    html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, said=said,
+    html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, versions=versions,
+                                                  lang=versions[0]["lang"],
                                                   uses_openmoji=any(o.openmoji for o in topic.options))
     return PrintResult(_pdf(html))
 

@@ -5,11 +5,15 @@ import json
 from PIL import Image
 from sqlalchemy import select
 
-from accessible import family_links, pictures, printing, responses, topics
+from accessible import family_links, pictures, printing, responses, topics, wording
 from accessible.errors import Invalid
-from accessible.models import Home, PaperPage, Person
+from accessible.models import LANGUAGES, Home, PaperPage, Person
 
 KINDS = ("cards", "menu", "form", "poster")
+#: Printouts for the whole home, printed in both languages on one sheet (Welsh first) when the topic is in both.
+FOR_THE_HOME = ("menu", "poster")
+#: Both languages on one sheet: Welsh first, as Welsh public bodies print.
+BOTH = ("cy", "en")
 #: Who a blank form is for: its answers count for an anonymous person of this kind, one per sheet.
 AUDIENCES = ("resident", "family")
 #: Blank forms printed at once; each sheet has its own code, so a photocopy would count as the same sheet.
@@ -32,7 +36,17 @@ def _symbol_path(picture):
 
 
 def _option(data_dir, option, style=None, lang="en"):
+    """Return *option* as printed for a person whose language is *lang*: its label in it where it is written in
+    it (else in the topic's own), with the picture their needs say."""
     picture, alt = option.picture_for(style) if style else (option.picture, option.picture_alt)
+    said = wording.words(option, lang)
+    label = said.label
+    if said.lang != option.topic.language:
+        alt = None  # the pictures' descriptions are in the topic's language: the label, in the person's, instead
+
+    def printed(path, alt, openmoji=False):
+        return printing.PrintOption(option.id, label, path, alt or label, openmoji=openmoji, lang=said.lang)
+
     kind, _, ident = (picture or "").partition(":")
     if kind == "photo":
         try:
@@ -40,38 +54,78 @@ def _option(data_dir, option, style=None, lang="en"):
         except KeyError:
             path = None
         if path is not None and _readable(path):
-            return printing.PrintOption(option.id, option.label, path, alt or option.label)
+            return printed(path, alt)
         # A photo that cannot be read (removed, or a backup restored without the photos folder): the option's
         # symbol instead, else the best symbol for its words, else the words alone.
         symbol = next((p for p in (option.picture, option.second_picture) if _symbol_path(p)), None)
         if symbol is not None:
             alt = option.second_picture_alt if symbol == option.second_picture else option.picture_alt
-            return printing.PrintOption(option.id, option.label, _symbol_path(symbol), alt or option.label,
-                                        openmoji=True)
-        found = pictures.search(option.label, limit=1, lang=lang)
+            return printed(_symbol_path(symbol), alt if said.lang == option.topic.language else None, openmoji=True)
+        found = pictures.search(label, limit=1, lang=said.lang)
         if found:
-            return printing.PrintOption(option.id, option.label, found[0].svg_path, option.label, openmoji=True)
-        return printing.PrintOption(option.id, option.label, None, option.label)
+            return printed(found[0].svg_path, None, openmoji=True)
+        return printed(None, None)
     path = _symbol_path(picture)
-    return printing.PrintOption(option.id, option.label, path, alt or option.label, openmoji=path is not None)
+    return printed(path, alt, openmoji=path is not None)
 
 
 def print_topic_of(session, topic, data_dir, lang=None):
-    """Return the topic as the printing library takes it, with each option's main picture."""
+    """Return the topic as the printing library takes it, with each option's main picture.
+
+    Its words are in *lang* (the topic's own language by default) where the topic is written in it; its
+    `versions` hold it in each of the home's languages, for each person's copy and for sheets in both.
+    """
     home = session.get(Home, topic.home_id)
     tally = responses.tally(session, topic, "choosing")
+    versions = {code: _version(topic, data_dir, code, home, tally) for code in LANGUAGES}
+    for version in versions.values():
+        version.versions = versions
+    return versions[lang or topic.language]
+
+
+def _version(topic, data_dir, lang, home, tally):
+    """Return the topic with its words in *lang*, or in its own language where they are not written in *lang*."""
+    asked = wording.words(topic, lang)
+    options = topic.accepted_options
     tallies = []
     for group in tally.groups:
         rows = [(label, counts["like"] if isinstance(counts, dict) else counts) for label, counts in group.rows]
+        if topic.kind != "yesno" and len(rows) == len(options):  # one row an option, in the options' order
+            rows = [(wording.words(option, lang).label, count)
+                    for option, (_label, count) in zip(options, rows, strict=True)]
         tallies.append((group.name, rows))
+    decided = wording.words(topic.outcome, lang) if topic.outcome else None
     return printing.PrintTopic(
-        id=topic.id, question=topic.question, kind=topic.kind, stage=topic.stage,
-        options=[_option(data_dir, o, lang=topic.language) for o in topic.accepted_options],
-        outcome=topic.outcome.decision if topic.outcome else None,
-        outcome_reason=topic.outcome.reason if topic.outcome else None,
-        tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name, words_lang=topic.language,
+        id=topic.id, question=asked.question, kind=topic.kind, stage=topic.stage,
+        options=[_option(data_dir, o, lang=lang) for o in options],
+        outcome=decided.decision if decided else None, outcome_reason=decided.reason if decided else None,
+        outcome_lang=decided.lang if decided else None,
+        tallies=tallies, lang=lang, title=asked.title, home=home.name, words_lang=asked.lang,
         decided_option=topic.outcome.option_id if topic.outcome else None,
     )
+
+
+def languages_for(topic, what, lang=None):
+    """Return the languages a printout for the whole home is printed in, Welsh first: both where *lang* is
+    "both", or by default where the topic is wholly written in both; else None (one language).
+
+    :raises Invalid: for both languages where the topic is not yet wholly written in both, or "both" for a
+        person's own printout.
+    """
+    if lang not in (None, "both"):
+        return None
+    if what not in FOR_THE_HOME:
+        if lang == "both":
+            raise Invalid({"lang": "Forms and cards are printed in each person's own language: choose English or "
+                                   "Welsh, or leave the language to each person."})
+        return None
+    written = wording.languages(topic)
+    if len(written) > 1:
+        return list(BOTH)
+    if lang == "both":
+        missing = wording.missing(topic)
+        raise Invalid({"lang": f"To print in both languages, translate first: {', '.join(missing)}."})
+    return None
 
 
 def _residents(session, topic, resident):
@@ -101,24 +155,33 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
         raise Invalid({"what": "This topic has no options to print yet."})
+    if what == "poster" and topic.outcome is None:
+        raise Invalid({"what": "A poster tells people what was decided: record the decision first."})
+    languages = languages_for(topic, what, lang)
+    lang = None if lang == "both" else lang
     # Each resident's pages show photos or symbols as their needs say; a blank form, the main pictures.
     printable = print_topic_of(session, topic, data_dir, lang)
+    home_lang = session.get(Home, topic.home_id).language
+
+    def own_lang(r):
+        # A resident's own printouts are in their language, unless staff asked for one; None: the topic's. Without
+        # a language of their own, the home's, where the topic is written in it.
+        if lang:
+            return None
+        if r.needs and r.needs.language:
+            return r.needs.language
+        return home_lang if home_lang in wording.languages(topic) else None
 
     def own(r):
         style = r.needs.picture_style if r.needs else None
-        return [_option(data_dir, o, style, topic.language) for o in topic.accepted_options] if style else None
-
-    def own_lang(r):
-        # A resident's own form speaks their language, unless staff asked for one; None: the topic's.
-        return None if lang or not r.needs else r.needs.language
+        in_lang = own_lang(r) or printable.lang
+        return [_option(data_dir, o, style, in_lang) for o in topic.accepted_options] if style else None
 
     base_url = base_url.rstrip("/")
     if what == "menu":
-        return printing.render_menu(printable, base_url, progress=progress)
+        return printing.render_menu(printable, base_url, progress=progress, languages=languages)
     if what == "poster":
-        if topic.outcome is None:
-            raise Invalid({"what": "A poster tells people what was decided: record the decision first."})
-        return printing.render_poster(printable, size=size)
+        return printing.render_poster(printable, size=size, languages=languages)
     if what == "cards":
         people = []
         for r in _residents(session, topic, resident):
@@ -131,10 +194,10 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
                                                      member.called, options=pictures_of_r, called=r.called,
                                                      family_code=family_links.card_code(data_dir, link),
-                                                     code_url=f"{base_url}/c"))
+                                                     code_url=f"{base_url}/c", lang=own_lang(r)))
             if not family:
                 people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
-                                                     called=r.called))
+                                                     called=r.called, lang=own_lang(r)))
         return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
     people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r), called=r.called,

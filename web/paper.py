@@ -46,7 +46,7 @@ def download(topic_id, what):
             resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
             result = printouts.render(
                 s, topic, what, current_app.instance_path, base or "", resident=resident,
-                lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy") else None,
+                lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy", "both") else None,
                 sheet="a5" if request.args.get("sheet") == "a5" else "a4-4up",
                 size="a3" if request.args.get("size") == "a3" else "a4",
                 each_resident=request.args.get("each") == "1", actor=s.merge(g.staff),
