@@ -13,7 +13,6 @@ from markupsafe import Markup, escape
 from PIL import ImageFile, ImageFont
 from weasyprint import HTML, Attachment
 from weasyprint.formatting_structure import boxes as weasy_boxes
-from weasyprint.pdf import tags as weasy_tags
 
 from accessible.i18n import translator
 from accessible.paper import layout, markers
@@ -45,6 +44,10 @@ def _tag_languages(build):
     return tagged
 
 
+try:  # a private part of WeasyPrint (70): without it, printing works and only the inner language tags go
+    from weasyprint.pdf import tags as weasy_tags
+except ImportError:
+    weasy_tags = None
 _BUILD = getattr(weasy_tags, "_build_box_tree", None)
 if _BUILD is not None and not getattr(_BUILD, "languages_tagged", False):
     weasy_tags._build_box_tree = _tag_languages(_BUILD)
