@@ -34,6 +34,11 @@ class Words:
     lang: str
     texts: dict
 
+    @property
+    def synonym_list(self):
+        """Return the other words a resident may say for an option, one a line, as a list."""
+        return [line.strip() for line in (self.texts.get("synonyms") or "").splitlines() if line.strip()]
+
     def __getattr__(self, name):
         try:
             return self.texts[name]
@@ -54,7 +59,10 @@ def _written(record, lang):
     given = (record.translations or {}).get(lang) or {}
     if not given.get(FIELDS[kind][0]):
         return None
-    return {field: given.get(field) for field in FIELDS[kind]}
+    written = {field: given.get(field) for field in FIELDS[kind]}
+    if kind == "Topic" and not written["title"]:
+        written["title"] = written["question"]  # a short title is not required: the question names it
+    return written
 
 
 def words(record, lang):
