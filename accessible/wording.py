@@ -13,6 +13,7 @@ with ``lang`` and speech reads it with the right voice even when the rest of the
 
 from dataclasses import dataclass
 
+from accessible import audit
 from accessible.errors import Invalid
 from accessible.models import LANGUAGES
 
@@ -140,3 +141,36 @@ def translate(record, lang, **texts):
         everything.pop(lang, None)
     # A new dict, so that the change is seen and saved (the column does not track changes made inside it).
     record.translations = everything or None
+
+
+def wanted(topic, residents, home_language):
+    """Say whether any of *residents* (those the topic asks) reads the topic's other language, so staff should
+    write it: a resident's own language, else the home's."""
+    other = other_language(topic)
+    return any(((r.needs.language if r.needs else None) or home_language) == other for r in residents)
+
+
+def translate_topic(session, topic, lang, texts, actor=None):
+    """Set the words in *lang* of a topic and of its options and decision in one go.
+
+    *texts* maps "topic", "option-<id>" (an option not hidden) and "outcome" to the words of each, as
+    :func:`translate` takes them; records not named are left as they are.
+
+    :raises Invalid: keyed by those names, for every record whose words cannot be used (the write is then
+        rolled back whole, so nothing is half saved).
+    """
+    records = {"topic": topic, **{f"option-{o.id}": o for o in topic.options if o.status != "hidden"}}
+    if topic.outcome is not None:
+        records["outcome"] = topic.outcome
+    problems = {}
+    for key, given in texts.items():
+        if key not in records:
+            problems[key] = "That is not part of this topic now: look at the page again."
+            continue
+        try:
+            translate(records[key], lang, **given)
+        except Invalid as e:
+            problems[key] = " ".join(e.problems.values())
+    if problems:
+        raise Invalid(problems)
+    audit.record(session, actor, "update", topic, detail=f"words in {LANGUAGE_NAMES[lang]}")

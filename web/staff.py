@@ -6,7 +6,7 @@ import threading
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics
+from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics, wording
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.paper import answers as paper_answers
@@ -49,7 +49,19 @@ def dashboard():
             stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
             ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
             to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
-            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)])
+            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)],
+            untranslated=_untranslated(s, home, all_topics))
+
+
+def _untranslated(s, home, all_topics):
+    """Return (topic, its other language's name, what is still to write in it) for each topic not yet wholly in
+    the other language that a resident it asks reads."""
+    found = []
+    for t in all_topics:
+        if t.archived_at is None and wording.missing(t) and \
+                wording.wanted(t, topics.asked_people(s, t)["resident"], home.language):
+            found.append((t, wording.LANGUAGE_NAMES[wording.other_language(t)], wording.missing(t)))
+    return found
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -343,6 +355,8 @@ def _topic_page(s, topic_id, errors=None, status=200):
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
+        other_language=wording.other_language(topic), language_names=wording.LANGUAGE_NAMES,
+        untranslated=wording.missing(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
                                            food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
@@ -400,6 +414,30 @@ def add_option(topic_id):
                                        synonyms=request.form.get("synonyms"), proposed_by=proposer,
                                        recorded_by=actor if proposer is not actor else None)
         return f"{option.label} has been added."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/words")
+def translate_topic(topic_id):
+    """Write a topic's question, options and decision in its other language (Welsh for an English topic)."""
+    texts = {}
+    for name, value in request.form.items():
+        if name.startswith("tr-"):
+            record, _sep, field = name.removeprefix("tr-").rpartition("-")
+            texts.setdefault(record, {})[field] = value
+
+    def action(s, topic, actor):
+        lang = wording.other_language(topic)
+        try:
+            wording.translate_topic(s, topic, lang, texts, actor=actor)
+        except Invalid as e:
+            raise Invalid({f"tr-{key}": message for key, message in e.problems.items()}) from None
+        still = wording.missing(topic)
+        name = wording.LANGUAGE_NAMES[lang]
+        if still:
+            return f"The {name} words have been saved. Still to write in {name}: {', '.join(still)}."
+        return f"The {name} words have been saved: everyone who reads {name} has this topic in {name}."
 
     return _topic_action(topic_id, action, "")
 
@@ -488,6 +526,12 @@ def review_option(topic_id, option_id):
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
         decision = request.form.get("decision")
+        other = (request.form.get("other_label") or "").strip()
+        if decision == "accept" and other:  # the idea in the topic's other language, written as it is accepted
+            try:
+                wording.translate(option, wording.other_language(topic), label=other)
+            except Invalid as e:
+                raise Invalid({f"other-label-{option.id}": " ".join(e.problems.values())}) from None
         if decision == "show":
             topics.show_again(s, option, actor=actor)
             return f"{option.label} is one of the options again."
@@ -567,10 +611,14 @@ def _prerender(topic):
     """Render the question and options as speech in the background, so the kiosk plays them at once."""
     from web.speech import speaker
 
-    texts = [topic.question, *[o.spoken_text or o.label for o in topic.accepted_options]]
     engine = speaker()
-    threading.Thread(target=engine.prerender, args=(texts,), kwargs={"lang": topic.language},
-                     daemon=True, name="prerender").start()
+    for lang in (topic.language, wording.other_language(topic)):
+        # Each language's words where the topic is written in it (the rest are read in the topic's own).
+        found = [wording.words(r, lang) for r in (topic, *topic.accepted_options) if wording.has(r, lang)]
+        texts = [w.texts.get("question") or w.spoken_text or w.label for w in found]
+        if texts:
+            threading.Thread(target=engine.prerender, args=(texts,), kwargs={"lang": lang},
+                             daemon=True, name="prerender").start()
 
 
 @bp.post("/topics/<int:topic_id>/responses")
