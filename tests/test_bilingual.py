@@ -92,7 +92,7 @@ def test_an_idea_is_given_its_welsh_words_as_it_is_accepted_or_is_listed_until_i
         lounge_id = lounge.id
     ideas = _option_ids(db, lounge_id)
     page = text(staff_client.get(f"/staff/topics/{lounge_id}"))
-    assert "In Welsh (you can write it later)" in page
+    assert "Its words in Welsh (you can write them later)" in page
     url = f"/staff/topics/{lounge_id}"
     post(staff_client, f"{url}/options/{ideas['Photos of old Swansea']}/review",
          {"decision": "accept", "other_label": "Lluniau o hen Abertawe"}, form_url=url)
@@ -121,7 +121,7 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     assert '<span class="choice-label" lang="en">Vegetable curry</span>' in page
     assert spoken_parts(page) == [("Beth hoffech chi i ginio dydd Gwener nesaf?", "cy"), ("Pastai bysgod.", "cy"),
                                   ("Pastai'r bugail.", "cy"), ("Cyw iâr rhost.", "cy"), ("Vegetable curry.", "en")]
-    assert f"text=Pastai+bysgod&amp;lang=cy" in re.search(r'<a class="choice-card"[^>]*>', page).group(0)
+    assert "text=Pastai+bysgod&amp;lang=cy" in re.search(r'<a class="choice-card"[^>]*>', page).group(0)
     confirm = welsh.get(f"/kiosk/topics/{menu}/confirm?choice={ids['Fish pie']}")
     assert "Dewisoch chi Pastai bysgod." in text(confirm)
     form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.get_data(as_text=True)))

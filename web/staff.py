@@ -54,13 +54,13 @@ def dashboard():
 
 
 def _untranslated(s, home, all_topics):
-    """Return (topic, its other language's name, what is still to write in it) for each topic not yet wholly in
-    the other language that a resident it asks reads."""
+    """Return (topic, its other language, what is still to write in it) for each topic not yet wholly in the
+    other language that a resident it asks reads."""
     found = []
     for t in all_topics:
         if t.archived_at is None and wording.missing(t) and \
                 wording.wanted(t, topics.asked_people(s, t)["resident"], home.language):
-            found.append((t, wording.LANGUAGE_NAMES[wording.other_language(t)], wording.missing(t)))
+            found.append((t, wording.other_language(t), wording.missing(t)))
     return found
 
 
@@ -355,7 +355,7 @@ def _topic_page(s, topic_id, errors=None, status=200):
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
-        other_language=wording.other_language(topic), language_names=wording.LANGUAGE_NAMES,
+        other_language=wording.other_language(topic),
         untranslated=wording.missing(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
                                            food=topic.template == "menu")

@@ -94,7 +94,7 @@ def test_a_relative_who_reads_welsh_answers_the_menu_in_welsh_on_her_phone(brows
     with db.write() as s:
         niece = s.scalars(select(Person).where(Person.name == "Mererid Williams")).one()
         token = family_links.issue(s, niece, niece.residents[0])[1]
-        niece_id, menu_id = niece.id, _menu(s).id
+        niece_id = niece.id
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{base}/f/{token}")
