@@ -83,23 +83,31 @@ def test_staff_write_the_welsh_and_what_is_missing_goes_away(staff_client, home,
         assert (curry.label, curry.synonyms, curry.spoken_text) == ("Cyri llysiau", "cyri", None)
 
 
-def test_an_idea_is_given_its_welsh_words_as_it_is_accepted_or_is_listed_until_it_has_them(staff_client, home, db):
+def test_an_idea_is_put_in_both_languages_as_it_is_accepted_or_is_listed_until_it_is(staff_client, home, db):
     with db.write() as s:
         lounge = topics.create_from_template(s, s.get(Home, home["home"]), "redecorate")
         topics.move_to(s, lounge, "ideas")
-        topics.propose_idea(s, lounge, "Photos of old Swansea", s.get(Person, home["family"]))
+        # A relative writes her idea in Welsh on an English topic; another writes in English.
+        topics.propose_idea(s, lounge, "Lluniau o hen Abertawe", s.get(Person, home["family"]))
         topics.propose_idea(s, lounge, "A bird feeder", s.get(Person, home["family"]))
         lounge_id = lounge.id
     ideas = _option_ids(db, lounge_id)
     page = text(staff_client.get(f"/staff/topics/{lounge_id}"))
-    assert "Its words in Welsh (you can write them later)" in page
+    assert "Its words in English" in page and "Its words in Welsh (you can write them later)" in page
     url = f"/staff/topics/{lounge_id}"
-    post(staff_client, f"{url}/options/{ideas['Photos of old Swansea']}/review",
-         {"decision": "accept", "other_label": "Lluniau o hen Abertawe"}, form_url=url)
+    welsh_idea = ideas["Lluniau o hen Abertawe"]
+    too_long = post(staff_client, f"{url}/options/{welsh_idea}/review",
+                    {"decision": "accept", "own_label": "Photos of old Swansea", "other_label": "L" * 201}, form_url=url)
+    assert too_long.status_code == 400 and "The Welsh label is too long" in text(too_long)
+    assert 'value="Photos of old Swansea"' in too_long.get_data(as_text=True)  # what was typed is still there
+    post(staff_client, f"{url}/options/{welsh_idea}/review",
+         {"decision": "accept", "own_label": "Photos of old Swansea", "other_label": "Lluniau o hen Abertawe"},
+         form_url=url)
     post(staff_client, f"{url}/options/{ideas['A bird feeder']}/review", {"decision": "accept"}, form_url=url)
     with db.read() as s:
-        photos, feeder = (s.get(Option, ideas[k]) for k in ("Photos of old Swansea", "A bird feeder"))
-        assert (photos.status, wording.words(photos, "cy").label) == ("accepted", "Lluniau o hen Abertawe")
+        photos, feeder = s.get(Option, welsh_idea), s.get(Option, ideas["A bird feeder"])
+        assert (photos.status, photos.label) == ("accepted", "Photos of old Swansea")
+        assert wording.words(photos, "cy").label == "Lluniau o hen Abertawe"
         assert "the option “A bird feeder”" in wording.missing(feeder.topic)
         assert "the option “Photos of old Swansea”" not in wording.missing(feeder.topic)
     assert "the option “A bird feeder”" in text(staff_client.get(url))

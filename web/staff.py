@@ -526,12 +526,8 @@ def review_option(topic_id, option_id):
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
         decision = request.form.get("decision")
-        other = (request.form.get("other_label") or "").strip()
-        if decision == "accept" and other:  # the idea in the topic's other language, written as it is accepted
-            try:
-                wording.translate(option, wording.other_language(topic), label=other)
-            except Invalid as e:
-                raise Invalid({f"other-label-{option.id}": " ".join(e.problems.values())}) from None
+        if decision == "accept":
+            _idea_in_both_languages(s, topic, option, actor)
         if decision == "show":
             topics.show_again(s, option, actor=actor)
             return f"{option.label} is one of the options again."
@@ -541,6 +537,23 @@ def review_option(topic_id, option_id):
         return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
 
     return _topic_action(topic_id, action, "")
+
+
+def _idea_in_both_languages(s, topic, option, actor):
+    """Set an idea's words in the topic's language and the other, as staff wrote them while accepting it."""
+    own = request.form.get("own_label")
+    if own is not None and " ".join(own.split()) != option.label:
+        try:
+            topics.update_option(s, option, own, picture=option.picture, picture_alt=option.picture_alt,
+                                 spoken_text=option.spoken_text, synonyms=option.synonyms, actor=actor)
+        except Invalid as e:
+            raise Invalid({f"own-label-{option.id}": " ".join(e.problems.values())}) from None
+    other = (request.form.get("other_label") or "").strip()
+    if other:
+        try:
+            wording.translate(option, wording.other_language(topic), label=other)
+        except Invalid as e:
+            raise Invalid({f"other-label-{option.id}": " ".join(e.problems.values())}) from None
 
 
 @bp.post("/topics/<int:topic_id>/options/<int:option_id>/merge")
