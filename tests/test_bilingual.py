@@ -14,17 +14,9 @@ from accessible.models import Home, Option, Person, Response, Topic
 from tests.helpers import PASSWORD, post, text
 
 WELSH = {"tr-topic-title": "Cinio dydd Gwener", "tr-topic-question": "Beth hoffech chi i ginio dydd Gwener nesaf?"}
+# The menu (conftest's, in English only) is asked of Dafydd, who reads Welsh.
 OPTIONS = {"Fish pie": ("Pastai bysgod", "pysgod"), "Shepherd's pie": ("Pastai'r bugail", ""),
            "Roast chicken": ("Cyw iâr rhost", "cyw iâr"), "Vegetable curry": ("Cyri llysiau", "cyri")}
-
-
-@pytest.fixture
-def menu(db, home):
-    """The menu, open for choosing, written in English only (Dafydd, who is asked, reads Welsh)."""
-    with db.write() as s:
-        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
-        topics.move_to(s, topic, "choosing")
-        return topic.id
 
 
 def _option_ids(db, topic_id):
@@ -97,7 +89,8 @@ def test_an_idea_is_put_in_both_languages_as_it_is_accepted_or_is_listed_until_i
     url = f"/staff/topics/{lounge_id}"
     welsh_idea = ideas["Lluniau o hen Abertawe"]
     too_long = post(staff_client, f"{url}/options/{welsh_idea}/review",
-                    {"decision": "accept", "own_label": "Photos of old Swansea", "other_label": "L" * 201}, form_url=url)
+                    {"decision": "accept", "own_label": "Photos of old Swansea", "other_label": "L" * 201},
+                    form_url=url)
     assert too_long.status_code == 400 and "The Welsh label is too long" in text(too_long)
     assert 'value="Photos of old Swansea"' in too_long.get_data(as_text=True)  # what was typed is still there
     post(staff_client, f"{url}/options/{welsh_idea}/review",
