@@ -111,6 +111,7 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     post(staff_client, f"/staff/topics/{menu}/words", _in_welsh(db, menu), form_url=f"/staff/topics/{menu}")
     with db.write() as s:  # the curry not yet in Welsh: Dafydd gets it in English, marked and spoken as English
         wording.translate(s.get(Topic, menu).accepted_options[3], "cy", label="")
+        s.get(Person, home["residents"][1]).needs.voice = "cy"  # his own voice: a Welsh one
     ids = _option_ids(db, menu)
 
     welsh = kiosk_for(staff_client, home["residents"][1])  # Dafydd reads Welsh
@@ -123,6 +124,9 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     assert spoken_parts(page) == [("Beth hoffech chi i ginio dydd Gwener nesaf?", "cy"), ("Pastai bysgod.", "cy"),
                                   ("Pastai'r bugail.", "cy"), ("Cyw iâr rhost.", "cy"), ("Vegetable curry.", "en")]
     assert "text=Pastai+bysgod&amp;lang=cy" in re.search(r'<a class="choice-card"[^>]*>', page).group(0)
+    # His Welsh voice reads the Welsh; the English curry is read with the English voice, not his Welsh one.
+    assert re.search(r'text=Pastai\+bysgod\.&amp;lang=cy&amp;rate=\d+&amp;voice=cy"', page)
+    assert re.search(r'text=Vegetable\+curry\.&amp;lang=en&amp;rate=\d+"', page)
     confirm = welsh.get(f"/kiosk/topics/{menu}/confirm?choice={ids['Fish pie']}")
     assert "Dewisoch chi Pastai bysgod." in text(confirm)
     form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.get_data(as_text=True)))

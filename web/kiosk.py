@@ -137,7 +137,9 @@ def speech_url(text, settings, lang=None):
     so an English question on a Welsh speaker's screen is not read with Welsh sounds.
     """
     params = {"text": text, "lang": lang or settings["lang"], "rate": settings["rate"]}
-    if settings["voice"]:
+    # The resident's own voice (a language tag: en-gb, cy) reads its own language; words in the other
+    # language are read with that language's voice, so Welsh never comes out with English sounds.
+    if settings["voice"] and settings["voice"].split("-")[0] == params["lang"]:
         params["voice"] = settings["voice"]
     return url_for("speech.speak") + "?" + urlencode(params)
 
