@@ -217,3 +217,25 @@ def test_a_welsh_speaker_chooses_by_voice_in_welsh(staff_client, home, menu, db)
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
         assert (answer.option.label, answer.channel) == ("Roast chicken", "voice")
+
+
+def test_a_topic_written_in_welsh_first_is_given_in_english_to_an_english_reader(staff_client, home, db):
+    with db.write() as s:
+        tea = topics.create_topic(s, s.get(Home, home["home"]), "Te", "Beth hoffech chi i de?",
+                                  options=["Bara brith", "Cacen gri"], language="cy")
+        topics.move_to(s, tea, "choosing")
+        tea_id = tea.id
+    page = text(staff_client.get(f"/staff/topics/{tea_id}"))
+    assert "English words" in page and "Not yet in English: the question" in page  # Eileen reads English
+    cakes = _option_ids(db, tea_id)
+    post(staff_client, f"/staff/topics/{tea_id}/words",
+         {"tr-topic-question": "What would you like for tea?", f"tr-option-{cakes['Cacen gri']}-label": "Welsh cakes"},
+         form_url=f"/staff/topics/{tea_id}")
+    english = kiosk_for(staff_client, home["residents"][2])
+    page = english.get(f"/kiosk/topics/{tea_id}").get_data(as_text=True)
+    assert '<h1 class="question">What would you like for tea?</h1>' in page
+    assert '<span class="choice-label" lang="cy">Bara brith</span>' in page  # left as written, marked Welsh
+    assert ("Bara brith.", "cy") in spoken_parts(page) and ("Welsh cakes.", "en") in spoken_parts(page)
+    welsh = kiosk_for(staff_client, home["residents"][1])
+    page = welsh.get(f"/kiosk/topics/{tea_id}").get_data(as_text=True)
+    assert '<h1 class="question">Beth hoffech chi i de?</h1>' in page and "Welsh cakes" not in page
