@@ -239,3 +239,20 @@ def test_a_topic_written_in_welsh_first_is_given_in_english_to_an_english_reader
     welsh = kiosk_for(staff_client, home["residents"][1])
     page = welsh.get(f"/kiosk/topics/{tea_id}").get_data(as_text=True)
     assert '<h1 class="question">Beth hoffech chi i de?</h1>' in page and "Welsh cakes" not in page
+
+
+def test_a_welsh_reader_rates_each_activity_in_welsh(staff_client, home, db):
+    with db.write() as s:
+        activities = topics.create_from_template(s, s.get(Home, home["home"]), "activities")
+        wording.translate(activities, "cy", question="Pa weithgareddau hoffech chi eu gwneud?")
+        wording.translate(activities.accepted_options[0], "cy", label="Garddio")
+        topics.move_to(s, activities, "choosing")
+        topic_id, gardening, singing = activities.id, *(o.id for o in activities.accepted_options[:2])
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    page = kiosk.get(f"/kiosk/topics/{topic_id}/rate/{gardening}").get_data(as_text=True)
+    assert '<h1 class="question">Garddio</h1>' in page
+    assert spoken_parts(page)[0] == ("Pa weithgareddau hoffech chi eu gwneud? Garddio?", "cy")
+    # Singing is not in Welsh yet: the question is read in Welsh, then "Singing?" in English.
+    page = kiosk.get(f"/kiosk/topics/{topic_id}/rate/{singing}").get_data(as_text=True)
+    assert '<h1 class="question" lang="en">Singing</h1>' in page
+    assert spoken_parts(page)[:2] == [("Pa weithgareddau hoffech chi eu gwneud?", "cy"), ("Singing?", "en")]
