@@ -26,6 +26,8 @@ FIELDS = {
 }
 LIMITS = {"title": 200, "label": 200, "spoken_text": 300}
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+#: How :func:`missing` names what is still to translate; a page in another language passes its own words.
+PHRASES = {"question": "the question", "option": "the option “%(label)s”", "decision": "the decision"}
 
 
 @dataclass(frozen=True)
@@ -97,16 +99,19 @@ def languages(topic):
     return found
 
 
-def missing(topic, lang=None):
+def missing(topic, lang=None, phrases=None):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
-    default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"]."""
+    default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"] (or *phrases*'s
+    words for them, as :data:`PHRASES`)."""
+    phrases = phrases or PHRASES
     lang = lang or other_language(topic)
     if lang == topic.language:
         return []
-    found = [] if has(topic, lang) else ["the question"]
-    found += [f"the option “{option.label}”" for option in topic.accepted_options if not has(option, lang)]
+    found = [] if has(topic, lang) else [phrases["question"]]
+    found += [phrases["option"] % {"label": option.label} for option in topic.accepted_options
+              if not has(option, lang)]
     if topic.outcome is not None and not has(topic.outcome, lang):
-        found.append("the decision")
+        found.append(phrases["decision"])
     return found
 
 

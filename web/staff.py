@@ -14,6 +14,7 @@ from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.address import link_base
 from web.auth import db, staff_required
+from web.i18n import _
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -60,8 +61,13 @@ def _untranslated(s, home, all_topics):
     for t in all_topics:
         if t.archived_at is None and wording.missing(t) and \
                 wording.wanted(t, topics.asked_people(s, t)["resident"], home.language):
-            found.append((t, wording.other_language(t), wording.missing(t)))
+            found.append((t, wording.other_language(t), _still_to_write(t)))
     return found
+
+
+def _still_to_write(topic):
+    """Return what is still to write in the topic's other language, in the words of the page's language."""
+    return wording.missing(topic, phrases={key: _(phrase) for key, phrase in wording.PHRASES.items()})
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -356,7 +362,7 @@ def _topic_page(s, topic_id, errors=None, status=200):
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
         other_language=wording.other_language(topic),
-        untranslated=wording.missing(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
+        untranslated=_still_to_write(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
                                            food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
