@@ -113,3 +113,25 @@ def test_a_relative_who_reads_welsh_answers_the_menu_in_welsh_on_her_phone(brows
     with db.read() as s:
         answer = s.scalars(select(Response).where(Response.person_id == niece_id)).one()
         assert (answer.option.label, answer.channel) == ("Roast chicken", "family-web")
+
+
+def test_a_welsh_reader_hears_what_was_decided_in_welsh(browser, demo_server):
+    base, db = demo_server
+    with db.write() as s:  # Iolo said yes to visiting at any time; the decision has been written in Welsh too
+        visiting = s.scalars(select(Topic).where(Topic.title == "Visiting hours")).one()
+        iolo = s.scalars(select(Person).where(Person.name == "Iolo Rees")).one()
+        s.add(Response(topic=visiting, person=iolo, value="yes", channel="touch", phase="choosing"))
+        outcome_id = visiting.outcome.id
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    start_kiosk(page, base, db, "Iolo Rees")
+    page.goto(f"{base}/kiosk/outcomes/{outcome_id}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".topic-title").inner_text() == "Oriau ymweld"
+    assert "Mae croeso i ymwelwyr ar unrhyw adeg." in page.locator("main").inner_text()
+    assert "Visitors are welcome" not in page.content()
+    assert ("Mae croeso i ymwelwyr ar unrhyw adeg. Rydyn ni'n gofyn iddyn nhw gadw'r lolfa'n dawel ar ôl 8 y nos.",
+            "cy") in _spoken(requests)
+    assert axe_violations(page) == [] and small_targets(page) == []
+    page.close()
