@@ -228,9 +228,11 @@ def test_a_topic_written_in_welsh_first_is_given_in_english_to_an_english_reader
     page = text(staff_client.get(f"/staff/topics/{tea_id}"))
     assert "English words" in page and "Not yet in English: the question" in page  # Eileen reads English
     cakes = _option_ids(db, tea_id)
-    post(staff_client, f"/staff/topics/{tea_id}/words",
-         {"tr-topic-question": "What would you like for tea?", f"tr-option-{cakes['Cacen gri']}-label": "Welsh cakes"},
-         form_url=f"/staff/topics/{tea_id}")
+    saved = post(staff_client, f"/staff/topics/{tea_id}/words",
+                 {"tr-topic-question": "What would you like for tea?",
+                  f"tr-option-{cakes['Cacen gri']}-label": "Welsh cakes"}, form_url=f"/staff/topics/{tea_id}")
+    assert "The English words have been saved. Still to write in English: the option “Bara brith”." in \
+        text(staff_client.get(saved.headers["Location"]))
     english = kiosk_for(staff_client, home["residents"][2])
     page = english.get(f"/kiosk/topics/{tea_id}").get_data(as_text=True)
     assert '<h1 class="question">What would you like for tea?</h1>' in page

@@ -439,11 +439,13 @@ def translate_topic(topic_id):
             wording.translate_topic(s, topic, lang, texts, actor=actor)
         except Invalid as e:
             raise Invalid({f"tr-{key}": message for key, message in e.problems.items()}) from None
-        still = wording.missing(topic)
-        name = wording.LANGUAGE_NAMES[lang]
+        still = _still_to_write(topic)
+        name, in_name = (_("Welsh"), _("in Welsh")) if lang == "cy" else (_("English"), _("in English"))
         if still:
-            return f"The {name} words have been saved. Still to write in {name}: {', '.join(still)}."
-        return f"The {name} words have been saved: everyone who reads {name} has this topic in {name}."
+            return _("The %(language)s words have been saved. Still to write %(in_language)s: %(missing)s.",
+                     language=name, in_language=in_name, missing=", ".join(still))
+        return _("The %(language)s words have been saved: everyone who reads %(language)s has this topic "
+                 "%(in_language)s.", language=name, in_language=in_name)
 
     return _topic_action(topic_id, action, "")
 
