@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from accessible import people, responses, topics
+from accessible import people, responses, topics, wording
 from accessible.models import Home
 
 DEMO_USERNAME = "manager"
@@ -47,6 +47,32 @@ STAFF = [
 ]
 
 
+# The topics written in Welsh too, in plain everyday Welsh: title, question, then each option's label and the
+# other words a resident may say for it (in order), then the decision and why where there is one.
+WELSH = {
+    "menu": ("Bwydlen yr wythnos nesaf", "Beth hoffech chi i ginio dydd Gwener nesaf?",
+             [("Pastai bysgod", "pysgod"), ("Pastai'r bugail", "pastai bugail"), ("Cyw iâr rhost", "cyw iâr"),
+              ("Cyri llysiau", "cyri")]),
+    "activities": ("Rhaglen weithgareddau'r gwanwyn", "Pa weithgareddau hoffech chi eu gwneud y gwanwyn hwn?",
+                   [("Garddio", "gardd"), ("Canu", "côr"), ("Pobi", "pobi cacennau"), ("Ymweliadau cŵn", "cŵn")]),
+    "visiting": ("Oriau ymweld", "A ddylai ymwelwyr gael croeso ar unrhyw adeg o'r dydd?", [],
+                 ("Mae croeso i ymwelwyr ar unrhyw adeg. Rydyn ni'n gofyn iddyn nhw gadw'r lolfa'n dawel ar ôl "
+                  "8 y nos.", "Dywedodd y rhan fwyaf o'r preswylwyr a'r teuluoedd ie; gofynnodd Joan am "
+                  "nosweithiau tawel.")),
+    "pets": ("Anifail anwes i'r cartref", "A ddylen ni gael cath i fyw yn y cartref?", []),
+}
+
+
+def _in_welsh(topic, key):
+    """Write the demo topic made from the template *key* in Welsh as well."""
+    title, question, options, *decided = WELSH[key]
+    wording.translate(topic, "cy", title=title, question=question)
+    for option, (label, synonyms) in zip(topic.accepted_options, options, strict=True):
+        wording.translate(option, "cy", label=label, synonyms=synonyms)
+    if decided:
+        wording.translate(topic.outcome, "cy", decision=decided[0][0], reason=decided[0][1])
+
+
 def has_data(session):
     """Return True when the database already holds a home."""
     return bool(session.scalar(select(func.count()).select_from(Home)))
@@ -71,11 +97,12 @@ def create_demo(session):
     menu = topics.create_from_template(session, home, "menu", actor=manager)
     topics.set_co_owners(session, menu, [r["Margaret Evans"], r["Kenneth Morgan"], family["Helen Davies"], gareth])
     topics.move_to(session, menu, "choosing", actor=manager)
+    _in_welsh(menu, "menu")
     fish, shepherds, chicken, curry = menu.accepted_options
     for who, option, channel, helper in [
         ("Margaret Evans", fish, "touch", None), ("Kenneth Morgan", fish, "voice", None),
         ("Joan Davies", shepherds, "touch", None), ("Harold Price", chicken, "switch", None),
-        ("Eileen O'Neill", fish, "staff-entry", priya),
+        ("Eileen O'Neill", fish, "staff-entry", priya), ("Iolo Rees", fish, "touch", None),
     ]:
         responses.record(session, menu, r[who], channel, option=option, assisted_by=helper)
     responses.record(session, menu, family["Tom Roberts"], "family-web", option=shepherds,
@@ -86,6 +113,7 @@ def create_demo(session):
     # The spring activity programme: each activity rated on the three-point scale.
     activities = topics.create_from_template(session, home, "activities", actor=manager)
     activities.title = "Spring activity programme"
+    _in_welsh(activities, "activities")
     topics.move_to(session, activities, "choosing", actor=manager)
     garden, singing, baking, dogs = activities.accepted_options
     for who, ratings in [("Frank Hughes", ["like", "unsure", "like", "like"]),
@@ -113,9 +141,11 @@ def create_demo(session):
     topics.decide(session, visiting, "Visitors are welcome at any time. We ask them to keep the lounge quiet "
                   "after 8pm.", reason="Most residents and families said yes; Joan asked for quiet evenings.",
                   actor=manager)
+    _in_welsh(visiting, "visiting")
 
     # A pet for the home: open now, nobody has answered yet.
     pets = topics.create_from_template(session, home, "pets", actor=manager)
+    _in_welsh(pets, "pets")
     topics.move_to(session, pets, "choosing", actor=manager)
 
     # A care-plan goal review, personal to one resident.

@@ -2,18 +2,22 @@
 
 from sqlalchemy import select
 
+from accessible import wording
 from accessible.models import Outcome, OutcomeNotice, Response, Topic
 
 
-def you_said(session, topic, resident):
-    """Return the words of the resident's own latest answer while choosing, or None."""
+def you_said(session, topic, resident, lang=None):
+    """Return the words of the resident's own latest answer while choosing (its option's in *lang*, where the
+    topic is written in it), or None."""
     query = (select(Response).where(Response.topic_id == topic.id, Response.person_id == resident.id,
                                     Response.on_behalf_of_id.is_(None), Response.phase == "choosing")
              .order_by(Response.created_at.desc(), Response.id.desc()))
     answer = session.scalars(query).first()
     if answer is None:
         return None
-    return answer.option.label if answer.option is not None else answer.value
+    if answer.option is None:
+        return answer.value
+    return wording.words(answer.option, lang).label if lang else answer.option.label
 
 
 def untold(session, resident):

@@ -13,6 +13,7 @@ with ``lang`` and speech reads it with the right voice even when the rest of the
 
 from dataclasses import dataclass
 
+from accessible import audit
 from accessible.errors import Invalid
 from accessible.models import LANGUAGES
 
@@ -25,6 +26,8 @@ FIELDS = {
 }
 LIMITS = {"title": 200, "label": 200, "spoken_text": 300}
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+#: How :func:`missing` names what is still to translate; a page in another language passes its own words.
+PHRASES = {"question": "the question", "option": "the option “%(label)s”", "decision": "the decision"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class Words:
 
     lang: str
     texts: dict
+
+    @property
+    def synonym_list(self):
+        """Return the other words a resident may say for an option, one a line, as a list."""
+        return [line.strip() for line in (self.texts.get("synonyms") or "").splitlines() if line.strip()]
 
     def __getattr__(self, name):
         try:
@@ -54,7 +62,10 @@ def _written(record, lang):
     given = (record.translations or {}).get(lang) or {}
     if not given.get(FIELDS[kind][0]):
         return None
-    return {field: given.get(field) for field in FIELDS[kind]}
+    written = {field: given.get(field) for field in FIELDS[kind]}
+    if kind == "Topic" and not written["title"]:
+        written["title"] = written["question"]  # a short title is not required: the question names it
+    return written
 
 
 def words(record, lang):
@@ -88,16 +99,19 @@ def languages(topic):
     return found
 
 
-def missing(topic, lang=None):
+def missing(topic, lang=None, phrases=None):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
-    default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"]."""
+    default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"] (or *phrases*'s
+    words for them, as :data:`PHRASES`)."""
+    phrases = phrases or PHRASES
     lang = lang or other_language(topic)
     if lang == topic.language:
         return []
-    found = [] if has(topic, lang) else ["the question"]
-    found += [f"the option “{option.label}”" for option in topic.accepted_options if not has(option, lang)]
+    found = [] if has(topic, lang) else [phrases["question"]]
+    found += [phrases["option"] % {"label": option.label} for option in topic.accepted_options
+              if not has(option, lang)]
     if topic.outcome is not None and not has(topic.outcome, lang):
-        found.append("the decision")
+        found.append(phrases["decision"])
     return found
 
 
@@ -132,3 +146,36 @@ def translate(record, lang, **texts):
         everything.pop(lang, None)
     # A new dict, so that the change is seen and saved (the column does not track changes made inside it).
     record.translations = everything or None
+
+
+def wanted(topic, residents, home_language):
+    """Say whether any of *residents* (those the topic asks) reads the topic's other language, so staff should
+    write it: a resident's own language, else the home's."""
+    other = other_language(topic)
+    return any(((r.needs.language if r.needs else None) or home_language) == other for r in residents)
+
+
+def translate_topic(session, topic, lang, texts, actor=None):
+    """Set the words in *lang* of a topic and of its options and decision in one go.
+
+    *texts* maps "topic", "option-<id>" (an option not hidden) and "outcome" to the words of each, as
+    :func:`translate` takes them; records not named are left as they are.
+
+    :raises Invalid: keyed by those names, for every record whose words cannot be used (the write is then
+        rolled back whole, so nothing is half saved).
+    """
+    records = {"topic": topic, **{f"option-{o.id}": o for o in topic.options if o.status != "hidden"}}
+    if topic.outcome is not None:
+        records["outcome"] = topic.outcome
+    problems = {}
+    for key, given in texts.items():
+        if key not in records:
+            problems[key] = "That is not part of this topic now: look at the page again."
+            continue
+        try:
+            translate(records[key], lang, **given)
+        except Invalid as e:
+            problems[key] = " ".join(e.problems.values())
+    if problems:
+        raise Invalid(problems)
+    audit.record(session, actor, "update", topic, detail=f"words in {LANGUAGE_NAMES[lang]}")

@@ -64,6 +64,18 @@ def home(db):
 
 
 @pytest.fixture
+def menu(db, home):
+    """Open the home's menu (from its template, in English only) for choosing; return its id."""
+    from accessible import topics
+    from accessible.models import Home
+
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
+        topics.move_to(s, topic, "choosing")
+        return topic.id
+
+
+@pytest.fixture
 def app(data, db):
     """Return the app on the test data folder, with CSRF checks on as in production."""
     from web import create_app

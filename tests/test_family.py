@@ -12,14 +12,6 @@ from tests.helpers import post, text
 
 
 @pytest.fixture
-def menu(db, home):
-    with db.write() as s:
-        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
-        topics.move_to(s, topic, "choosing")
-        return topic.id
-
-
-@pytest.fixture
 def link(db, home):
     """Issue a link for Carys (Margaret's daughter) and return the raw token."""
     with db.write() as s:

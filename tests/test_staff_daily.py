@@ -2,20 +2,11 @@
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from accessible import topics
 from accessible.models import FamilyLink, Home, Option, Topic
 from tests.helpers import post, qr_texts, raster, text
-
-
-@pytest.fixture
-def menu(db, home):
-    with db.write() as s:
-        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
-        topics.move_to(s, topic, "choosing")
-        return topic.id
 
 
 def _card_codes(response, folder):

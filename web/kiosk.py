@@ -10,7 +10,7 @@ from accessible import asking, outcomes, people, responses
 from accessible.errors import Invalid
 from accessible.models import RATINGS, Home, Option
 from web.auth import db, staff_required
-from web.i18n import _
+from web.i18n import _, words
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -137,7 +137,9 @@ def speech_url(text, settings, lang=None):
     so an English question on a Welsh speaker's screen is not read with Welsh sounds.
     """
     params = {"text": text, "lang": lang or settings["lang"], "rate": settings["rate"]}
-    if settings["voice"]:
+    # The resident's own voice (a language tag: en-gb, cy) reads its own language; words in the other
+    # language are read with that language's voice, so Welsh never comes out with English sounds.
+    if settings["voice"] and settings["voice"].split("-")[0] == params["lang"]:
         params["voice"] = settings["voice"]
     return url_for("speech.speak") + "?" + urlencode(params)
 
@@ -185,28 +187,37 @@ def _choices(topic):
         return [(r, RATING_WORDS[r], RATING_WORDS[r], RATING_SYMBOLS[r]) for r in RATINGS]
     if topic.kind == "yesno":
         return [(v, YESNO_WORDS[v], YESNO_WORDS[v], YESNO_SYMBOLS[v]) for v in YESNO_WORDS]
-    return [(o.id, o.label, o.spoken_text or o.label, o) for o in topic.accepted_options]
+    # Each option in the resident's language where staff wrote it in it (web.i18n.words), else the topic's own.
+    return [(o.id, w.label, w.spoken_text or w.label, o) for o, w in
+            ((o, words(o)) for o in topic.accepted_options)]
 
 
 def _spoken(topic, choices, rated_option=None, touch=False):
     """Return what a question's screen says, as (words, language) parts: the question, then each answer shown.
 
-    The topic's own words are spoken in the language staff wrote them in; the kiosk's, in the resident's.
-    Every answer on the screen is read out, so a resident who cannot see the pictures hears each choice.
+    The topic's own words are spoken in the language they are written in for this resident (their own where
+    staff wrote it, else the topic's): Welsh with the Welsh voice, English with the English one, on one screen.
+    The kiosk's words are spoken in the resident's language. Every answer on the screen is read out, so a
+    resident who cannot see the pictures hears each choice.
     """
+    asked = words(topic)
     if rated_option is not None:
-        parts = [(f"{topic.question} {rated_option.spoken_text or rated_option.label}?", topic.language)]
+        rated = words(rated_option)
+        said = rated.spoken_text or rated.label
+        parts = ([(f"{asked.question} {said}?", asked.lang)] if rated.lang == asked.lang
+                 else [(asked.question, asked.lang), (f"{said}?", rated.lang)])
     elif topic.stage == "reviewed":
         # What was decided comes first, so nobody thinks they are choosing all over again.
         parts = [(_("How is it going?"), None)]
         if topic.outcome is not None:
-            parts[:0] = [(_("We decided:"), None), (topic.outcome.decision, topic.language)]
+            decided = words(topic.outcome)
+            parts[:0] = [(_("We decided:"), None), (decided.decision, decided.lang)]
     else:
-        parts = [(topic.question, topic.language)]
+        parts = [(asked.question, asked.lang)]
     if touch:
         parts.insert(0, (_("Please touch the one you want."), None))
     for _key, _label, spoken, picture in choices:
-        parts.append((f"{spoken}.", topic.language) if isinstance(picture, Option) else (f"{_(spoken)}.", None))
+        parts.append((f"{spoken}.", words(picture).lang) if isinstance(picture, Option) else (f"{_(spoken)}.", None))
     return parts
 
 
@@ -268,7 +279,7 @@ def _chosen(topic, form):
         option = next((o for o in topic.accepted_options if o.id == rated), None)
         if option is None or choice not in RATINGS:
             raise Invalid({"choice": "Choose one of the options."})
-        return option, choice, f"{option.label}: {_(RATING_WORDS[choice])}"
+        return option, choice, f"{words(option).label}: {_(RATING_WORDS[choice])}"
     for key, label, _spoken, picture in _choices(topic):
         if str(key) == choice:
             option = picture if isinstance(picture, Option) else None
@@ -373,15 +384,24 @@ def _misses(topic_id, rated, add=0, clear=False):
 
 
 def _spoken_options(settings, choices):
-    """Return the listener's options for *choices*: each label with what else a resident may say for it."""
+    """Return the listener's options for *choices*: each label with what else a resident may say for it.
+
+    An option is heard by its words in the resident's language (their label, spoken words and other words,
+    else the topic's own where it is not translated), and by its label in the topic's own language too.
+    """
     # Many Welsh speakers answer in English too: a Welsh screen hears both.
     synonyms = {k: [*SPOKEN_SYNONYMS.get(settings["lang"], {}).get(k, []),
                     *(SPOKEN_SYNONYMS["en"][k] if settings["lang"] != "en" else [])]
                 for k in SPOKEN_SYNONYMS["en"]}
     options = []
     for key, label, spoken, picture in choices:
-        extra = picture.synonym_list if isinstance(picture, Option) else synonyms.get(key, [])
-        options.append({"label": _(label), "synonyms": [spoken, *extra] if spoken != label else extra})
+        if isinstance(picture, Option):
+            extra = [*words(picture).synonym_list, picture.label]
+        else:
+            extra, label = synonyms.get(key, []), _(label)
+            spoken = label
+        heard = [spoken, *extra] if spoken != label else extra
+        options.append({"label": label, "synonyms": list(dict.fromkeys(w for w in heard if w != label))})
     return options
 
 
@@ -472,7 +492,7 @@ def outcome(outcome_id):
     with db().read() as s:
         resident, home_, settings = _context(s)
         found = _untold(s, resident, outcome_id)
-        said = outcomes.you_said(s, found.topic, resident)
+        said = outcomes.you_said(s, found.topic, resident, lang=settings["lang"])
         return render_template("kiosk/outcome.html", resident=resident, settings=settings, outcome=found,
                                said=_(YESNO_WORDS.get(said, said)) if said else None, speech_url=speech_url)
 

@@ -6,7 +6,7 @@ import threading
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics
+from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics, wording
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.paper import answers as paper_answers
@@ -14,6 +14,7 @@ from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.address import link_base
 from web.auth import db, staff_required
+from web.i18n import _
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -49,7 +50,24 @@ def dashboard():
             stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
             ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
             to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
-            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)])
+            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)],
+            untranslated=_untranslated(s, home, all_topics))
+
+
+def _untranslated(s, home, all_topics):
+    """Return (topic, its other language, what is still to write in it) for each topic not yet wholly in the
+    other language that a resident it asks reads."""
+    found = []
+    for t in all_topics:
+        if t.archived_at is None and wording.missing(t) and \
+                wording.wanted(t, topics.asked_people(s, t)["resident"], home.language):
+            found.append((t, wording.other_language(t), _still_to_write(t)))
+    return found
+
+
+def _still_to_write(topic):
+    """Return what is still to write in the topic's other language, in the words of the page's language."""
+    return wording.missing(topic, phrases={key: _(phrase) for key, phrase in wording.PHRASES.items()})
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -343,6 +361,8 @@ def _topic_page(s, topic_id, errors=None, status=200):
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
+        other_language=wording.other_language(topic),
+        untranslated=_still_to_write(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
                                            food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
@@ -400,6 +420,32 @@ def add_option(topic_id):
                                        synonyms=request.form.get("synonyms"), proposed_by=proposer,
                                        recorded_by=actor if proposer is not actor else None)
         return f"{option.label} has been added."
+
+    return _topic_action(topic_id, action, "")
+
+
+@bp.post("/topics/<int:topic_id>/words")
+def translate_topic(topic_id):
+    """Write a topic's question, options and decision in its other language (Welsh for an English topic)."""
+    texts = {}
+    for name, value in request.form.items():
+        if name.startswith("tr-"):
+            record, _sep, field = name.removeprefix("tr-").rpartition("-")
+            texts.setdefault(record, {})[field] = value
+
+    def action(s, topic, actor):
+        lang = wording.other_language(topic)
+        try:
+            wording.translate_topic(s, topic, lang, texts, actor=actor)
+        except Invalid as e:
+            raise Invalid({f"tr-{key}": message for key, message in e.problems.items()}) from None
+        still = _still_to_write(topic)
+        name, in_name = (_("Welsh"), _("in Welsh")) if lang == "cy" else (_("English"), _("in English"))
+        if still:
+            return _("The %(language)s words have been saved. Still to write %(in_language)s: %(missing)s.",
+                     language=name, in_language=in_name, missing=", ".join(still))
+        return _("The %(language)s words have been saved: everyone who reads %(language)s has this topic "
+                 "%(in_language)s.", language=name, in_language=in_name)
 
     return _topic_action(topic_id, action, "")
 
@@ -488,6 +534,8 @@ def review_option(topic_id, option_id):
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
         decision = request.form.get("decision")
+        if decision == "accept":
+            _idea_in_both_languages(s, topic, option, actor)
         if decision == "show":
             topics.show_again(s, option, actor=actor)
             return f"{option.label} is one of the options again."
@@ -497,6 +545,23 @@ def review_option(topic_id, option_id):
         return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
 
     return _topic_action(topic_id, action, "")
+
+
+def _idea_in_both_languages(s, topic, option, actor):
+    """Set an idea's words in the topic's language and the other, as staff wrote them while accepting it."""
+    own = request.form.get("own_label")
+    if own is not None and " ".join(own.split()) != option.label:
+        try:
+            topics.update_option(s, option, own, picture=option.picture, picture_alt=option.picture_alt,
+                                 spoken_text=option.spoken_text, synonyms=option.synonyms, actor=actor)
+        except Invalid as e:
+            raise Invalid({f"own-label-{option.id}": " ".join(e.problems.values())}) from None
+    other = (request.form.get("other_label") or "").strip()
+    if other:
+        try:
+            wording.translate(option, wording.other_language(topic), label=other)
+        except Invalid as e:
+            raise Invalid({f"other-label-{option.id}": " ".join(e.problems.values())}) from None
 
 
 @bp.post("/topics/<int:topic_id>/options/<int:option_id>/merge")
@@ -567,10 +632,14 @@ def _prerender(topic):
     """Render the question and options as speech in the background, so the kiosk plays them at once."""
     from web.speech import speaker
 
-    texts = [topic.question, *[o.spoken_text or o.label for o in topic.accepted_options]]
     engine = speaker()
-    threading.Thread(target=engine.prerender, args=(texts,), kwargs={"lang": topic.language},
-                     daemon=True, name="prerender").start()
+    for lang in (topic.language, wording.other_language(topic)):
+        # Each language's words where the topic is written in it (the rest are read in the topic's own).
+        found = [wording.words(r, lang) for r in (topic, *topic.accepted_options) if wording.has(r, lang)]
+        texts = [w.texts.get("question") or w.spoken_text or w.label for w in found]
+        if texts:
+            threading.Thread(target=engine.prerender, args=(texts,), kwargs={"lang": lang},
+                             daemon=True, name="prerender").start()
 
 
 @bp.post("/topics/<int:topic_id>/responses")
