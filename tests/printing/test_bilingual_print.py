@@ -268,7 +268,9 @@ def test_the_print_command_prints_a_poster_in_both_languages_and_explains_what_i
     CliRunner().invoke(main, ["demo", "--data", str(tmp_path)])
     db = Database.for_data_dir(tmp_path)
     with db.write() as s:
-        topic = s.scalars(select(Topic).where(Topic.stage == "choosing")).first()
+        # A topic the demo home has not written in Welsh yet (its menu is in both).
+        topic = next(t for t in s.scalars(select(Topic).where(Topic.stage == "choosing"))
+                     if not wording.has(t, "cy"))
         topic_id = str(topic.id)
     out = tmp_path / "menu.pdf"
     result = CliRunner().invoke(main, ["print", "menu", topic_id, "--lang", "both", "-o", str(out),
