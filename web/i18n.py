@@ -1,13 +1,19 @@
 """Pick the language of a screen and translate its words from the gettext catalogs."""
 
-from flask import g, session
+from flask import g, redirect, request, session, url_for
 
 from accessible.i18n import gettext
+from accessible.models import LANGUAGES
+
+
+def browser_language():
+    """Return the product language the browser asks for first (Accept-Language), or None."""
+    return request.accept_languages.best_match(LANGUAGES) if request else None
 
 
 def current_language():
-    """Return the language of this request: chosen for it, else the session's, else English."""
-    return g.get("lang") or session.get("lang") or "en"
+    """Return the language of this request: chosen for it, else the session's, else the browser's, else English."""
+    return g.get("lang") or session.get("lang") or browser_language() or "en"
 
 
 def _(message, **values):
@@ -16,7 +22,38 @@ def _(message, **values):
     return text % values if values else text
 
 
+def long_date(day, short=False):
+    """Return *day* as "05 December 2026" (or "05 Dec 2026"), the month in the request's language."""
+    if day is None:
+        return ""
+    month = _(day.strftime("%B"))
+    return f"{day:%d} {month[:3] if short and current_language() == 'en' else month} {day:%Y}"
+
+
+def choose_language():
+    """Switch the staff pages (and the sign-in page) between English and Welsh.
+
+    A POST with the form's CSRF token: a signed-in member of staff keeps the choice on their account, so it
+    follows them to any device; before signing in it is kept for this browser only.
+    """
+    from accessible.models import Person
+    from web.auth import db, load_staff, safe_path
+
+    lang = request.form.get("lang")
+    if lang not in LANGUAGES:
+        lang = "en"
+    session["lang"] = lang
+    staff = load_staff(session)
+    if staff is not None:
+        with db().write() as s:
+            s.get(Person, staff.id).language = lang
+    return redirect(safe_path(request.form.get("back")) or url_for("index"), code=303)
+
+
 def init_app(app):
-    """Make ``_`` and ``lang`` available in every template."""
+    """Make ``_``, ``lang`` and the language switch available in every template."""
     app.jinja_env.globals["_"] = _
+    app.jinja_env.filters["translate"] = lambda text: _(text) if text else text  # a word the code names (a stage)
+    app.jinja_env.filters["long_date"] = long_date
     app.context_processor(lambda: {"lang": current_language()})
+    app.add_url_rule("/language", "choose_language", choose_language, methods=["POST"])
