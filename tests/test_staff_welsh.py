@@ -252,3 +252,12 @@ def test_a_topic_page_in_welsh_marks_the_english_words_of_the_home(app, staff_cl
     html = staff_client.get(f"/staff/topics/{topic_id}").get_data(as_text=True)
     assert '<html lang="cy">' in html
     assert "Y cam nesaf" in html and "Dewisiadau" in html
+    assert '<title lang="en">Garden · accessible</title>' in html
+    assert '<h1 lang="en">Garden</h1>' in html
+    assert '<p class="question" lang="en">What should we plant?</p>' in html
+    assert '<strong lang="en">Roses</strong>' in html
+    results = staff_client.get(f"/staff/topics/{topic_id}/results").get_data(as_text=True)
+    assert '<h1>Canlyniadau: <span lang="en">Garden</span></h1>' in results
+    # In English, the English topic needs no marking.
+    _switch(staff_client, "en")
+    assert "<h1>Garden</h1>" in staff_client.get(f"/staff/topics/{topic_id}").get_data(as_text=True)
