@@ -197,8 +197,10 @@ def test_flash_messages_and_form_problems_are_welsh(app, staff_client, home):
 
 def test_the_paper_upload_messages_are_welsh(staff_client):
     _switch(staff_client, "cy")
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      staff_client.get("/staff/paper").get_data(as_text=True)).group(1)
+    html = staff_client.get("/staff/paper").get_data(as_text=True)
+    # What the upload script says while it works comes with the form, in the page's language.
+    assert 'data-say-reading="Yn darllen tudalen {n} o {total}"' in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     response = staff_client.post("/staff/paper/uploads", data={"csrf_token": token},
                                  headers={"Accept": "application/json"})
     assert response.status_code == 400
