@@ -98,7 +98,7 @@ def _staff_pages(db):
     return ["/staff/", "/staff/topics", "/staff/topics?archived=1", "/staff/topics/new", "/staff/residents",
             "/staff/residents/new", f"/staff/residents/{resident}", f"/staff/residents/{resident}/said",
             "/staff/family/new", "/staff/comments", "/staff/paper", "/staff/records/", "/staff/accounts",
-            "/staff/password", f"/staff/topics/{menu}/results", f"/staff/topics/{menu}/new-cards",
+            "/staff/password", "/staff/address", f"/staff/topics/{menu}/results", f"/staff/topics/{menu}/new-cards",
             *[f"/staff/topics/{t}" for t in every_topic]]
 
 
@@ -125,6 +125,18 @@ def test_no_staff_page_keeps_an_english_sentence_in_welsh(demo_client, app):
         if kept:
             left[url] = sorted(kept)
     assert left == {}, "\n".join(f"{u}: {v}" for u, v in left.items())
+
+
+def test_the_managers_only_page_and_a_missing_page_are_welsh(app, home):
+    client = app.test_client()
+    post(client, "/login", {"username": "priya", "password": PASSWORD})
+    _switch(client, "cy")
+    forbidden = client.get("/staff/records/")
+    assert forbidden.status_code == 403
+    assert "Mae'r dudalen hon ar gyfer rheolwyr" in text(forbidden)
+    missing = client.get("/staff/topics/999")
+    assert missing.status_code == 404 and '<html lang="cy">' in missing.get_data(as_text=True)
+    assert "Does dim pwnc â'r rhif 999." in text(missing)
 
 
 def test_the_switch_is_on_every_staff_page_and_a_get_changes_nothing(staff_client):
