@@ -1,6 +1,11 @@
 """The accessible command speaks Welsh to a manager who asks for it: --language cy, $ACCESSIBLE_LANGUAGE or $LANG."""
 
 import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -56,3 +61,22 @@ def test_english_stays_the_default_and_an_unknown_locale_is_english(tmp_path):
     listed = run("topics", "--data", tmp_path, env={"LC_ALL": "en_GB.UTF-8", "LANG": "cy_GB.UTF-8"})
     assert "Next week's menu" in listed.output and "dim dewisiadau" not in listed.output
     assert run("--language", "de", "topics", "--data", tmp_path).exit_code != 0
+
+
+def test_serve_says_where_it_serves_in_welsh(tmp_path):
+    run("demo", "--data", tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ACCESSIBLE_LANGUAGE": "cy", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-c", "from accessible.cli import main; main()",
+               "serve", "--data", str(tmp_path), "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        line = ""
+        while server.poll() is None and "gweini" not in line:
+            line = server.stdout.readline()
+        assert line.strip() == f"Yn gweini {tmp_path} yn http://localhost:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
