@@ -275,3 +275,23 @@ def test_a_topic_page_in_welsh_marks_the_english_words_of_the_home(app, staff_cl
     # In English, the English topic needs no marking.
     _switch(staff_client, "en")
     assert "<h1>Garden</h1>" in staff_client.get(f"/staff/topics/{topic_id}").get_data(as_text=True)
+
+
+def test_entries_waiting_for_a_native_speaker_are_used_and_counted_in_the_readme():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from accessible.i18n import LOCALE_DIR, gettext
+
+    marked = 0
+    for domain in ("web", "print"):
+        with (LOCALE_DIR / "cy" / f"{domain}.po").open("rb") as f:
+            catalog = read_po(f, locale="cy")
+        for m in catalog:
+            if m.id and any("needs native review" in c for c in m.auto_comments):
+                marked += 1
+                assert m.string and not m.fuzzy
+                assert gettext("cy", domain, m.id) == m.string  # used as written until reviewed
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert f"**{marked} entries are marked `#. needs native review`**" in readme
