@@ -4,7 +4,8 @@ its language marked, axe-core finding nothing, and the choice there again after 
 import pytest
 from sqlalchemy import select
 
-from accessible.models import Topic
+from accessible import family_links
+from accessible.models import Person, Topic
 from tests.helpers import axe_violations, sign_in
 
 pytestmark = pytest.mark.slow
@@ -53,3 +54,21 @@ def test_a_manager_walks_the_main_staff_pages_in_welsh(browser, demo_server):
     assert tablet.get_attribute("html", "lang") == "en"
     assert axe_violations(tablet) == []
     other.close()
+
+
+def test_a_phone_that_asks_for_welsh_opens_the_family_page_in_welsh_and_can_switch(browser, demo_server):
+    base, db = demo_server
+    with db.write() as s:
+        relative = s.scalars(select(Person).where(Person.kind == "family", Person.active)).first()
+        token = family_links.issue(s, relative, relative.residents[0])[1]
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="cy-GB")  # Accept-Language: cy-GB
+    page = phone.new_page()
+    page.goto(f"{base}/f/{token}")
+    assert page.url == f"{base}/family/"
+    assert page.get_attribute("html", "lang") == "cy"
+    assert axe_violations(page) == []
+    page.click("button[lang=en]")  # "English", on the page itself
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert axe_violations(page) == []
+    phone.close()
