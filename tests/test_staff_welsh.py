@@ -272,6 +272,9 @@ def test_a_topic_page_in_welsh_marks_the_english_words_of_the_home(app, staff_cl
     assert '<strong lang="en">Roses</strong>' in html
     results = staff_client.get(f"/staff/topics/{topic_id}/results").get_data(as_text=True)
     assert '<h1>Canlyniadau: <span lang="en">Garden</span></h1>' in results
+    for url in ("/staff/", "/staff/topics"):
+        assert f'href="/staff/topics/{topic_id}"><span lang="en">Garden</span></a>' in staff_client.get(url).get_data(
+            as_text=True), url
     # In English, the English topic needs no marking.
     _switch(staff_client, "en")
     assert "<h1>Garden</h1>" in staff_client.get(f"/staff/topics/{topic_id}").get_data(as_text=True)

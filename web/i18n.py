@@ -1,6 +1,7 @@
 """Pick the language of a screen and translate its words from the gettext catalogs."""
 
 from flask import g, redirect, request, session, url_for
+from markupsafe import Markup
 
 from accessible.i18n import gettext
 from accessible.models import LANGUAGES
@@ -30,6 +31,13 @@ def long_date(day, short=False):
     return f"{day:%d} {month[:3] if short and current_language() == 'en' else month} {day:%Y}"
 
 
+def in_language(words, language):
+    """Return *words* written in *language* (a topic's own), marked with it when the page is in another."""
+    if not words or not language or language == current_language():
+        return words
+    return Markup('<span lang="%s">%s</span>') % (language, words)
+
+
 def choose_language():
     """Switch the staff pages (and the sign-in page) between English and Welsh.
 
@@ -55,5 +63,6 @@ def init_app(app):
     app.jinja_env.globals["_"] = _
     app.jinja_env.filters["translate"] = lambda text: _(text) if text else text  # a word the code names (a stage)
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["in_language"] = in_language
     app.context_processor(lambda: {"lang": current_language()})
     app.add_url_rule("/language", "choose_language", choose_language, methods=["POST"])
