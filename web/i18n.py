@@ -1,6 +1,6 @@
 """Pick the language of a screen and translate its words from the gettext catalogs."""
 
-from flask import g, redirect, request, session, url_for
+from flask import g, has_request_context, redirect, request, session, url_for
 from markupsafe import Markup
 
 from accessible.i18n import gettext
@@ -9,7 +9,7 @@ from accessible.models import LANGUAGES
 
 def browser_language():
     """Return the product language the browser asks for first (Accept-Language), or None."""
-    return request.accept_languages.best_match(LANGUAGES) if request else None
+    return request.accept_languages.best_match(LANGUAGES) if has_request_context() else None
 
 
 def current_language():
