@@ -15,7 +15,31 @@ from accessible import people, settings, topics
 from accessible.datadir import data_dir
 from accessible.db import Database
 from accessible.errors import Invalid
-from accessible.models import Home, Topic
+from accessible.i18n import gettext
+from accessible.models import LANGUAGES, Home, Topic
+
+
+def _language():
+    """Return the language of the command's messages: --language, else $ACCESSIBLE_LANGUAGE, else $LC_ALL,
+    $LC_MESSAGES or $LANG ("cy_GB.UTF-8" is Welsh), else English."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().params.get("language") if ctx else None
+    if chosen:
+        return chosen
+    for name in ("ACCESSIBLE_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+        if value and name != "ACCESSIBLE_LANGUAGE":
+            break  # the first locale setting that is set decides, as for every other program
+    return "en"
+
+
+def _(message, **values):
+    """Return *message* in the language of the command's messages (the screens' catalogue), *values* filled in."""
+    text = gettext(_language(), "web", message)
+    return text % values if values else text
 
 
 def with_data(command):
@@ -29,11 +53,11 @@ def with_data(command):
         try:
             db = Database.for_data_dir(folder)
         except Invalid as e:
-            raise click.ClickException(str(e)) from None
+            raise click.ClickException(_(str(e))) from None
         try:
             return command(*args, folder=folder, db=db, **kwargs)
         except Invalid as e:
-            raise click.ClickException(str(e)) from None
+            raise click.ClickException(_(str(e))) from None
         finally:
             db.dispose()
 
@@ -53,7 +77,9 @@ def output_file(ctx, param, value):
 
 @click.group()
 @click.version_option(package_name="accessible")
-def main():
+@click.option("--language", type=click.Choice(LANGUAGES), help="The language of the messages (default: "
+              "$ACCESSIBLE_LANGUAGE, else the locale, as in LANG=cy_GB.UTF-8, else English).")
+def main(language):
     """Co-production in care homes: residents, families and staff decide together, offline."""
 
 
@@ -66,7 +92,8 @@ def init_db(folder, db):
     """
     before = db.current_revision()
     db.upgrade()
-    click.echo(f"Database in {folder} is at revision {db.current_revision()} (was {before or 'empty'}).")
+    click.echo(_("Database in %(folder)s is at revision %(revision)s (was %(before)s).", folder=folder,
+                 revision=db.current_revision(), before=before or _("empty")))
 
 
 @main.command()
@@ -81,11 +108,12 @@ def demo(folder, db):
     db.upgrade()
     with db.write() as s:
         if demo_home.has_data(s):
-            click.echo(f"{folder} already holds a home; the demo was not added again.")
+            click.echo(_("%(folder)s already holds a home; the demo was not added again.", folder=folder))
         else:
             home = demo_home.create_demo(s)
-            click.echo(f"Demo home \u201c{home.name}\u201d created in {folder}.")
-    click.echo(f"Staff sign-in: username {demo_home.DEMO_USERNAME}, password {demo_home.DEMO_PASSWORD}")
+            click.echo(_("Demo home \u201c%(home)s\u201d created in %(folder)s.", home=home.name, folder=folder))
+    click.echo(_("Staff sign-in: username %(username)s, password %(password)s", username=demo_home.DEMO_USERNAME,
+                 password=demo_home.DEMO_PASSWORD))
 
 
 @main.command("create-staff")
@@ -108,13 +136,13 @@ def create_staff(username, password, name, role, home_name, folder, db):
         if home is None:
             home = people.create_home(s, home_name)
         staff = people.add_staff(s, home, username, password, name=name, role=role)
-        click.echo(f"Staff account {staff.username} created for {home.name}.")
+        click.echo(_("Staff account %(username)s created for %(home)s.", username=staff.username, home=home.name))
 
 
 def _staff_account(s, username):
     staff = people.by_username(s, username)
     if staff is None:
-        raise click.ClickException(f"There is no staff account {username}.")
+        raise click.ClickException(_("There is no staff account %(username)s.", username=username))
     return staff
 
 
@@ -131,7 +159,7 @@ def set_password(username, password, folder, db):
     db.upgrade()
     with db.write() as s:
         people.set_password(s, _staff_account(s, username), password)
-    click.echo(f"The password of {username} has been changed; it is signed out everywhere.")
+    click.echo(_("The password of %(username)s has been changed; it is signed out everywhere.", username=username))
 
 
 @main.command("disable-staff")
@@ -146,7 +174,8 @@ def disable_staff(username, enable, folder, db):
     db.upgrade()
     with db.write() as s:
         people.set_active(s, _staff_account(s, username), enable)
-    click.echo(f"{username} can sign in again." if enable else f"{username} is disabled and signed out everywhere.")
+    click.echo(_("%(username)s can sign in again.", username=username) if enable else
+               _("%(username)s is disabled and signed out everywhere.", username=username))
 
 
 @main.command("topics")
@@ -172,10 +201,10 @@ def list_topics(as_json, folder, db):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo(f"There are no topics in {folder} yet: staff start one on the Topics page "
-                   "(or try accessible demo in an empty folder).")
+        click.echo(_("There are no topics in %(folder)s yet: staff start one on the Topics page "
+                     "(or try accessible demo in an empty folder).", folder=folder))
     for row in rows:
-        options = ", ".join(o["label"] for o in row["options"]) or "no options"
+        options = ", ".join(o["label"] for o in row["options"]) or _("no options")
         click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
 
 
@@ -313,7 +342,8 @@ def serve(values, use_https, certificate, key, folder, db):
             click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
                        f"(the file is also at {authority}).")
     server = serving.make_server(app, host, port, threads=threads, certificate=cert_path, key=key_path)
-    click.echo(f"Serving {folder} at {'https' if cert_path else 'http'}://{shown}:{port}/")
+    click.echo(_("Serving %(folder)s at %(address)s", folder=folder,
+                 address=f"{'https' if cert_path else 'http'}://{shown}:{port}/"))
     sys.stdout.flush()
     try:
         server.safe_start()
@@ -532,10 +562,10 @@ def print_command(what, topic_id, out, resident_id, each_resident, audience, cop
     with db.write() as s:
         topic = s.get(Topic, topic_id)
         if topic is None:
-            raise click.ClickException(f"There is no topic {topic_id}; see accessible topics.")
+            raise click.ClickException(_("There is no topic %(id)s; see accessible topics.", id=topic_id))
         resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
         base_url = _base_url(s, base_url, what)
-        with click.progressbar(length=1, label=f"Printing {what}", file=sys.stderr) as bar:
+        with click.progressbar(length=1, label=_("Printing %(what)s", what=what), file=sys.stderr) as bar:
             def progress(done, total):
                 bar.length = total
                 bar.update(done - bar.pos)
@@ -545,7 +575,8 @@ def print_command(what, topic_id, out, resident_id, each_resident, audience, cop
                                       audience={"residents": "resident", "families": "family"}.get(audience))
     with open(out, "wb") as f:
         f.write(result.pdf)
-    click.echo(f"Wrote {out}" + (f" ({len(result.pages)} answer pages)." if result.pages else "."))
+    click.echo(_("Wrote %(file)s (%(n)s answer pages).", file=out, n=len(result.pages)) if result.pages else
+               _("Wrote %(file)s.", file=out))
 
 
 @main.group()
@@ -600,10 +631,10 @@ def paper_read(files, as_json, home_id, folder, db):
     with db.read() as s:
         homes = s.scalars(select(Home.id).order_by(Home.id)).all()
     if home_id is None and len(homes) > 1:
-        raise click.ClickException("This data folder holds more than one home: say which with --home.")
+        raise click.ClickException(_("This data folder holds more than one home: say which with --home."))
     home_id = home_id or (homes[0] if homes else None)
     if home_id not in homes:
-        raise click.ClickException("There is no such home in this data folder.")
+        raise click.ClickException(_("There is no such home in this data folder."))
     # Every file is kept first, then read page by page, as the Filled forms page does.
     pages = []
     for path in files:
@@ -614,20 +645,21 @@ def paper_read(files, as_json, home_id, folder, db):
         except read.BadScan as e:
             pages.append({"source": Path(path).name, "error": str(e)})
     failed = 0
-    with click.progressbar(pages, label="Reading pages", file=sys.stderr) as bar:
+    with click.progressbar(pages, label=_("Reading pages"), file=sys.stderr) as bar:
         for page in bar:
             line = page if isinstance(page, dict) else _read_kept(db, folder, *page)
             failed += "error" in line
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
             elif "error" in line:
-                click.echo(f"{line['source']}: {line['error']}")
+                click.echo(f"{line['source']}: {_(line['error'])}")
             else:
-                again = ", replacing an earlier reading of the page" if line["replaced"] else ""
-                click.echo(f"{line['source']}: page {line['page']}, {line['recorded']} answers recorded, "
-                           f"{line['review']} for review{again}")
+                again = _(", replacing an earlier reading of the page") if line["replaced"] else ""
+                click.echo(f"{line['source']}: " + _("page %(page)s, %(recorded)s answers recorded, %(review)s for "
+                                                     "review", page=line["page"], recorded=line["recorded"],
+                                                     review=line["review"]) + again)
     if failed == len(pages):
-        raise click.ClickException("No page could be read, so nothing was recorded (the files are kept).")
+        raise click.ClickException(_("No page could be read, so nothing was recorded (the files are kept)."))
 
 
 def _read_kept(db, folder, upload_id, number):
@@ -659,7 +691,7 @@ def backup_command(backup_file, folder, db):
         path = backup.backup(db, backup_file)
     except backup.BackupError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Backed up to {path}.")
+    click.echo(_("Backed up to %(file)s.", file=path))
 
 
 @main.command("restore")
@@ -681,4 +713,4 @@ def restore_command(backup_file, folder, db):
     except backup.BackupError as e:
         raise click.ClickException(str(e)) from None
     db.upgrade()
-    click.echo(f"Restored from {backup_file}.")
+    click.echo(_("Restored from %(file)s.", file=backup_file))

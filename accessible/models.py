@@ -120,6 +120,8 @@ class Person(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The language a member of staff or a family member chose for their pages; None: not chosen yet.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     home: Mapped[Home] = relationship()
     needs: Mapped["CommunicationNeeds | None"] = relationship(

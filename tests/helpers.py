@@ -174,7 +174,7 @@ def sign_in(page, base, username="manager", password="tea-and-biscuits"):
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/staff/**")
 
 

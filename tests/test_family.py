@@ -456,7 +456,7 @@ def test_welsh_family_pages_translate_what_reaches_them(family_client, db, home,
     assert re.search(r'<span lang="en">[^<]+</span>', html)  # the option cards' English labels
     assert "Once staff approve it" not in text_of(html)
     response = post(family_client, url, {"label": ""}, form_url=url)
-    assert "Ni anfonwyd dim: dewiswch ateb neu ysgrifennwch rywbeth yn gyntaf." in text(response)
+    assert "Chafodd dim byd ei anfon: dewiswch ateb neu ysgrifennwch rywbeth yn gyntaf." in text(response)
     with db.read() as s:
         label = s.get(Topic, ideas).options[0].label
     response = post(family_client, url, {"label": label}, form_url=url)
@@ -464,11 +464,11 @@ def test_welsh_family_pages_translate_what_reaches_them(family_client, db, home,
     response = post(family_client, url, {"text": "x" * 2001}, form_url=url)
     assert "Gall sylw fod yn 2000 nod ar y mwyaf." in text(response)
     response = post(family_client, url, {"own-value": "yes"}, form_url=url)
-    assert "Nid yw'r pwnc hwn yn gofyn am atebion ar hyn o bryd." in text(response)
+    assert "Dydy'r pwnc hwn ddim yn gofyn am atebion ar hyn o bryd." in text(response)
     reviewed = _topic_from(db, home, "menu", stage="reviewed")
     response = post(family_client, f"/family/topics/{reviewed}", {"proxy-value": "like"},
                     form_url=f"/family/topics/{reviewed}")
-    assert "Nid yw'r pwnc hwn yn gofyn am ddewisiadau nawr." in text(response)
+    assert "Dydy'r pwnc hwn ddim yn gofyn am ddewisiadau nawr." in text(response)
 
 
 def test_a_welsh_speaker_keeps_welsh_after_finishing_and_scanning_again(family_client, link, menu):

@@ -6,6 +6,7 @@ from accessible import guessing, people
 from accessible.errors import Invalid
 from accessible.models import Home, Person
 from web.auth import db, staff_required
+from web.i18n import _
 from web.records import manager_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -32,7 +33,7 @@ def own_password():
             errors = e.problems
         else:
             session.clear()
-            flash("Your password has been changed. Sign in with the new one.")
+            flash(_("Your password has been changed. Sign in with the new one."))
             return redirect(url_for("auth.login"))
     with db().read() as s:
         return render_template("staff/password.html", home=s.get(Home, g.staff.home_id),
@@ -46,10 +47,11 @@ def _check_current_password():
         username = s.get(Person, g.staff.id).username
         wait = guessing.wait_seconds(s, username, address)
         if wait:
-            problem = f"Too many wrong passwords. Wait {wait} second{'s' if wait > 1 else ''} and try again."
+            problem = (_("Too many wrong passwords. Wait %(n)s seconds and try again.", n=wait) if wait > 1 else
+                       _("Too many wrong passwords. Wait 1 second and try again."))
         elif people.authenticate(s, username, request.form.get("password", "")) is None:
             guessing.failed(s, username, address)
-            problem = "That is not your current password."
+            problem = _("That is not your current password.")
         else:
             return
     raise Invalid({"password": problem})
@@ -81,7 +83,7 @@ def accounts():
                 staff = people.add_staff(s, s.get(Home, g.staff.home_id), request.form.get("username"),
                                          request.form.get("password"), name=request.form.get("name"),
                                          role=request.form.get("role", "staff"), actor=s.merge(g.staff))
-                flash(f"{staff.name} can now sign in as {staff.username}.")
+                flash(_("%(name)s can now sign in as %(username)s.", name=staff.name, username=staff.username))
         except Invalid as e:
             return _accounts_page(e.problems, 400)
         return redirect(url_for("accounts.accounts"))
@@ -97,8 +99,8 @@ def set_active(account_id):
         with db().write() as s:
             staff = _account(s, account_id)
             people.set_active(s, staff, active, actor=s.merge(g.staff))
-            flash(f"{staff.name} can sign in again." if active else
-                  f"{staff.name}'s account is disabled: they are signed out and cannot sign in.")
+            flash(_("%(name)s can sign in again.", name=staff.name) if active else
+                  _("%(name)s's account is disabled: they are signed out and cannot sign in.", name=staff.name))
     except Invalid as e:
         return _accounts_page(e.problems, 400)
     return redirect(url_for("accounts.accounts"))
@@ -112,7 +114,8 @@ def set_password(account_id):
         with db().write() as s:
             staff = _account(s, account_id)
             people.set_password(s, staff, request.form.get("new_password", ""), actor=s.merge(g.staff))
-            flash(f"{staff.name} has a new password. Tell them in person; they are signed out everywhere.")
+            flash(_("%(name)s has a new password. Tell them in person; they are signed out everywhere.",
+                    name=staff.name))
             own = staff.id == g.staff.id
     except Invalid as e:
         return _accounts_page(e.problems, 400)

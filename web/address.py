@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from accessible import addresses
 from accessible.errors import Invalid
 from web.auth import db
+from web.i18n import _
 from web.records import manager_required
 
 bp = Blueprint("address", __name__)
@@ -74,7 +75,8 @@ def confirm():
             with db().write() as s:
                 address = addresses.confirm(s, request.form.get("address"), actor=s.merge(g.staff))
             _known(refresh=True)
-            flash(f"Family links and printed cards now use {address}. Requests for any other address are refused.")
+            flash(_("Family links and printed cards now use %(address)s. Requests for any other address are refused.",
+                    address=address))
             return redirect(url_for("staff.dashboard"))
         except Invalid as e:
             errors = e.problems

@@ -10,6 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from accessible import guessing, people
 from accessible.models import Person
+from web.i18n import _
 
 bp = Blueprint("auth", __name__)
 
@@ -63,19 +64,27 @@ def login():
             wait = guessing.wait_seconds(s, username, address)
             if wait:
                 # The guesser waits, not the account: its owner still signs in from any other device.
-                error = (f"Too many wrong passwords from this device. Wait {wait} second{'s' if wait > 1 else ''} "
-                         "and try again, or ask a manager to set a new password.")
+                error = (_("Too many wrong passwords from this device. Wait %(n)s seconds and try again, or ask "
+                           "a manager to set a new password.", n=wait) if wait > 1 else
+                         _("Too many wrong passwords from this device. Wait 1 second and try again, or ask a "
+                           "manager to set a new password."))
                 return render_template("auth/login.html", error=error), 429, {"Retry-After": str(wait)}
             staff = people.authenticate(s, username, request.form.get("password", ""))
             if staff is not None:
+                # The account's language, else one chosen on the sign-in page (kept on the account from now on).
+                chosen = session.get("lang")
+                if staff.language is None and chosen:
+                    staff.language = chosen
                 session.clear()  # a new session at sign-in: nothing from before carries over
                 session.permanent = True
                 session.update(staff_id=staff.id, version=staff.session_version, since=int(time.time()))
+                if staff.language:
+                    session["lang"] = staff.language
                 guessing.succeeded(s, username, address)
-                flash(f"Signed in as {staff.name}.")
+                flash(_("Signed in as %(name)s.", name=staff.name))
                 return redirect(safe_path(request.args.get("next")) or url_for("staff.dashboard"))
             guessing.failed(s, username, address)
-        error = "That username and password do not match. Check them and try again."
+        error = _("That username and password do not match. Check them and try again.")
     return render_template("auth/login.html", error=error), 401 if error else 200
 
 
@@ -86,8 +95,11 @@ def logout():
     if staff is not None:
         with db().write() as s:
             s.get(Person, staff.id).session_version += 1
+    lang = session.get("lang")
     session.clear()
-    flash("You have signed out.")
+    if lang:
+        session["lang"] = lang  # the sign-in page stays in the language the person chose
+    flash(_("You have signed out."))
     return redirect(url_for("auth.login"))
 
 
@@ -115,6 +127,8 @@ def staff_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         g.staff = load_staff(session)
+        if g.staff is not None and g.staff.language:
+            g.lang = g.staff.language  # chosen on another device too: the account's choice wins
         if g.staff is None:
             session.clear()
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

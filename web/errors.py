@@ -3,6 +3,8 @@
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from web.i18n import _
+
 #: What a person reads for each kind of failure; other codes get their standard name and a way back.
 MESSAGES = {
     400: ("That request could not be understood", "Nothing was saved. Go back, reload the page and try again."),
@@ -27,7 +29,7 @@ def http_error(error):
     title, advice = MESSAGES.get(error.code, (error.name, "Nothing was saved. Go back and try again."))
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return jsonify(error=title), error.code, headers
+        return jsonify(error=_(title)), error.code, headers
     return render_template("errors/http_error.html", title=title, advice=advice), error.code, headers
 
 

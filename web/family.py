@@ -9,7 +9,7 @@ from accessible import comments, family_links, responses, topics
 from accessible.errors import Invalid
 from accessible.models import RATINGS, FamilyLink, Home
 from web.auth import db, safe_path
-from web.i18n import _
+from web.i18n import _, browser_language
 from web.limits import Limiter
 
 bp = Blueprint("family", __name__)
@@ -55,8 +55,10 @@ def _open(find, typed=False):
             return render_template("family/link_problem.html", problem=state if state == "expired" else "unknown",
                                    home=home), 410 if state == "expired" else 404
         link.last_used_at = family_links.utcnow()
-        # A language chosen on this phone before (say Welsh in an English home) outlives the old session.
-        lang = session.get("lang") or s.get(Home, link.resident.home_id).language
+        # The relative's own choice (made on any phone), else one made on this phone before, else what their
+        # browser asks for, else the home's language: the first visit asks nothing it can tell by itself.
+        lang = (link.family.language or session.get("lang") or browser_language()
+                or s.get(Home, link.resident.home_id).language)
         session.clear()
         session.update(family_link=link.id, family_since=int(time.time()), family_version=link.session_version,
                        lang=lang)
@@ -87,9 +89,9 @@ def _load_link(s):
 @bp.before_request
 def _family_session():
     if request.endpoint in ("family.open_link", "family.by_code"):
-        g.lang = session.get("lang", "en")
+        g.lang = session.get("lang") or browser_language() or "en"
         return None
-    g.lang = session.get("lang", "en")
+    g.lang = session.get("lang") or browser_language() or "en"
     with db().read() as s:
         link, problem = _load_link(s)
         if problem is not None:
@@ -137,8 +139,10 @@ def start():
 
 @bp.post("/family/language")
 def language():
-    """Switch the family pages between English and Welsh."""
+    """Switch the family pages between English and Welsh; the relative's choice follows them to any phone."""
     session["lang"] = "cy" if request.form.get("lang") == "cy" else "en"
+    with db().write() as s:
+        s.get(FamilyLink, g.family_link_id).family.language = session["lang"]
     return redirect(safe_path(request.form.get("back"), under="/family/") or url_for("family.start"))
 
 

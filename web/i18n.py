@@ -1,15 +1,21 @@
 """Pick the language of a screen and translate its words from the gettext catalogs."""
 
-from flask import g, session
+from flask import g, has_request_context, redirect, request, session, url_for
 from markupsafe import Markup
 
 from accessible import wording
 from accessible.i18n import gettext
+from accessible.models import LANGUAGES
+
+
+def browser_language():
+    """Return the product language the browser asks for first (Accept-Language), or None."""
+    return request.accept_languages.best_match(LANGUAGES) if has_request_context() else None
 
 
 def current_language():
-    """Return the language of this request: chosen for it, else the session's, else English."""
-    return g.get("lang") or session.get("lang") or "en"
+    """Return the language of this request: chosen for it, else the session's, else the browser's, else English."""
+    return g.get("lang") or session.get("lang") or browser_language() or "en"
 
 
 def _(message, **values):
@@ -28,7 +34,47 @@ def lang_attr(found):
     return Markup(' lang="%s"') % found.lang if found.lang != current_language() else ""
 
 
+def long_date(day, short=False):
+    """Return *day* as "05 December 2026" (or "05 Dec 2026"), the month in the request's language."""
+    if day is None:
+        return ""
+    month = _(day.strftime("%B"))
+    return f"{day:%d} {month[:3] if short and current_language() == 'en' else month} {day:%Y}"
+
+
+def in_language(words, language):
+    """Return *words* written in *language* (a topic's own), marked with it when the page is in another."""
+    if not words or not language or language == current_language():
+        return words
+    return Markup('<span lang="%s">%s</span>') % (language, words)
+
+
+def choose_language():
+    """Switch the staff pages (and the sign-in page) between English and Welsh.
+
+    A POST with the form's CSRF token: a signed-in member of staff keeps the choice on their account, so it
+    follows them to any device; before signing in it is kept for this browser only.
+    """
+    from accessible.models import Person
+    from web.auth import db, load_staff, safe_path
+
+    lang = request.form.get("lang")
+    if lang not in LANGUAGES:
+        lang = "en"
+    session["lang"] = lang
+    staff = load_staff(session)
+    if staff is not None:
+        with db().write() as s:
+            s.get(Person, staff.id).language = lang
+    return redirect(safe_path(request.form.get("back")) or url_for("index"), code=303)
+
+
 def init_app(app):
-    """Make ``_``, ``lang``, ``words_of`` (words) and ``lang_attr`` available in every template."""
+    """Make ``_``, ``lang``, ``words_of`` (a topic's words), ``lang_attr`` and the language switch available in
+    every template."""
     app.jinja_env.globals.update(_=_, words_of=words, lang_attr=lang_attr)
+    app.jinja_env.filters["translate"] = lambda text: _(text) if text else text  # a word the code names (a stage)
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["in_language"] = in_language
     app.context_processor(lambda: {"lang": current_language()})
+    app.add_url_rule("/language", "choose_language", choose_language, methods=["POST"])

@@ -24,6 +24,7 @@ from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
 from web.address import link_base
 from web.auth import db, staff_required
+from web.i18n import _
 
 bp = Blueprint("paper", __name__)
 
@@ -37,7 +38,7 @@ def download(topic_id, what):
     """
     base = link_base()
     if base is None and what == "cards":
-        flash("Confirm this server's address first (a manager does this once): the cards' codes must lead to it.")
+        flash(_("Confirm this server's address first (a manager does this once): the cards' codes must lead to it."))
         return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
@@ -54,7 +55,7 @@ def download(topic_id, what):
                 audience=request.args.get("for") or None,
                 replace_cards=request.method == "POST" and request.form.get("replace") == "1")
     except Invalid as e:
-        flash(str(e))
+        flash(_(str(e)))
         return redirect(url_for("staff.topic", topic_id=topic_id))
     response = current_app.response_class(result.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="topic-{topic_id}-{what}.pdf"'
@@ -69,10 +70,12 @@ def page(code):
     with db().read() as s:
         found = printouts.paper_page(s, code)
         if found is None or found.topic.home_id != g.staff.home_id:
-            flash("That printed page is not known here: it may be from another home, or a copy of an old form.")
+            flash(_("That printed page is not known here: it may be from another home, or a copy of an old form."))
             return redirect(url_for("staff.dashboard"))
-        who = f" for {found.resident.name}" if found.resident_id else " (blank form)"
-        flash(f"Printed answer page {code}{who}, printed {found.printed_at:%d %B %Y}.")
+        printed = f"{found.printed_at:%d} {_(found.printed_at.strftime('%B'))} {found.printed_at:%Y}"
+        flash(_("Printed answer page %(code)s for %(name)s, printed %(date)s.", code=code, name=found.resident.name,
+                date=printed) if found.resident_id else
+              _("Printed answer page %(code)s (blank form), printed %(date)s.", code=code, date=printed))
         return redirect(url_for("staff.topic", topic_id=found.topic_id))
 
 
@@ -84,7 +87,7 @@ def scans():
     if request.method == "POST":
         files = [f for f in request.files.getlist("scans") if f.filename]
         if not files:
-            flash("Choose the photos or scans of the filled forms first.")
+            flash(_("Choose the photos or scans of the filled forms first."))
             return redirect(url_for("paper.scans"))
         for upload in files:
             kept = _keep(upload)
@@ -112,7 +115,7 @@ def blank():
     """Print blank forms of a topic, for residents or family members, each sheet with its own code."""
     topic_id = request.args.get("topic", type=int)
     if topic_id is None:
-        flash("Choose the topic to print blank forms of.")
+        flash(_("Choose the topic to print blank forms of."))
         return redirect(url_for("paper.scans"))
     return redirect(url_for("paper.download", topic_id=topic_id, what="form",
                             copies=request.args.get("copies", default=1, type=int),
@@ -122,12 +125,13 @@ def blank():
 def describe(result):
     """Return what staff are told about one page read (or a file refused), in plain words."""
     if "error" in result:
-        return f"{result['source']}: {result['error']}"
-    text = f"{result['source']}: {result['recorded']} {'answer' if result['recorded'] == 1 else 'answers'} recorded"
+        return f"{result['source']}: {_(result['error'])}"
+    n = result["recorded"]
+    text = f"{result['source']}: " + (_("1 answer recorded") if n == 1 else _("%(n)s answers recorded", n=n))
     if result["review"]:
-        text += f", {result['review']} for you to look at"
+        text += _(", %(n)s for you to look at", n=result["review"])
     if result.get("replaced"):
-        text += ". This page was read before: this reading replaces the earlier one, which no longer counts"
+        text += _(". This page was read before: this reading replaces the earlier one, which no longer counts")
     return text + "."
 
 
@@ -177,7 +181,7 @@ def upload_one():
     """Keep one uploaded file and say how many pages it has (the upload page's script reads them one by one)."""
     file = request.files.get("scan")
     if file is None or not file.filename:
-        return jsonify({"error": "Choose the photos or scans of the filled forms first."}), 400
+        return jsonify({"error": _("Choose the photos or scans of the filled forms first.")}), 400
     kept = _keep(file)
     if "error" in kept:
         return jsonify({**kept, "message": describe(kept)}), 400
@@ -280,13 +284,13 @@ def settle(item_id):
         with db().write() as s:
             item = s.get(PaperReview, item_id)
             if item is None or item.paper_page.topic.home_id != g.staff.home_id or item.state != "pending":
-                flash("That paper question has been settled already.")
+                flash(_("That paper question has been settled already."))
                 return redirect(url_for("paper.scans"))
             person_id = request.form.get("person", type=int)
             person = people.get_person(s, g.staff.home_id, person_id) if person_id else None
             answers.resolve(s, item, s.merge(g.staff), choice=request.form.get("choice"), person=person,
                             text=request.form.get("text"))
-        flash("Thank you: that paper question is settled.")
+        flash(_("Thank you: that paper question is settled."))
     except Invalid as e:
-        flash(str(e))
+        flash(_(str(e)))
     return redirect(url_for("paper.scans"))

@@ -10,6 +10,7 @@ from accessible import archive, audit, people, rights, topics
 from accessible.errors import Invalid
 from accessible.models import Home
 from web.auth import db, staff_required
+from web.i18n import _
 
 bp = Blueprint("records", __name__, url_prefix="/staff/records")
 
@@ -106,13 +107,13 @@ def erase(person_id):
     with db().write() as s:
         person = people.get_person(s, g.staff.home_id, person_id, "family")
         if request.form.get("confirm_name", "").strip() != person.name:
-            flash(f"Nothing was erased: type {person.name}'s name exactly to confirm.")
+            flash(_("Nothing was erased: type %(name)s's name exactly to confirm.", name=person.name))
             return redirect(url_for("records.index"))
         name = person.name
         try:
             erased = rights.erase_family_member(s, person, s.merge(g.staff))
         except Invalid as e:  # pragma: no cover - people.get_person already checked the kind
-            flash(str(e))
+            flash(_(str(e)))
             return redirect(url_for("records.index"))
     flash(_erased_message(name, erased))
     return redirect(url_for("records.index"))
@@ -120,15 +121,15 @@ def erase(person_id):
 
 def _erased_message(name, erased):
     """Say what was erased of a family member, and what became of their ideas."""
-    said = f"{name}'s answers, comments and links have been erased for good."
-    if erased.ideas_deleted:
-        n = erased.ideas_deleted
-        said += (f" {'Their idea' if n == 1 else f'Their {n} ideas'} not accepted into a topic "
-                 f"{'was' if n == 1 else 'were'} erased too.")
-    if erased.options_kept:
-        n = erased.options_kept
-        said += (f" {'The option' if n == 1 else f'The {n} options'} they proposed "
-                 f"{'stays' if n == 1 else 'stay'} in {'its topic' if n == 1 else 'their topics'}, as people may "
-                 f"have chosen {'it' if n == 1 else 'them'} or have {'it' if n == 1 else 'them'} on paper, "
-                 f"but no longer {'says' if n == 1 else 'say'} who proposed {'it' if n == 1 else 'them'}.")
+    said = _("%(name)s's answers, comments and links have been erased for good.", name=name)
+    n = erased.ideas_deleted
+    if n:
+        said += " " + (_("Their idea not accepted into a topic was erased too.") if n == 1 else
+                       _("Their %(n)s ideas not accepted into a topic were erased too.", n=n))
+    n = erased.options_kept
+    if n:
+        said += " " + (_("The option they proposed stays in its topic, as people may have chosen it or have it on "
+                         "paper, but no longer says who proposed it.") if n == 1 else
+                       _("The %(n)s options they proposed stay in their topics, as people may have chosen them or "
+                         "have them on paper, but no longer say who proposed them.", n=n))
     return said

@@ -109,7 +109,7 @@ def new_resident():
                     preferred_name=request.form.get("preferred_name"), actor=s.merge(g.staff),
                     **_needs_from_form(),
                 )
-                flash(f"{resident.name} has been added.")
+                flash(_("%(name)s has been added.", name=resident.name))
                 return redirect(url_for("staff.resident", resident_id=resident.id))
         except Invalid as e:
             errors = e.problems
@@ -131,7 +131,7 @@ def resident(resident_id):
                     preferred_name=request.form.get("preferred_name"), actor=s.merge(g.staff),
                     **_needs_from_form(),
                 )
-                flash(f"{person.name}'s details have been saved.")
+                flash(_("%(name)s's details have been saved.", name=person.name))
                 return redirect(url_for("staff.resident", resident_id=resident_id))
         except Invalid as e:
             errors = e.problems
@@ -166,10 +166,11 @@ def resident_active(resident_id):
     with db().write() as s:
         person = people.get_person(s, g.staff.home_id, resident_id, "resident")
         people.set_active(s, person, active, actor=s.merge(g.staff))
-        flash(f"{person.name} is back in the home's lists: they are asked again, and their family's cards that "
-              "worked before they left work again." if active else
-              f"{person.name} has been marked as having left: they are asked nothing more and their family's "
-              "cards stop opening. Their answers stay in the record. \"Back in the home\" undoes this.")
+        flash(_("%(name)s is back in the home's lists: they are asked again, and their family's cards that "
+                "worked before they left work again.", name=person.name) if active else
+              _("%(name)s has been marked as having left: they are asked nothing more and their family's "
+                "cards stop opening. Their answers stay in the record. \"Back in the home\" undoes this.",
+                name=person.name))
     return redirect(url_for("staff.resident", resident_id=resident_id))
 
 
@@ -178,7 +179,7 @@ def issue_family_link(resident_id):
     """Issue a new family link for one family member of a resident, and show it once."""
     base = link_base()
     if base is None:
-        flash("Confirm this server's address first (a manager does this once): the link must lead to it.")
+        flash(_("Confirm this server's address first (a manager does this once): the link must lead to it."))
         return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
@@ -203,9 +204,9 @@ def revoke_family_link(resident_id, link_id):
         link = next((k for k in family_links.links_for(s, resident.id) if k.id == link_id), None)
         if link is not None:
             family_links.revoke(s, link, actor=s.merge(g.staff))
-            flash(f"The link for {link.family.name} has been revoked. It no longer opens anything.")
+            flash(_("The link for %(name)s has been revoked. It no longer opens anything.", name=link.family.name))
     if link is None:  # shown after the write has ended: the page writes an audit entry of its own
-        flash("That link is not one of this resident's: nothing was revoked.")
+        flash(_("That link is not one of this resident's: nothing was revoked."))
         return _resident_page(resident_id, status=400)
     return redirect(url_for("staff.resident", resident_id=resident_id) + "#family-links")
 
@@ -226,11 +227,11 @@ def moderate_comment(comment_id):
     with db().write() as s:
         comment = next((c for c in comments.pending(s, g.staff.home_id) if c.id == comment_id), None)
         if comment is None:
-            flash("That comment has been reviewed already.")
+            flash(_("That comment has been reviewed already."))
         else:
             approve = request.form.get("decision") == "approve"
             comments.moderate(s, comment, approve, s.merge(g.staff))
-            flash("The comment has been approved." if approve else "The comment has been hidden.")
+            flash(_("The comment has been approved.") if approve else _("The comment has been hidden."))
     return redirect(url_for("staff.pending_comments"))
 
 
@@ -248,7 +249,7 @@ def new_family():
                     raise Invalid({"residents": "Choose the resident (or residents) this person is family to."})
                 person = people.add_family(s, home, request.form.get("name"), relation=request.form.get("relation"),
                                            residents=chosen, actor=s.merge(g.staff))
-                flash(f"{person.name} has been added.")
+                flash(_("%(name)s has been added.", name=person.name))
                 return redirect(url_for("staff.residents"))
         except Invalid as e:
             errors = e.problems
@@ -300,8 +301,9 @@ def new_topic():
                 same = topics.open_with_same_question(s, home.id, question, resident=resident)
                 if same and not _checked("same_anyway"):
                     # Not an error: a second menu for another week may well be wanted. Ask once.
-                    raise Invalid({"same_question": f"\u201c{same[0].title}\u201d already asks this and is still "
-                                   "open: start another anyway, or open that topic instead."})
+                    raise Invalid({"same_question": _("\u201c%(title)s\u201d already asks this and is still "
+                                                     "open: start another anyway, or open that topic instead.",
+                                                     title=same[0].title)})
                 closes_on = request.form.get("closes_on")
                 if key:
                     topic = topics.create_from_template(s, home, key, resident=resident, language=language,
@@ -314,7 +316,8 @@ def new_topic():
                         ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
                         ask_staff=_checked("ask_staff"), language=language, actor=actor, closes_on=closes_on,
                     )
-                flash(f"The topic \u201c{topic.title}\u201d has been created. Check its options, then open it.")
+                flash(_("The topic \u201c%(title)s\u201d has been created. Check its options, then open it.",
+                        title=topic.title))
                 return redirect(url_for("staff.topic", topic_id=topic.id))
         except Invalid as e:
             errors = e.problems
@@ -419,7 +422,7 @@ def add_option(topic_id):
             option = topics.add_option(s, topic, request.form.get("label"), spoken_text=request.form.get("spoken_text"),
                                        synonyms=request.form.get("synonyms"), proposed_by=proposer,
                                        recorded_by=actor if proposer is not actor else None)
-        return f"{option.label} has been added."
+        return _("%(label)s has been added.", label=option.label)
 
     return _topic_action(topic_id, action, "")
 
@@ -458,7 +461,7 @@ def edit_topic(topic_id):
         topics.update_topic(s, topic, request.form.get("title"), request.form.get("question"),
                             ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
                             ask_staff=_checked("ask_staff"), actor=actor, closes_on=request.form.get("closes_on"))
-        return "The topic has been saved."
+        return _("The topic has been saved.")
 
     return _topic_action(topic_id, action, "")
 
@@ -479,13 +482,16 @@ def edit_option(topic_id, option_id):
         label = request.form.get("label") or ""
         chosen = _answers_by_option(s, topic).get(option.id, 0)
         if chosen and " ".join(label.split()) != option.label and not _checked("same_meaning"):
-            raise Invalid({f"label-{option.id}": f"{chosen} answer{'s' if chosen != 1 else ''} chose "
-                           f"{option.label}. Tick that the new words mean the same, or add a new option instead."})
+            raise Invalid({f"label-{option.id}": _(
+                "%(n)s answers chose %(label)s. Tick that the new words mean the same, or add a new option instead."
+                if chosen != 1 else
+                "1 answer chose %(label)s. Tick that the new words mean the same, or add a new option instead.",
+                n=chosen, label=option.label)})
         topics.update_option(s, option, label, picture=option.picture,
                              picture_alt=request.form.get("picture_alt", option.picture_alt),
                              spoken_text=request.form.get("spoken_text"), synonyms=request.form.get("synonyms"),
                              actor=actor)
-        return f"{option.label} has been saved."
+        return _("%(label)s has been saved.", label=option.label)
 
     return _topic_action(topic_id, action, "")
 
@@ -510,7 +516,7 @@ def option_picture(topic_id, option_id):
                 raise Invalid({"picture": "Choose one of the symbols, or upload a photo."})
             topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or
                                chosen.name.capitalize(), actor=actor)
-        return f"{option.label} has a new picture."
+        return _("%(label)s has a new picture.", label=option.label)
 
     return _topic_action(topic_id, action, "")
 
@@ -522,7 +528,7 @@ def co_owners(topic_id):
     def action(s, topic, actor):
         chosen = [people.get_person(s, topic.home_id, int(i)) for i in request.form.getlist("co_owners") if i.isdigit()]
         topics.set_co_owners(s, topic, chosen, actor=actor)
-        return "The topic's co-owners have been saved."
+        return _("The topic's co-owners have been saved.")
 
     return _topic_action(topic_id, action, "")
 
@@ -538,11 +544,12 @@ def review_option(topic_id, option_id):
             _idea_in_both_languages(s, topic, option, actor)
         if decision == "show":
             topics.show_again(s, option, actor=actor)
-            return f"{option.label} is one of the options again."
+            return _("%(label)s is one of the options again.", label=option.label)
         topics.review_option(s, option, decision == "accept", actor=actor)
         if decision == "accept":
-            return f"{option.label} has been accepted."
-        return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
+            return _("%(label)s has been accepted.", label=option.label)
+        return _("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
+                 label=option.label)
 
     return _topic_action(topic_id, action, "")
 
@@ -573,10 +580,10 @@ def merge_option(topic_id, option_id):
         into_id = request.form.get("into", "")
         into = _option_of(topic, int(into_id)) if into_id.isdigit() else None
         if into is None:
-            raise Invalid({"merge": f"Choose the option that says the same as {option.label}."})
+            raise Invalid({"merge": _("Choose the option that says the same as %(label)s.", label=option.label)})
         topics.merge_option(s, option, into, answers=_answers_by_option(s, topic).get(option.id, 0), actor=actor)
-        return (f"{option.label} has been merged into {into.label}: only {into.label} is offered now. "
-                "Listed under the options, it can be shown again.")
+        return _("%(label)s has been merged into %(into)s: only %(into)s is offered now. "
+                 "Listed under the options, it can be shown again.", label=option.label, into=into.label)
 
     return _topic_action(topic_id, action, "")
 
@@ -595,8 +602,8 @@ def move_stage(topic_id):
 
 
 def _stage_message(topic):
-    stage = topics.STAGE_NAMES[topic.stage]
-    return f"\u201c{topic.title}\u201d is now at the stage \u201c{stage}\u201d" + \
+    stage = _(topics.STAGE_NAMES[topic.stage])
+    return _("\u201c%(title)s\u201d is now at the stage \u201c%(stage)s\u201d", title=topic.title, stage=stage) + \
         ("" if stage.endswith(("?", "!", ".")) else ".")
 
 
@@ -608,7 +615,7 @@ def undo_stage(topic_id):
         topics.undo_move(s, topic, actor=actor)
         if topic.stage == "choosing":
             _prerender(topic)
-        return "Undone. " + _stage_message(topic)
+        return _("Undone.") + " " + _stage_message(topic)
 
     return _topic_action(topic_id, action, "")
 
@@ -621,9 +628,9 @@ def archive_topic(topic_id):
         archived = request.form.get("archived") == "1"
         topics.archive(s, topic, archived, actor=actor)
         if archived:
-            return (f"\u201c{topic.title}\u201d is closed and archived: nobody is asked it now. "
-                    "Its record stays; \u201cBring it back\u201d on this page undoes this.")
-        return f"\u201c{topic.title}\u201d is back in the list of topics."
+            return _("\u201c%(title)s\u201d is closed and archived: nobody is asked it now. "
+                     "Its record stays; \u201cBring it back\u201d on this page undoes this.", title=topic.title)
+        return _("\u201c%(title)s\u201d is back in the list of topics.", title=topic.title)
 
     return _topic_action(topic_id, action, "")
 
@@ -664,15 +671,17 @@ def record_response(topic_id):
             rated = [(o, request.form.get(f"rating-{o.id}")) for o in topic.accepted_options]
             rated = [(o, v) for o, v in rated if v]
             if not rated:
-                raise Invalid({"value": "Rate at least one option: like, not sure or don't like."})
+                raise Invalid({"value": _("Rate at least one option: like, not sure or don't like.")})
             for o, v in rated:
                 responses.record(s, topic, resident, channel, option=o, value=v, assisted_by=helper)
         else:
             responses.record(s, topic, resident, channel, option=option, value=value, assisted_by=helper)
-        replaced = f" It replaces the earlier answer ({earlier}), which no longer counts." if earlier else ""
+        replaced = " " + _("It replaces the earlier answer (%(earlier)s), which no longer counts.",
+                           earlier=earlier) if earlier else ""
         if helper is None:
-            return "Your own view has been recorded, with the staff's." + replaced
-        return f"{resident.name}'s answer has been recorded (assisted by {actor.name})." + replaced
+            return _("Your own view has been recorded, with the staff's.") + replaced
+        return _("%(name)s's answer has been recorded (assisted by %(helper)s).", name=resident.name,
+                 helper=actor.name) + replaced
 
     return _topic_action(topic_id, action, "")
 
@@ -687,11 +696,12 @@ def decide(topic_id):
         asked = topics.asked_people(s, topic)["resident"]
         quiet = responses.not_yet_heard(s, topic, asked) if topic.stage == "choosing" else []
         if quiet and not _checked("decide_anyway") and (request.form.get("decision") or "").strip():
-            raise Invalid({"decide_anyway": f"{len(quiet)} of the {len(asked)} residents asked have not had a say "
-                           "yet. Ask them first, or tick \u201cDecide now anyway\u201d."})
+            raise Invalid({"decide_anyway": _("%(quiet)s of the %(asked)s residents asked have not had a say "
+                                              "yet. Ask them first, or tick \u201cDecide now anyway\u201d.",
+                                              quiet=len(quiet), asked=len(asked))})
         topics.decide(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
                       actor=actor)
-        return "The decision has been recorded. Tell everyone: you said, we did."
+        return _("The decision has been recorded. Tell everyone: you said, we did.")
 
     return _topic_action(topic_id, action, "")
 

@@ -21,11 +21,14 @@
     if (isError) { li.className = "error"; }
     list.appendChild(li);
   }
-  var SESSION_ENDED = "Your session has ended. Sign in again, then upload the files that are not listed here.";
-  var FORM_EXPIRED = "This page was open too long, so the server refused what was sent. Reload the page, then " +
-    "upload the files that are not listed here.";
-  var SERVER_PROBLEM = "That page could not be read because of a problem on the server; nothing from it was saved. " +
-    "The other files are listed here.";
+  // The page's own words, in the staff member's language, come with the form (data-say-…); "{n}" marks a number.
+  var words = form.dataset;
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return String(values[key]); });
+  }
+  var SESSION_ENDED = words.saySessionEnded;
+  var FORM_EXPIRED = words.sayFormExpired;
+  var SERVER_PROBLEM = words.sayServerProblem;
   function signInPage(url) {
     // Only being sent to the sign-in page means the session ended.
     try { return Boolean(url) && new URL(url, window.location.href).pathname === loginPath; } catch (err) { return false; }
@@ -85,7 +88,7 @@
     var chain = Promise.resolve();
     files.forEach(function (file, i) {
       chain = chain.then(function () {
-        say("Uploading file " + (i + 1) + " of " + files.length + ": " + file.name);
+        say(fill(words.sayUploading, {n: i + 1, total: files.length, name: file.name}));
         return sendFile(file, i, files.length).then(function (result) {
           if (result.stop) { throw new Error(result.error); }
           if (result.error) { note(result.message || result.error, true); return; }
@@ -104,10 +107,11 @@
       var reading = Promise.resolve();
       pages.forEach(function (page, i) {
         reading = reading.then(function () {
-          say("Reading page " + (i + 1) + " of " + pages.length);
+          say(fill(words.sayReading, {n: i + 1, total: pages.length}));
           return post(base + "/" + page.upload + "/pages/" + page.number, new FormData()).then(function (result) {
             if (result.serverProblem) {
-              result.message = page.name + (page.count > 1 ? ", page " + page.number : "") + ": " + SERVER_PROBLEM;
+              result.message = page.name + (page.count > 1 ? fill(words.sayPage, {n: page.number}) : "") + ": " +
+                SERVER_PROBLEM;
             }
             note(result.message, Boolean(result.error));
             if (!result.error) { read += 1; recorded += result.recorded; review += result.review; }
@@ -117,8 +121,8 @@
       });
       return reading;
     }).then(function () {
-      say("Finished: " + read + " of " + pages.length + " pages read, " + recorded +
-          (recorded === 1 ? " answer" : " answers") + " recorded, " + review + " for you to look at.");
+      say(fill(recorded === 1 ? words.sayFinishedOne : words.sayFinished,
+               {read: read, total: pages.length, recorded: recorded, review: review}));
       done.hidden = false;
     }).catch(function (err) {
       say(err.message);
