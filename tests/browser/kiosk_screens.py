@@ -51,6 +51,17 @@ def settle(page):
     page.wait_for_selector("html[data-fit=done]", state="attached", timeout=15_000)
 
 
+def open_screen(page, url):
+    """Open a kiosk screen as a resident's tablet does and wait until it fits the viewport.
+
+    A screen that cannot fit moves itself to fewer options as it loads (location.replace): waiting for the
+    first page's load would see that move as an aborted navigation, so this waits for the fitted screen.
+    """
+    page.goto(url, wait_until="commit")
+    settle(page)
+    page.wait_for_load_state()
+
+
 FITTED_JS = """() => {
   const root = document.documentElement;
   const own = parseFloat(getComputedStyle(root).getPropertyValue('--text-pt') || 18) * 1.3333;

@@ -18,7 +18,7 @@ from tests.browser.conftest import (
     small_targets,
     unreadable_controls,
 )
-from tests.browser.kiosk_screens import outside, start_kiosk
+from tests.browser.kiosk_screens import open_screen, outside, start_kiosk
 
 pytestmark = pytest.mark.slow
 
@@ -221,7 +221,7 @@ def test_every_kiosk_page_passes_axe_and_our_own_checks(browser, demo_server, na
         url = base + template.format(**ids)
         for width in (1024, 320):
             page.set_viewport_size({"width": width, "height": 800})
-            page.goto(url)
+            open_screen(page, url)
             assert axe_violations(page) == [], url
             assert small_targets(page) == [], url
             assert unreadable_controls(page) == [], url  # e.g. yellow words on a yellow button
