@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import ImageFile, ImageFont
 from weasyprint import HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 
 from accessible.i18n import translator
 from accessible.paper import layout, markers
@@ -132,19 +133,53 @@ def _even_chunks(items, most):
     return _chunks(items, size)
 
 
+def _pdf_in_parts(parts, counts, progress):
+    """Lay out each part's HTML on its own, then draw every page into one tagged PDF, saying how far it has got.
+
+    *counts* says how many things (cards) each part holds: *progress* hears (done, total) with total twice
+    their number, each counted once when laid out and once when drawn.
+    """
+    total, done = 2 * sum(counts), 0
+    fonts, documents = FontConfiguration(), []
+    for html, count in zip(parts, counts, strict=True):
+        documents.append(HTML(string=html, base_url=str(PRINTABLES)).render(font_config=fonts,
+                                                                              pdf_variant="pdf/ua-1"))
+        done += count
+        _progress(progress, done, total)
+
+    def count_when_drawn(page, count):
+        paint = page.paint
+
+        def painted(*args, **kwargs):
+            nonlocal done
+            paint(*args, **kwargs)
+            done += count
+            _progress(progress, done, total)
+
+        page.paint = painted
+
+    for document, count in zip(documents, counts, strict=True):
+        count_when_drawn(document.pages[-1], count)  # a part's last page drawn: its cards are done
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+
+
 def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
-    """Render picture cards, one option per card, each with its QR code to a family member's page."""
+    """Render picture cards, one option per card, each with its QR code to a family member's page.
+
+    The sheets are laid out one at a time, then drawn: *progress* hears (done, total) as in _pdf_in_parts.
+    """
     env = _env(topic.lang)
     sets = residents or [PrintResident(id=0, name="")]
     cards = [(r, o) for r in sets for o in _options_for(topic, r)]
     per_sheet = 4 if sheet == "a4-4up" else 1
     sheets = _chunks(cards, per_sheet)
-    html = env.get_template("cards.html").render(
-        topic=topic, sheets=sheets, sheet=sheet, qr=lambda url: markers.qr_svg(url) if url else None,
-        short=lambda url: url.split("://", 1)[-1] if url else None,
-        uses_openmoji=any(o.openmoji for _r, o in cards))
-    _progress(progress, len(cards), len(cards))
-    return PrintResult(_pdf(html))
+    template = env.get_template("cards.html")
+    values = {"topic": topic, "sheet": sheet, "qr": lambda url: markers.qr_svg(url) if url else None,
+              "short": lambda url: url.split("://", 1)[-1] if url else None,
+              "uses_openmoji": any(o.openmoji for _r, o in cards)}
+    parts = (template.render(sheets=[cards_], **values) for cards_ in sheets)
+    return PrintResult(_pdf_in_parts(parts, [len(cards_) for cards_ in sheets], progress))
 
 
 def render_menu(topics_, base_url="", progress=None):

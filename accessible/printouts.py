@@ -101,12 +101,11 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
         raise Invalid({"what": "This topic has no options to print yet."})
+    if what == "cards":
+        printable, people = cards_to_print(session, topic, data_dir, base_url, resident, lang, actor, replace_cards)
+        return printing.render_cards(printable, people, base_url.rstrip("/"), sheet=sheet, progress=progress)
     # Each resident's pages show photos or symbols as their needs say; a blank form, the main pictures.
     printable = print_topic_of(session, topic, data_dir, lang)
-
-    def own(r):
-        style = r.needs.picture_style if r.needs else None
-        return [_option(data_dir, o, style, topic.language) for o in topic.accepted_options] if style else None
 
     def own_lang(r):
         # A resident's own form speaks their language, unless staff asked for one; None: the topic's.
@@ -119,26 +118,9 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         if topic.outcome is None:
             raise Invalid({"what": "A poster tells people what was decided: record the decision first."})
         return printing.render_poster(printable, size=size)
-    if what == "cards":
-        people = []
-        for r in _residents(session, topic, resident):
-            family = [f for f in r.family if f.active]
-            pictures_of_r = own(r)  # the same for each of the resident's family members' cards
-            for member in family:
-                if replace_cards:
-                    family_links.revoke_live(session, member, r, actor=actor)
-                link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called, options=pictures_of_r, called=r.called,
-                                                     family_code=family_links.card_code(data_dir, link),
-                                                     code_url=f"{base_url}/c"))
-            if not family:
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
-                                                     called=r.called))
-        return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
-    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r), called=r.called,
-                                     lang=own_lang(r)) for r in chosen]
+    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=_own_options(data_dir, topic, r),
+                                     called=r.called, lang=own_lang(r)) for r in chosen]
     if not chosen:
         if audience not in (None, *AUDIENCES):
             raise Invalid({"audience": "A blank form is for residents or for families."})
@@ -153,6 +135,41 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
                               layout=json.dumps({"size_mm": page.size_mm, "boxes": page.boxes, "sheet": page.sheet})))
     session.flush()
     return result
+
+
+def cards_to_print(session, topic, data_dir, base_url, resident=None, lang=None, actor=None, replace_cards=False):
+    """Return (the topic, the card sets) that printing.render_cards takes: one set per family member of each
+    resident asked (or of *resident*), each carrying the member's current link, made here if they have none.
+
+    With *replace_cards*, every link of that family member for that resident stops working first (see render).
+    The work is quick; rendering the cards is slow, and is left to the caller, outside the transaction.
+    """
+    if topic.kind != "yesno" and not topic.accepted_options:
+        raise Invalid({"what": "This topic has no options to print yet."})
+    printable = print_topic_of(session, topic, data_dir, lang)
+    base_url = base_url.rstrip("/")
+    people = []
+    for r in _residents(session, topic, resident):
+        family = [f for f in r.family if f.active]
+        pictures_of_r = _own_options(data_dir, topic, r)  # the same for each of the resident's family members' cards
+        for member in family:
+            if replace_cards:
+                family_links.revoke_live(session, member, r, actor=actor)
+            link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
+            people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
+                                                 member.called, options=pictures_of_r, called=r.called,
+                                                 family_code=family_links.card_code(data_dir, link),
+                                                 code_url=f"{base_url}/c"))
+        if not family:
+            people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
+                                                 called=r.called))
+    return printable, people
+
+
+def _own_options(data_dir, topic, r):
+    """Return *r*'s own pictures of the topic's options, as their needs say (photos or symbols); None: the topic's."""
+    style = r.needs.picture_style if r.needs else None
+    return [_option(data_dir, o, style, topic.language) for o in topic.accepted_options] if style else None
 
 
 def paper_page(session, code):
