@@ -104,7 +104,7 @@ def _job_view(topic_id, job):
         abort(404)
     cards, done = state["cards"], state["done"]
     words = {
-        "waiting": _("Waiting: another home's cards are being made first."),
+        "waiting": _("Waiting: other cards are being made first."),
         "running": _("Making cards: setting out %(done)s of %(cards)s", done=min(done, cards), cards=cards)
         if done < cards else _("Making cards: %(done)s of %(cards)s ready", done=done - cards, cards=cards),
         "done": _("The cards are ready: %(cards)s cards.", cards=cards),
