@@ -275,11 +275,15 @@ def _decision(topic, _):
         else None
 
 
-def _measure_tops(env, topic, forms, **values):
+#: The words above the answers, on a form of one page; on the first page of several and on a later page.
+ONE_PAGE, SEVERAL_PAGES = ((1, 1),), ((1, 2), (2, 2))
+
+
+def _measure_tops(env, topic, forms, pages, **values):
     """Return how far down the page the words above the answers reach, in mm, as WeasyPrint lays them out.
 
-    For each form: (on a form of one page, on the first page of several, on a later page). Forms whose words are
-    the same (copies of a blank form) are laid out once.
+    For each form, one figure for each of *pages* (ONE_PAGE or SEVERAL_PAGES: which page of how many). Forms whose
+    words are the same (copies of a blank form) are laid out once.
     """
     keys, variants, seen = [], [], {}
     for form in forms:
@@ -287,7 +291,7 @@ def _measure_tops(env, topic, forms, **values):
         key = (form["lang"], (r.name, r.room) if r else None, t.body, t.heading, t.question)
         if key not in seen:
             seen[key] = len(variants)
-            variants.extend((form, number, total) for number, total in ((1, 1), (1, 2), (2, 2)))
+            variants.extend((form, number, total) for number, total in pages)
         keys.append(seen[key])
     html = env.get_template("form.html").render(topic=topic, measure=variants, forms=forms, **values)
     heights = {}
@@ -296,7 +300,8 @@ def _measure_tops(env, topic, forms, **values):
             element = getattr(box, "element", None)
             if element is not None and box.element_tag == "div" and (element.get("id") or "").startswith("top-"):
                 heights[int(element.get("id")[4:])] = box.margin_height() * PX_MM
-    return [tuple(HEAD_TOP_MM + heights[k + i] for i in range(3)) for k in keys]
+    return [tuple(max(ANSWERS_TOP_MM, HEAD_TOP_MM + heights[k + i] + GAP_MM) for i in range(len(pages)))
+            for k in keys]
 
 
 def _face_type(t, _):
@@ -377,9 +382,9 @@ def _write_in_mm(topic, t, _):
 MOST_ROWS_WEIGHED = 16
 
 
-def _split(heights, counts, starts, write_in_h):
-    """Return the rows of answers cut into the fewest pages, as [[row index, …], …], with the space to write in
-    after the last.
+def _split(heights, counts, starts, write_in_h, least=1):
+    """Return the rows of answers cut into the fewest pages (*least* at least), as [[row index, …], …], with the
+    space to write in after the last.
 
     Pages break only between rows. Of the cuts into that many pages, the one without a lone answer on the last
     page ("Page 2 of 2" holding one answer looks like a new question), then the most even, wins.
@@ -393,7 +398,7 @@ def _split(heights, counts, starts, write_in_h):
             <= WRITE_IN_BOTTOM_MM
 
     if n <= MOST_ROWS_WEIGHED:
-        for count in range(1, n + 1):
+        for count in range(least, n + 1):
             best = None
             for cuts in itertools.combinations(range(1, n), count - 1):
                 bounds = list(itertools.pairwise((0, *cuts, n)))
@@ -411,16 +416,16 @@ def _split(heights, counts, starts, write_in_h):
         if pages[-1] and not fits(pages[-1][0], i + 1, len(pages) - 1, False):
             pages.append([])
         pages[-1].append(i)
-    if not fits(pages[-1][0] if pages[-1] else n, n, len(pages) - 1, True):
+    if not fits(pages[-1][0] if pages[-1] else n, n, len(pages) - 1, True) or len(pages) < least:
         pages.append([])
     return pages
 
 
-def _lay_out(rows, shape, faces, face_words, t, starts, write_in_h):
-    """Return the answers page by page as [[(row, column, top, height), …], …]."""
+def _lay_out(rows, shape, faces, face_words, t, starts, write_in_h, least=1):
+    """Return the answers page by page as [[(row, column, top, height), …], …], on *least* pages at least."""
     lines = [rows[i:i + shape.columns] for i in range(0, len(rows), shape.columns)]
     heights = [max(_answer_mm(r[2], shape, faces, face_words, t) for r in line) for line in lines]
-    cut = _split(heights, [len(line) for line in lines], starts, write_in_h)
+    cut = _split(heights, [len(line) for line in lines], starts, write_in_h, least)
     pages = []
     for number, indices in enumerate(cut):
         y, page = starts[number > 0], []
@@ -451,18 +456,20 @@ def _form_pages(topic, resident, t, tops, _):
     # Two to a row only where each answer has one box (a rated option's three faces need the whole width).
     shapes = [s for s in SHAPES if s.columns == 1 or (topic.kind == "choose" and not faces and len(rows) > 1)]
     # The answers start under the words above them, and below the page's code at the top right.
-    single, first, later = (max(ANSWERS_TOP_MM, top + GAP_MM) for top in tops)
+    tries = [(False, (tops[0], tops[0]))] if len(tops) == 1 else [(True, tops)]
     best = None
     for rank, shape in enumerate(shapes):
-        for several, starts in ((False, (single, single)), (True, (first, later))):
-            laid = _lay_out(rows, shape, faces, face_words, t, starts, write_in_h)
+        for several, starts in tries:
             # One page needs the one-page words above it (no page number), several pages theirs.
+            laid = _lay_out(rows, shape, faces, face_words, t, starts, write_in_h, least=2 if several else 1)
             if (len(laid) > 1) != several:
                 continue
             lone = len(laid) > 1 and len(laid[-1]) == 1
             score = (len(laid), lone, rank)
             if best is None or score < best[0]:
                 best = (score, shape, laid, starts)
+    if best is None:
+        return None
     _score, shape, chunks, starts = best
     pages = []
     for number, chunk in enumerate(chunks, 1):
@@ -522,9 +529,15 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
     doc_lang = langs.pop() if len(langs) == 1 else topic.lang  # a batch in several languages: each page says its own
     env = _env(doc_lang)
     values = {"L": layout, "audience": audience, "doc_lang": doc_lang, "words_lang": topic.words_lang or topic.lang}
-    for done, (form, tops) in enumerate(zip(forms, _measure_tops(env, topic, forms, **values), strict=True), 1):
+    # Each form on one page where it fits; the words above the answers on several pages are laid out only for
+    # the forms that need them.
+    for form, tops in zip(forms, _measure_tops(env, topic, forms, ONE_PAGE, **values), strict=True):
         form["pages"] = _form_pages(topic, form["resident"], form["type"], tops, form["_"])
-        _progress(progress, done, len(people))
+    longer = [form for form in forms if form["pages"] is None]
+    for form, tops in zip(longer, _measure_tops(env, topic, longer, SEVERAL_PAGES, **values) if longer else [],
+                          strict=True):
+        form["pages"] = _form_pages(topic, form["resident"], form["type"], tops, form["_"])
+    _progress(progress, len(people), len(people))
     corners = [(x, y, markers.data_uri(markers.aruco_png(i)))
                for (x, y), i in zip(layout.marker_positions(), markers.CORNER_IDS, strict=True)]
     page_url = (base_url.rstrip("/") + "/p/") if base_url else "accessible:page:"
