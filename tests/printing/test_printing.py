@@ -393,6 +393,27 @@ def test_one_question_is_on_at_most_two_pages_each_numbered(size):
         assert "Page 1 of" not in texts[0] and "Tick one box. Tick the picture you choose." in texts[0]
 
 
+def test_a_welsh_form_over_two_pages_says_so_in_welsh_and_still_names_the_home():
+    resident = printing.PrintResident(3, "Margaret Evans", "1", 36, lang="cy")
+    result = printing.render_form(_five_options(), [resident], "http://x")
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    assert [t.startswith(f"Tudalen {n} o 2") for n, t in enumerate(texts, 1)] == [True, True]
+    assert all("Ticiwch un blwch yn unig, ar unrhyw dudalen." in t for t in texts)
+    assert "What would you like for Friday lunch? (yn parhau)" in texts[1]
+    assert "Eich barn · Tŷ Glas" in texts[0]
+
+
+def test_the_home_is_named_at_the_foot_where_its_name_would_wrap_the_heading():
+    resident = printing.PrintResident(3, "Margaret Evans", "1", 40)
+    with pdfplumber.open(io.BytesIO(printing.render_form(_five_options(), [resident], "http://x").pdf)) as pdf:
+        first = pdf.pages[0]
+        heading = " ".join(first.crop((0, 0, first.width, 60 * PT_PER_MM)).extract_text().split())
+        foot = " ".join(first.crop((0, 274 * PT_PER_MM, first.width, first.height)).extract_text().split())
+    assert "Your views" in heading and "Tŷ Glas" not in heading
+    assert foot.startswith("Tŷ Glas · Symbols: OpenMoji")
+
+
 @pytest.mark.parametrize(("size", "pages"), [(16, 2), (32, 2), (36, 3)])
 def test_a_menu_of_eight_never_leaves_one_dish_alone_on_the_last_page_of_the_form(size, pages):
     eight = _five_options()
