@@ -164,14 +164,18 @@ def _pdf_in_parts(parts, counts, progress):
     return documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def cards_of(topic, residents):
+    """Return the cards render_cards makes, as [(resident, option), …]: one set without a QR code if no residents."""
+    return [(r, o) for r in residents or [PrintResident(id=0, name="")] for o in _options_for(topic, r)]
+
+
 def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
     """Render picture cards, one option per card, each with its QR code to a family member's page.
 
     The sheets are laid out one at a time, then drawn: *progress* hears (done, total) as in _pdf_in_parts.
     """
     env = _env(topic.lang)
-    sets = residents or [PrintResident(id=0, name="")]
-    cards = [(r, o) for r in sets for o in _options_for(topic, r)]
+    cards = cards_of(topic, residents)
     per_sheet = 4 if sheet == "a4-4up" else 1
     sheets = _chunks(cards, per_sheet)
     template = env.get_template("cards.html")

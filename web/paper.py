@@ -88,7 +88,7 @@ def make_cards(topic_id):
             printable, sets = printouts.cards_to_print(s, topic, data_dir, base, resident=resident, lang=lang,
                                                        actor=s.merge(g.staff),
                                                        replace_cards=request.form.get("replace") == "1")
-        count = sum(len(r.options if r.options is not None else printable.options) for r in sets)
+        count = len(printing.cards_of(printable, sets))
         job = card_jobs.start(data_dir, g.staff.home_id, lambda progress: printing.render_cards(
             printable, sets, base, sheet=sheet, progress=progress).pdf, count, topic_id=topic_id)
     except Invalid as e:
