@@ -1,5 +1,6 @@
 """Render printables to tagged PDF: picture cards, picture menus, large-print forms and "You said, we did" posters."""
 
+import itertools
 import json
 import math
 import secrets
@@ -13,6 +14,7 @@ from markupsafe import Markup, escape
 from PIL import ImageFile, ImageFont
 from weasyprint import HTML, Attachment
 from weasyprint.formatting_structure import boxes as weasy_boxes
+from weasyprint.text.fonts import FontConfiguration
 
 from accessible.i18n import translator
 from accessible.paper import layout, markers
@@ -202,20 +204,59 @@ def _even_chunks(items, most):
     return _chunks(items, size)
 
 
-def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
-    """Render picture cards, one option per card, each with its QR code to a family member's page."""
-    env = _env(topic.lang)
-    sets = residents or [PrintResident(id=0, name="")]
+def _pdf_in_parts(parts, counts, progress):
+    """Lay out each part's HTML on its own, then draw every page into one tagged PDF, saying how far it has got.
+
+    *counts* says how many things (cards) each part holds: *progress* hears (done, total) with total twice
+    their number, each counted once when laid out and once when drawn.
+    """
+    total, done = 2 * sum(counts), 0
+    fonts, documents = FontConfiguration(), []
+    for html, count in zip(parts, counts, strict=True):
+        documents.append(HTML(string=html, base_url=str(PRINTABLES)).render(font_config=fonts,
+                                                                              pdf_variant="pdf/ua-1"))
+        done += count
+        _progress(progress, done, total)
+
+    def count_when_drawn(page, count):
+        paint = page.paint
+
+        def painted(*args, **kwargs):
+            nonlocal done
+            paint(*args, **kwargs)
+            done += count
+            _progress(progress, done, total)
+
+        page.paint = painted
+
+    for document, count in zip(documents, counts, strict=True):
+        count_when_drawn(document.pages[-1], count)  # a part's last page drawn: its cards are done
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def cards_of(topic, residents):
+    """Return the cards render_cards makes, as [(resident, option), …]: one set without a QR code if no residents."""
     # Each resident's cards in their language, and the words of the options in it where they are written in it.
-    cards = [(r, o) for r in sets for o in _options_for(topic.in_language(r.lang or topic.lang), r)]
+    return [(r, o) for r in residents or [PrintResident(id=0, name="")]
+            for o in _options_for(topic.in_language(r.lang or topic.lang), r)]
+
+
+def render_cards(topic, residents, base_url="", sheet="a4-4up", progress=None):
+    """Render picture cards, one option per card, each with its QR code to a family member's page.
+
+    The sheets are laid out one at a time, then drawn: *progress* hears (done, total) as in _pdf_in_parts.
+    """
+    env = _env(topic.lang)
+    cards = cards_of(topic, residents)
     per_sheet = 4 if sheet == "a4-4up" else 1
     sheets = _chunks(cards, per_sheet)
-    html = env.get_template("cards.html").render(
-        topic=topic, sheets=sheets, sheet=sheet, qr=lambda url: markers.qr_svg(url) if url else None,
-        short=lambda url: url.split("://", 1)[-1] if url else None,
-        uses_openmoji=any(o.openmoji for _r, o in cards))
-    _progress(progress, len(cards), len(cards))
-    return PrintResult(_pdf(html))
+    template = env.get_template("cards.html")
+    values = {"topic": topic, "sheet": sheet, "qr": lambda url: markers.qr_svg(url) if url else None,
+              "short": lambda url: url.split("://", 1)[-1] if url else None,
+              "uses_openmoji": any(o.openmoji for _r, o in cards)}
+    parts = (template.render(sheets=[cards_], **values) for cards_ in sheets)
+    return PrintResult(_pdf_in_parts(parts, [len(cards_) for cards_ in sheets], progress))
 
 
 def _in_languages(topic, languages):
@@ -247,12 +288,11 @@ def render_menu(topics_, base_url="", progress=None, languages=None):
 PT_MM = 25.4 / 72
 LINE_SPACING = 1.5  # large print: never less
 STANDARD_PT = 16
-# Where the form's words go, in mm (form.html places them so): text is measured against these widths to know
-# how far it reaches down the page, since answer boxes sit at fixed places and text must never run over them.
-HEAD_W_MM = 148  # beside the page's code
-QUESTION_W_MM = 140
-INSTRUCTION_W_MM = 138  # after the pencil, clear of the page's code
+PX_MM = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+# Where the form's words go, in mm (form.html places them so): answer boxes sit at fixed places and text must never
+# run over them, so an answer's words are measured against their column's width to know how far they reach.
 HEAD_TOP_MM = 8
+HEADING_W_MM = 138  # "Your views" beside the page's code
 LABEL_TOP_MM = 4  # an answer's words below its row's top, beside its picture
 FACE_WORD_W_MM = 24  # one face's words, under its box; the faces stand 25 mm apart
 WRITE_IN_BOTTOM_MM = 274  # above the credit line and clear of the lower markers
@@ -327,30 +367,33 @@ def _decision(topic, _):
         else None
 
 
-def _head_bottom_mm(topic, resident, audience, t, _, pages=1, continued=False):
-    """Return how far down the page the words above the answers reach, in mm.
+#: The words above the answers, on a form of one page; on the first page of several and on a later page.
+ONE_PAGE, SEVERAL_PAGES = ((1, 1),), ((1, 2), (2, 2))
 
-    A page after the first repeats the question and what to do, not the heading and the name above them.
+
+def _measure_tops(env, topic, forms, pages, **values):
+    """Return how far down the page the words above the answers reach, in mm, as WeasyPrint lays them out.
+
+    For each form, one figure for each of *pages* (ONE_PAGE or SEVERAL_PAGES: which page of how many). Forms whose
+    words are the same (copies of a blank form) are laid out once.
     """
-    bottom = HEAD_TOP_MM
-    if pages > 1:  # "Page 1 of 2", first on every page of the form
-        bottom += _height_mm(_("Page %(n)s of %(total)s", n=pages, total=pages), t.body, HEAD_W_MM, bold=True)
-    if not continued:
-        heading = _("Your views") + (f" · {topic.home}" if topic.home else "")
-        bottom += _height_mm(heading, t.heading, HEAD_W_MM, bold=True)
-        if resident:
-            who = resident.name + (f", {_('room')} {resident.room}" if resident.room else "")
-            bottom += _height_mm(who, t.body, HEAD_W_MM)
-        else:
-            if audience:
-                bottom += _height_mm(_("For a relative or friend of a resident to fill in"), t.body, HEAD_W_MM,
-                                     bold=True)
-            bottom += _height_mm(_("Name (if you want to say)") + ": ____________________", t.body, HEAD_W_MM)
-    bottom += _height_mm(topic.question, t.question, QUESTION_W_MM, bold=True)
-    if _decision(topic, _):
-        bottom += 2 + _height_mm(_decision(topic, _), t.body, QUESTION_W_MM + 14, bold=True)
-    bottom += 3 + max(12, _height_mm(_instruction(topic, _, pages), t.body, INSTRUCTION_W_MM))
-    return bottom
+    keys, variants, seen = [], [], {}
+    for form in forms:
+        r, t = form["resident"], form["type"]
+        key = (form["lang"], (r.name, r.room) if r else None, t.body, t.heading, t.question)
+        if key not in seen:
+            seen[key] = len(variants)
+            variants.extend((form, number, total) for number, total in pages)
+        keys.append(seen[key])
+    html = env.get_template("form.html").render(topic=topic, measure=variants, forms=forms, **values)
+    heights = {}
+    for page in HTML(string=html, base_url=str(PRINTABLES)).render().pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and box.element_tag == "div" and (element.get("id") or "").startswith("top-"):
+                heights[int(element.get("id")[4:])] = box.margin_height() * PX_MM
+    return [tuple(max(ANSWERS_TOP_MM, HEAD_TOP_MM + heights[k + i] + GAP_MM) for i in range(len(pages)))
+            for k in keys]
 
 
 def _face_type(t, _):
@@ -366,8 +409,14 @@ def _face_type(t, _):
 ROWS_X_MM, ROWS_W_MM = 18, 174
 #: Two answers to a row: each in a cell this wide, the second this far from the first.
 CELL_W_MM, CELL_STEP_MM = 86, 88
-#: Gap between the words at the top and the first answer: one line, no empty band.
-GAP_MM = 4
+#: The tick boxes stand at the right of the answers (one to an answer, or three faces of a rated one), the box of
+#: one to a row in line with the right-hand boxes of two to a row.
+BOX_X_MM = ROWS_X_MM + CELL_STEP_MM + CELL_W_MM - layout.BOX_MM - 1
+RATE_BOX_X_MM = tuple(x + BOX_X_MM - layout.RATE_BOX_X_MM[-1] for x in layout.RATE_BOX_X_MM)
+#: Gap between the words at the top and the first answer: no empty band.
+GAP_MM = 2
+#: The answers start below the page's code, which stands at the top right where the answers' boxes are.
+ANSWERS_TOP_MM = layout.MARKER_INSET_MM + layout.MARKER_MM + 2 + layout.QR_MM + 3
 
 
 @dataclass
@@ -379,7 +428,7 @@ class FormShape:
 
 
 #: Tried in turn: the first that needs the fewest pages wins, so big pictures stay wherever they fit.
-SHAPES = (FormShape(1, 40), FormShape(1, 30), FormShape(2, 30), FormShape(1, 24), FormShape(2, 24))
+SHAPES = (FormShape(1, 40), FormShape(1, 30), FormShape(2, 30), FormShape(1, 24), FormShape(2, 24), FormShape(1, 20))
 
 
 def _box_offset(shape, faces):
@@ -392,7 +441,7 @@ def _label_place(shape, faces):
     if shape.columns == 2:  # under the picture and the box, across the cell
         return 0, 3 + shape.picture + 2, CELL_W_MM - 2
     left = shape.picture + 6
-    box_x = layout.RATE_BOX_X_MM[0] if faces else layout.BOX_X_MM
+    box_x = RATE_BOX_X_MM[0] if faces else BOX_X_MM
     return left, LABEL_TOP_MM, box_x - 4 - ROWS_X_MM - left
 
 
@@ -407,65 +456,84 @@ def _answer_mm(text, shape, faces, face_words, t):
     return need + 3
 
 
-def _write_in_mm(topic, t, _):
+def write_in_prompt(topic, t, _):
+    """Return the words over the space to write in: the whole sentence where it takes one line, else the short one."""
     prompt = _("Your ideas, or anything else you want to say:") if topic.stage == "ideas" \
         else _("Anything else you want to say?")
-    return max(layout.WRITE_IN[3], round(4 + _height_mm(prompt, t.body, layout.WRITE_IN[2] - 8) + 14))
+    if _lines(prompt, t.body, layout.WRITE_IN[2] - 8) > 1:
+        prompt = _("Your ideas or comments:") if topic.stage == "ideas" else _("Anything else?")
+    return prompt
 
 
-def _paginate(rows, shape, faces, face_words, t, starts, write_in_h):
-    """Return the answers page by page, as even across the pages as the fewest pages allow (see _fill)."""
-    pages = _fill(rows, shape, faces, face_words, t, starts, write_in_h)
-    lines = math.ceil(len(rows) / shape.columns)
-    if len(pages) > 1:
-        # "Page 2 of 2" holding one answer looks like a new question: share the answers out instead.
-        even = _fill(rows, shape, faces, face_words, t, starts, write_in_h, per_page=math.ceil(lines / len(pages)))
-        if len(even) == len(pages):
-            return even
+def _write_in_mm(topic, t, _):
+    return max(layout.WRITE_IN[3],
+               round(4 + _height_mm(write_in_prompt(topic, t, _), t.body, layout.WRITE_IN[2] - 8) + 14))
+
+
+#: Below this many rows of answers every way of cutting them into pages is tried; above it they fill page by page.
+MOST_ROWS_WEIGHED = 16
+
+
+def _split(heights, counts, starts, write_in_h, least=1):
+    """Return the rows of answers cut into the fewest pages (*least* at least), as [[row index, …], …], with the
+    space to write in after the last.
+
+    Pages break only between rows. Of the cuts into that many pages, the one without a lone answer on the last
+    page ("Page 2 of 2" holding one answer looks like a new question), then the most even, wins.
+    """
+    n = len(heights)
+    first, later = starts
+    ends = list(itertools.accumulate(heights, initial=0))
+
+    def fits(a, b, page, last):
+        return (first if page == 0 else later) + ends[b] - ends[a] + (3 + write_in_h if last else 0) \
+            <= WRITE_IN_BOTTOM_MM
+
+    if n <= MOST_ROWS_WEIGHED:
+        for count in range(least, n + 1):
+            best = None
+            for cuts in itertools.combinations(range(1, n), count - 1):
+                bounds = list(itertools.pairwise((0, *cuts, n)))
+                if all(fits(a, b, page, b == n) for page, (a, b) in enumerate(bounds)):
+                    answers = [sum(counts[a:b]) for a, b in bounds]
+                    score = (count > 1 and answers[-1] == 1, max(answers) - min(answers))
+                    if best is None or score < best[0]:
+                        best = (score, [list(range(a, b)) for a, b in bounds])
+            if best is not None:
+                return best[1]
+    # Too many rows to weigh every cut, or too tall to fit: fill page by page, an over-tall row on a page of its
+    # own, and the space to write in on a page of its own if it has no room after the last answer.
+    pages = [[]]
+    for i in range(n):
+        if pages[-1] and not fits(pages[-1][0], i + 1, len(pages) - 1, False):
+            pages.append([])
+        pages[-1].append(i)
+    if not fits(pages[-1][0] if pages[-1] else n, n, len(pages) - 1, True) or len(pages) < least:
+        pages.append([])
     return pages
 
 
-def _fill(rows, shape, faces, face_words, t, starts, write_in_h, per_page=None):
-    """Return the answers page by page as [[(row, column, top, height), …], …] with room for the write-in after.
-
-    Answers follow one another from the top of the answers (*starts*: on the first page, on later ones) down to
-    the foot; a page breaks only between rows of answers. The space to write in comes after the last answer,
-    on a page of its own only when no answer can move to make room for it.
-    """
-    first, later = starts
+def _lay_out(rows, shape, faces, face_words, t, starts, write_in_h, least=1):
+    """Return the answers page by page as [[(row, column, top, height), …], …], on *least* pages at least."""
     lines = [rows[i:i + shape.columns] for i in range(0, len(rows), shape.columns)]
-    pages, page, y = [], [], first
-    for line in lines:
-        height = max(_answer_mm(r[2], shape, faces, face_words, t) for r in line)
-        if page and (y + height > WRITE_IN_BOTTOM_MM or len(page) == per_page):
-            pages.append(page)
-            page, y = [], later
-        page.append([(row, column, y, height) for column, row in enumerate(line)])
-        y += height
-    pages.append(page)
-
-    def bottom(p, start):
-        return max((top + height for line in p for _r, _c, top, height in line), default=start)
-
-    # Room for the write-in: move the last line of answers over (never leaving a page empty), or start a page.
-    if bottom(pages[-1], first if len(pages) == 1 else later) + 3 + write_in_h > WRITE_IN_BOTTOM_MM:
-        if len(pages[-1]) > 1:
-            moved = pages[-1].pop()
-            pages.append([[(row, column, later, height) for row, column, _top, height in moved]])
-        if bottom(pages[-1], later) + 3 + write_in_h > WRITE_IN_BOTTOM_MM:
-            pages.append([])
-    return [[answer for line in p for answer in line] for p in pages]
+    heights = [max(_answer_mm(r[2], shape, faces, face_words, t) for r in line) for line in lines]
+    cut = _split(heights, [len(line) for line in lines], starts, write_in_h, least)
+    pages = []
+    for number, indices in enumerate(cut):
+        y, page = starts[number > 0], []
+        for i in indices:
+            page.extend((row, column, y, heights[i]) for column, row in enumerate(lines[i]))
+            y += heights[i]
+        pages.append(page)
+    return pages
 
 
-def _form_pages(topic, resident, _=None, audience=None):
-    """Return the pages of one form: its answers laid out as few pages as they fit, each page with its boxes.
+def _form_pages(topic, resident, t, tops, _):
+    """Return the pages of one form: its answers laid out on as few pages as they fit, each page with its boxes.
 
-    The answers start just under the question. Pictures get smaller, then the answers go two to a row, before
-    a question takes another page; every page of a form says which page it is ("Page 1 of 2").
+    *tops* says how far the words above the answers reach (see _measure_tops); the answers start just under them.
+    Pictures get smaller, then the answers go two to a row, before a question takes another page.
     """
-    _ = _ or translator(topic.lang, "print")
-    t = FormType.for_resident(resident)
-    t.face = _face_type(t, _)
     faces = topic.kind == "rate" or topic.stage == "reviewed"
     # Words under the faces where a row has room for them: on a review's single row. (A rated option's row has
     # room under its boxes for one short line, not for "Don't like".)
@@ -479,18 +547,22 @@ def _form_pages(topic, resident, _=None, audience=None):
     write_in_h = _write_in_mm(topic, t, _)
     # Two to a row only where each answer has one box (a rated option's three faces need the whole width).
     shapes = [s for s in SHAPES if s.columns == 1 or (topic.kind == "choose" and not faces and len(rows) > 1)]
+    # The answers start under the words above them, and below the page's code at the top right.
+    tries = [(False, (tops[0], tops[0]))] if len(tops) == 1 else [(True, tops)]
     best = None
-    for pages_wanted in (1, 2, 3, 99):  # the page number and a shorter instruction once there are pages
-        starts = (_head_bottom_mm(topic, resident, audience, t, _, pages_wanted) + GAP_MM,
-                  _head_bottom_mm(topic, resident, audience, t, _, pages_wanted, continued=True) + GAP_MM)
-        for shape in shapes:
-            laid = _paginate(rows, shape, faces, face_words, t, starts, write_in_h)
-            if best is None or len(laid) < len(best[1]):
-                best = (shape, laid, starts)
-        if len(best[1]) <= pages_wanted:
-            break
-        best = None
-    shape, chunks, starts = best
+    for rank, shape in enumerate(shapes):
+        for several, starts in tries:
+            # One page needs the one-page words above it (no page number), several pages theirs.
+            laid = _lay_out(rows, shape, faces, face_words, t, starts, write_in_h, least=2 if several else 1)
+            if (len(laid) > 1) != several:
+                continue
+            lone = len(laid) > 1 and len(laid[-1]) == 1
+            score = (len(laid), lone, rank)
+            if best is None or score < best[0]:
+                best = (score, shape, laid, starts)
+    if best is None:
+        return None
+    _score, shape, chunks, starts = best
     pages = []
     for number, chunk in enumerate(chunks, 1):
         page_id = secrets.token_urlsafe(9)  # 72 random bits: a forged or mistyped page is not found
@@ -501,9 +573,9 @@ def _form_pages(topic, resident, _=None, audience=None):
             box_top = top + _box_offset(shape, faces)
             if faces:
                 row_boxes = [layout.box(x, box_top, topic.id, option.id if option else None, value)
-                             for x, value in zip(layout.RATE_BOX_X_MM, FACES, strict=True)]
+                             for x, value in zip(RATE_BOX_X_MM, FACES, strict=True)]
             else:
-                box_x = left + CELL_W_MM - layout.BOX_MM - 1 if shape.columns == 2 else layout.BOX_X_MM
+                box_x = left + CELL_W_MM - layout.BOX_MM - 1 if shape.columns == 2 else BOX_X_MM
                 row_boxes = [layout.box(box_x, box_top, topic.id, option.id if option else None,
                                         key if topic.kind == "yesno" else "tick")]
             boxes.extend(row_boxes)
@@ -522,7 +594,7 @@ def _form_pages(topic, resident, _=None, audience=None):
                       placed, write_in, number, len(chunks)))
     for page, *_rest in pages:
         page.sheet = pages[0][0].page_id
-    return pages, t
+    return pages
 
 
 def render_form(topic, residents=None, base_url="", progress=None, audience=None):
@@ -533,29 +605,44 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
     """
     people = residents or [None]
     forms = []
-    for done, resident in enumerate(people, 1):
+    for resident in people:
         lang = (resident.lang if resident else None) or topic.lang
         _ = translator(lang, "print")
         shown = topic.in_language(lang)  # the question, options and decision in this person's language
-        pages, t = _form_pages(shown, resident, _, audience)
+        t = FormType.for_resident(resident)
+        t.face = _face_type(t, _)
+        # The home's name beside "Your views" where it fits on the line, else at the foot of the page.
+        heading = _("Your views") + (f" · {topic.home}" if topic.home else "")
+        home_above = _width_mm(heading, t.heading, bold=True) <= HEADING_W_MM
         decision = _decision(shown, _)
-        forms.append({"resident": resident, "topic": shown, "pages": pages, "lang": lang, "_": _, "type": t,
-                      "instruction": _instruction(shown, _, len(pages)), "decision": decision,
+        forms.append({"resident": resident, "topic": shown, "lang": lang, "_": _, "type": t, "home_above": home_above,
+                      "write_in": write_in_prompt(shown, t, _),
+                      "instruction": (_instruction(shown, _, 1), _instruction(shown, _, 2)), "decision": decision,
                       "decision_html": decision and _with_words(_decision(replace(shown, outcome="\0"), _),
                                                                 shown.outcome, shown.decision_lang(), lang),
                       "credit": _(OPENMOJI_CREDIT)})
-        _progress(progress, done, len(people))
     langs = {f["lang"] for f in forms}
     doc_lang = langs.pop() if len(langs) == 1 else topic.lang  # a batch in several languages: each page says its own
     env = _env(doc_lang)
+    values = {"L": layout, "audience": audience, "doc_lang": doc_lang}
+    # Each form on one page where it fits; the words above the answers on several pages are laid out only for
+    # the forms that need them.
+    for form, tops in zip(forms, _measure_tops(env, topic, forms, ONE_PAGE, **values), strict=True):
+        form["pages"] = _form_pages(form["topic"], form["resident"], form["type"], tops, form["_"])
+    longer = [form for form in forms if form["pages"] is None]
+    for form, tops in zip(longer, _measure_tops(env, topic, longer, SEVERAL_PAGES, **values) if longer else [],
+                          strict=True):
+        form["pages"] = _form_pages(form["topic"], form["resident"], form["type"], tops, form["_"])
+    _progress(progress, len(people), len(people))
     corners = [(x, y, markers.data_uri(markers.aruco_png(i)))
                for (x, y), i in zip(layout.marker_positions(), markers.CORNER_IDS, strict=True)]
     page_url = (base_url.rstrip("/") + "/p/") if base_url else "accessible:page:"
     topic = topic.in_language(doc_lang)  # the document's title in the document's language
     html = env.get_template("form.html").render(
-        topic=topic, forms=forms, corners=corners, L=layout, faces=FACES, face_words=FACE_WORDS, yesno=YESNO_SYMBOLS,
-        audience=audience, doc_lang=doc_lang, qr=lambda page: markers.qr_svg(page_url + page.page_id),
-        uses_openmoji=any(o.openmoji for r in people for o in _options_for(topic, r)) or topic.kind != "choose")
+        topic=topic, forms=forms, corners=corners, faces=FACES, face_words=FACE_WORDS, yesno=YESNO_SYMBOLS,
+        qr=lambda page: markers.qr_svg(page_url + page.page_id), **values,
+        uses_openmoji=any(o.openmoji for form in forms for o in _options_for(form["topic"], form["resident"]))
+        or topic.kind != "choose")
     pages = [page for form in forms for page, *_ in form["pages"]]
     return PrintResult(_pdf(html, attachments=[p.as_dict() for p in pages]), pages)
 

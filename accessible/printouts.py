@@ -159,49 +159,22 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         raise Invalid({"what": "A poster tells people what was decided: record the decision first."})
     languages = languages_for(topic, what, lang)
     lang = None if lang == "both" else lang
+    if what == "cards":
+        printable, people = cards_to_print(session, topic, data_dir, base_url, resident, lang, actor, replace_cards)
+        return printing.render_cards(printable, people, base_url.rstrip("/"), sheet=sheet, progress=progress)
     # Each resident's pages show photos or symbols as their needs say; a blank form, the main pictures.
     printable = print_topic_of(session, topic, data_dir, lang)
-    home_lang = session.get(Home, topic.home_id).language
-
-    def own_lang(r):
-        # A resident's own printouts are in their language, unless staff asked for one; None: the topic's. Without
-        # a language of their own, the home's, where the topic is written in it.
-        if lang:
-            return None
-        if r.needs and r.needs.language:
-            return r.needs.language
-        return home_lang if home_lang in wording.languages(topic) else None
-
-    def own(r):
-        style = r.needs.picture_style if r.needs else None
-        in_lang = own_lang(r) or printable.lang
-        return [_option(data_dir, o, style, in_lang) for o in topic.accepted_options] if style else None
-
     base_url = base_url.rstrip("/")
     if what == "menu":
         return printing.render_menu(printable, base_url, progress=progress, languages=languages)
     if what == "poster":
         return printing.render_poster(printable, size=size, languages=languages)
-    if what == "cards":
-        people = []
-        for r in _residents(session, topic, resident):
-            family = [f for f in r.family if f.active]
-            pictures_of_r = own(r)  # the same for each of the resident's family members' cards
-            for member in family:
-                if replace_cards:
-                    family_links.revoke_live(session, member, r, actor=actor)
-                link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
-                                                     member.called, options=pictures_of_r, called=r.called,
-                                                     family_code=family_links.card_code(data_dir, link),
-                                                     code_url=f"{base_url}/c", lang=own_lang(r)))
-            if not family:
-                people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
-                                                     called=r.called, lang=own_lang(r)))
-        return printing.render_cards(printable, people, base_url, sheet=sheet, progress=progress)
     chosen = _residents(session, topic, resident) if resident is not None or each_resident else []
-    people = [printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=own(r), called=r.called,
-                                     lang=own_lang(r)) for r in chosen]
+    people = []
+    for r in chosen:
+        own = _own_lang(session, topic, lang, r)
+        people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), called=r.called, lang=own,
+                                             options=_own_options(data_dir, topic, r, own or printable.lang)))
     if not chosen:
         if audience not in (None, *AUDIENCES):
             raise Invalid({"audience": "A blank form is for residents or for families."})
@@ -216,6 +189,56 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
                               layout=json.dumps({"size_mm": page.size_mm, "boxes": page.boxes, "sheet": page.sheet})))
     session.flush()
     return result
+
+
+def cards_to_print(session, topic, data_dir, base_url, resident=None, lang=None, actor=None, replace_cards=False):
+    """Return (the topic, the card sets) that printing.render_cards takes: one set per family member of each
+    resident asked (or of *resident*), each carrying the member's current link, made here if they have none,
+    and each in its resident's language (or *lang*).
+
+    With *replace_cards*, every link of that family member for that resident stops working first (see render).
+    The work is quick; rendering the cards is slow, and is left to the caller, outside the transaction.
+    """
+    if topic.kind != "yesno" and not topic.accepted_options:
+        raise Invalid({"what": "This topic has no options to print yet."})
+    languages_for(topic, "cards", lang)  # refuses both languages: cards go by each person's
+    printable = print_topic_of(session, topic, data_dir, lang)
+    base_url = base_url.rstrip("/")
+    people = []
+    for r in _residents(session, topic, resident):
+        family = [f for f in r.family if f.active]
+        own = _own_lang(session, topic, lang, r)
+        pictures_of_r = _own_options(data_dir, topic, r, own or printable.lang)  # the same on each member's cards
+        for member in family:
+            if replace_cards:
+                family_links.revoke_live(session, member, r, actor=actor)
+            link, token = family_links.card_link(session, member, r, data_dir, actor=actor)
+            people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), f"{base_url}/f/{token}",
+                                                 member.called, options=pictures_of_r, called=r.called,
+                                                 family_code=family_links.card_code(data_dir, link),
+                                                 code_url=f"{base_url}/c", lang=own))
+        if not family:
+            people.append(printing.PrintResident(r.id, r.name, r.room, _text_size(r), options=pictures_of_r,
+                                                 called=r.called, lang=own))
+    return printable, people
+
+
+def _own_lang(session, topic, lang, r):
+    """Return the language of *r*'s own printouts: none where staff asked for one (*lang*); else theirs; without
+    a language of their own, the home's, where the topic is written in it; None: the topic's."""
+    if lang:
+        return None
+    if r.needs and r.needs.language:
+        return r.needs.language
+    home_lang = session.get(Home, topic.home_id).language
+    return home_lang if home_lang in wording.languages(topic) else None
+
+
+def _own_options(data_dir, topic, r, lang):
+    """Return *r*'s own pictures of the topic's options, as their needs say (photos or symbols), with their words
+    in *lang*; None: the topic's."""
+    style = r.needs.picture_style if r.needs else None
+    return [_option(data_dir, o, style, lang) for o in topic.accepted_options] if style else None
 
 
 def paper_page(session, code):

@@ -64,6 +64,25 @@ def post(client, url, data, form_url=None):
     return client.post(url, data={**data, "csrf_token": token})
 
 
+def make_cards(client, topic_id, data=None, form_url=None):
+    """Make a topic's family cards as staff do: press the button, follow the job until it ends, open the PDF.
+
+    Return the PDF's response, or the job's last status (a dict) if it ended without one.
+    """
+    import time
+
+    started = post(client, f"/staff/topics/{topic_id}/cards", data or {},
+                   form_url=form_url or f"/staff/topics/{topic_id}")
+    assert started.status_code == 303, started.get_data(as_text=True)
+    job_page = started.headers["Location"]
+    for _ in range(1200):  # the job runs in the server's own thread; a generous bound, not a timing
+        status = client.get(f"{job_page}/status").get_json()
+        if status["state"] not in ("waiting", "running"):
+            break
+        time.sleep(0.1)
+    return client.get(status["pdf"]) if status["pdf"] else status
+
+
 def markup_stripped(response):
     """Return the page with its tags dropped but scripts and styles kept, spaces folded (to look for leaks)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))

@@ -344,9 +344,22 @@ def test_printing_from_this_machines_own_address_warns_that_phones_cannot_follow
 
 
 def test_the_topic_page_offers_every_printout_in_welsh(staff_client, menu):
+    import io
+
+    import pdfplumber
+
+    from tests.helpers import make_cards
+
     page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
-    for what in ("cards", "menu", "form"):
+    for what in ("menu", "form"):
         link = re.search(rf'href="(/staff/topics/{menu}/print/{what}\.pdf\?lang=cy)" lang="cy"', page).group(1)
         response = staff_client.get(link)
         assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
         response.close()
+    # Cards make family links: a button (a POST) makes them, in Welsh.
+    assert re.search(r'<input type="hidden" name="lang" value="cy"><button type="submit" class="link" lang="cy">'
+                     r'Cardiau lluniau</button>', page)
+    response = make_cards(staff_client, menu, {"lang": "cy"})
+    assert response.mimetype == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
+        assert "Symbolau: OpenMoji" in pdf.pages[0].extract_text()  # the cards' own words in Welsh

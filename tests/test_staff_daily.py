@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from accessible import topics
 from accessible.models import FamilyLink, Home, Option, Topic
-from tests.helpers import post, qr_texts, raster, text
+from tests.helpers import make_cards, post, qr_texts, raster, text
 
 
 def _card_codes(response, folder):
@@ -15,8 +15,8 @@ def _card_codes(response, folder):
 
 
 def test_opening_the_cards_twice_prints_the_same_link_and_makes_no_new_one(staff_client, menu, db, tmp_path):
-    first = _card_codes(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), tmp_path / "a")
-    again = _card_codes(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), tmp_path / "b")
+    first = _card_codes(make_cards(staff_client, menu), tmp_path / "a")
+    again = _card_codes(make_cards(staff_client, menu), tmp_path / "b")
     assert first == again and len(first) == 1
     with db.read() as s:
         assert len(s.scalars(select(FamilyLink)).all()) == 1
@@ -24,7 +24,7 @@ def test_opening_the_cards_twice_prints_the_same_link_and_makes_no_new_one(staff
 
 def test_new_cards_ask_first_and_say_whose_cards_stop_working_for_every_topic(app, staff_client, menu, home,
                                                                              tmp_path):
-    (old,) = _card_codes(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), tmp_path / "a")
+    (old,) = _card_codes(make_cards(staff_client, menu), tmp_path / "a")
     url = f"/staff/topics/{menu}"
     page = staff_client.get(url).get_data(as_text=True)
     confirm = re.search(r'href="([^"]+/new-cards)"', page).group(1)
@@ -33,15 +33,14 @@ def test_new_cards_ask_first_and_say_whose_cards_stop_working_for_every_topic(ap
     assert "for every topic" in page
     old_path = old.replace("http://localhost", "")
     assert app.test_client().get(old_path).status_code == 303  # looking at the question changed nothing
-    (new,) = _card_codes(post(staff_client, f"{url}/print/cards.pdf", {"replace": "1"}, form_url=confirm),
-                         tmp_path / "b")
+    (new,) = _card_codes(make_cards(staff_client, menu, {"replace": "1"}, form_url=confirm), tmp_path / "b")
     assert new != old
     assert app.test_client().get(old_path).status_code == 404
     assert app.test_client().get(new.replace("http://localhost", "")).status_code == 303
 
 
 def test_back_in_the_home_makes_the_same_family_cards_work_again(app, staff_client, menu, home, tmp_path):
-    (card,) = _card_codes(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), tmp_path)
+    (card,) = _card_codes(make_cards(staff_client, menu), tmp_path)
     path = card.replace("http://localhost", "")
     url = f"/staff/residents/{home['residents'][0]}"
     assert "\u201cBack in the home\u201d undoes it: the same cards work again" in text(staff_client.get(url)) \

@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from accessible import audit, decoding, people, printouts, topics
+from accessible import audit, card_jobs, decoding, people, printing, printouts, topics
 from accessible.errors import Invalid
 from accessible.models import Home, PaperReview, PaperUpload
 from accessible.paper import answers, read
@@ -34,12 +34,14 @@ bp = Blueprint("paper", __name__)
 def download(topic_id, what):
     """Download a printout of a topic as PDF (cards, menu, form or poster).
 
-    Sent as a form (POST) with ``replace=1``, new cards replace the old: the old cards' codes stop working.
+    Cards are made in the background (see make_cards): a POST here starts them, a GET shows where to.
     """
+    if what == "cards":
+        if request.method == "POST":
+            return make_cards(topic_id)
+        flash(_("Press “Make the picture cards”: this page then shows how far they have got."))
+        return redirect(url_for("staff.topic", topic_id=topic_id) + "#print-h")
     base = link_base()
-    if base is None and what == "cards":
-        flash(_("Confirm this server's address first (a manager does this once): the cards' codes must lead to it."))
-        return redirect(url_for("address.confirm"))
     try:
         with db().write() as s:
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
@@ -48,12 +50,10 @@ def download(topic_id, what):
             result = printouts.render(
                 s, topic, what, current_app.instance_path, base or "", resident=resident,
                 lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy", "both") else None,
-                sheet="a5" if request.args.get("sheet") == "a5" else "a4-4up",
                 size="a3" if request.args.get("size") == "a3" else "a4",
                 each_resident=request.args.get("each") == "1", actor=s.merge(g.staff),
                 copies=request.args.get("copies", default=1, type=int),
-                audience=request.args.get("for") or None,
-                replace_cards=request.method == "POST" and request.form.get("replace") == "1")
+                audience=request.args.get("for") or None)
     except Invalid as e:
         flash(_(str(e)))
         return redirect(url_for("staff.topic", topic_id=topic_id))
@@ -61,6 +61,94 @@ def download(topic_id, what):
     response.headers["Content-Disposition"] = f'inline; filename="topic-{topic_id}-{what}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/staff/topics/<int:topic_id>/cards")
+@staff_required
+def make_cards(topic_id):
+    """Start making a topic's family cards in the background; show how far they have got.
+
+    Each family member's current link is printed (made now if they have none); with ``replace=1``, sent from the
+    page that asks first, new links replace the old and the old cards stop working. One job at a time per home.
+    """
+    base = link_base()
+    if base is None:
+        flash(_("Confirm this server's address first (a manager does this once): the cards' codes must lead to it."))
+        return redirect(url_for("address.confirm"))
+    data_dir = current_app.instance_path
+    lang = request.form.get("lang") if request.form.get("lang") in ("en", "cy") else None
+    sheet = "a5" if request.form.get("sheet") == "a5" else "a4-4up"
+    try:
+        card_jobs.check_free(data_dir, g.staff.home_id)  # before any link is made or replaced
+        with db().write() as s:
+            topic = topics.get_topic(s, g.staff.home_id, topic_id)
+            resident_id = request.form.get("resident", type=int)
+            resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+            # The links are made (or replaced) now, quickly; drawing the cards is left to the job.
+            printable, sets = printouts.cards_to_print(s, topic, data_dir, base, resident=resident, lang=lang,
+                                                       actor=s.merge(g.staff),
+                                                       replace_cards=request.form.get("replace") == "1")
+        count = len(printing.cards_of(printable, sets))
+        job = card_jobs.start(data_dir, g.staff.home_id, lambda progress: printing.render_cards(
+            printable, sets, base, sheet=sheet, progress=progress).pdf, count, topic_id=topic_id)
+    except Invalid as e:
+        flash(str(e))
+        return redirect(url_for("staff.topic", topic_id=topic_id) + "#print-h")
+    return redirect(url_for("paper.cards_job", topic_id=topic_id, job=job), code=303)
+
+
+def _job_view(topic_id, job):
+    """Return what staff are told of a cards job (the state, words, progress and the PDF's address), or 404."""
+    state = card_jobs.status(current_app.instance_path, g.staff.home_id, job)
+    if state is None or state.get("topic") != topic_id:
+        abort(404)
+    cards, done = state["cards"], state["done"]
+    words = {
+        "waiting": _("Waiting: other cards are being made first."),
+        "running": _("Making cards: setting out %(done)s of %(cards)s", done=min(done, cards), cards=cards)
+        if done < cards else _("Making cards: %(done)s of %(cards)s ready", done=done - cards, cards=cards),
+        "done": _("The cards are ready: %(cards)s cards.", cards=cards),
+        "failed": _("The cards could not be made because of a problem on the server. Make them again; if it "
+                    "happens again, tell whoever looks after this computer."),
+        "stopped": _("The server stopped while making these cards. Make them again: the same codes are printed."),
+        "expired": _("These cards were made over an hour ago and have been removed, since they carry family "
+                     "members' links. Make them again: the same codes are printed."),
+    }[state["state"]]
+    return {"state": state["state"], "done": done, "total": state["total"], "cards": cards, "message": words,
+            "pdf": url_for("paper.cards_pdf", topic_id=topic_id, job=job) if state["state"] == "done" else None}
+
+
+@bp.get("/staff/topics/<int:topic_id>/cards/<job>")
+@staff_required
+def cards_job(topic_id, job):
+    """Show how far a topic's cards have got, then the PDF to open (the page asks again by itself, see cards.js)."""
+    view = _job_view(topic_id, job)
+    with db().read() as s:
+        topic = topics.get_topic(s, g.staff.home_id, topic_id)
+        return render_template("staff/cards_job.html", topic=topic, job=view,
+                               status_url=url_for("paper.cards_status", topic_id=topic_id, job=job))
+
+
+@bp.get("/staff/topics/<int:topic_id>/cards/<job>/status")
+@staff_required
+def cards_status(topic_id, job):
+    """Return how far a topic's cards have got, as JSON, for the page that shows it."""
+    response = jsonify(_job_view(topic_id, job))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/staff/topics/<int:topic_id>/cards/<job>/cards.pdf")
+@staff_required
+def cards_pdf(topic_id, job):
+    """Open the finished cards (staff of this home only; removed an hour after they were made)."""
+    _job_view(topic_id, job)  # 404 unless the job is this home's, for this topic
+    path = card_jobs.pdf_path(current_app.instance_path, g.staff.home_id, job)
+    if path is None:
+        abort(404)
+    response = current_app.response_class(path.read_bytes(), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="topic-{topic_id}-cards.pdf"'
+    return _private(response)
 
 
 @bp.get("/p/<code>")

@@ -107,3 +107,36 @@ def test_staff_pages_pass_axe_and_fit_a_narrow_screen(browser, demo_server):
         page.goto(base + url)
         assert not horizontal_scroll(page), url
     page.close()
+
+
+def test_making_cards_shows_how_far_they_have_got_then_opens_the_pdf(browser, demo_server):
+    base, db = demo_server
+    context, page = _signed_in(browser, base)
+    menu = _menu_id(db)
+    page.goto(f"{base}/staff/topics/{menu}")
+    page.click("text=Make the picture cards with family QR codes")
+    page.wait_for_url(f"{base}/staff/topics/{menu}/cards/*")
+    # Every wording the page shows on its way, as staff would see it change.
+    page.evaluate("""() => {
+        const status = document.getElementById('cards-status');
+        window.seen = [status.textContent];
+        new MutationObserver(() => window.seen.push(status.textContent))
+            .observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    assert axe_violations(page) == []
+    link = page.locator("#cards-ready a", has_text="Open the cards (PDF)")
+    link.wait_for(timeout=180_000)
+    seen = page.evaluate("window.seen")
+    cards = int(page.locator("#cards-status").inner_text().split(": ")[1].split()[0])
+    assert page.locator("#cards-status").inner_text() == f"The cards are ready: {cards} cards."
+    assert any(text.startswith("Making cards: ") and text.endswith(f" of {cards} ready") for text in seen), seen
+    assert page.locator("#cards-again").is_hidden()
+    assert axe_violations(page) == []
+    pdf = page.request.get(base + link.get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
+    # Leaving and coming back: the page still offers the finished cards, and making more waits for none.
+    page.reload()
+    assert link.is_visible()
+    page.click("text=Back to the topic")
+    assert page.url.endswith(f"/staff/topics/{menu}#print-h")
+    context.close()

@@ -221,3 +221,34 @@ def test_reading_the_same_scan_twice_from_the_command_line_counts_once(form, dat
         assert answer.option_id == boxes[2]["option"]
         replaced = s.scalars(select(AuditEvent).where(AuditEvent.detail.like("%newer scan%"))).all()
         assert [(e.action, e.home_id, e.actor_id) for e in replaced] == [("delete", home["home"], None)]
+
+
+@pytest.mark.parametrize("size", [32, 40])
+def test_a_big_print_form_over_two_pages_is_read_back_from_a_photo_of_each_page(db, home, tmp_path, size):
+    from accessible import printouts, topics
+    from accessible.models import Home, Person
+    from tests.helpers import rasterise
+
+    lunches = ["Fish pie", "Shepherd's pie", "Roast chicken", "Cawl", "Vegetable curry"]
+    with db.write() as s:
+        margaret = s.get(Person, home["residents"][0])
+        margaret.needs.text_size = size
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Lunch", "What would you like for Friday lunch?",
+                                    options=lunches)
+        topics.move_to(s, topic, "choosing")
+        result = printouts.render(s, topic, "form", None, "http://localhost", resident=margaret)
+    pages = rasterise(result.pdf, tmp_path)
+    assert len(pages) == len(result.pages) == 2  # five answers at 32 or 40 pt: two pages, not three
+    ticks = [[b for b in p.boxes if b["value"] == "tick"] for p in result.pages]
+    assert sorted(len(t) for t in ticks) == [2, 3]  # shared out, never one alone on the last page
+    chosen = ticks[1][-1]  # Margaret ticks the last answer, on the second page
+    mark(pages[1], chosen)
+    with db.write() as s:
+        readings = [read.read_page(photograph(image), answers.boxes_for(s)) for image in pages]
+        assert [states(r) for r in readings] == [["empty"] * len(ticks[0]),
+                                                  ["empty"] * (len(ticks[1]) - 1) + ["ticked"]]
+        for reading in readings:
+            answers.record(s, reading)
+    with db.read() as s:
+        (answer,) = s.scalars(select(Response)).all()
+        assert (answer.option.label, answer.channel) == (lunches[-1], "paper")

@@ -219,7 +219,7 @@ def _overlaps(a, b):
 
 
 @pytest.mark.parametrize("kind", ["choose", "rate", "yesno"])
-@pytest.mark.parametrize("size", [28, 32])
+@pytest.mark.parametrize("size", [28, 32, 40])
 def test_a_residents_own_form_is_in_their_text_size_spaced_for_large_print_and_still_fits(tmp_path, kind, size):
     resident = printing.PrintResident(3, "Margaret Evans", "1", size)
     result = printing.render_form(topic(kind), [resident], "http://x")
@@ -372,7 +372,7 @@ def _five_options():
     return five
 
 
-@pytest.mark.parametrize("size", [16, 20, 24, 28, 32])
+@pytest.mark.parametrize("size", [16, 20, 24, 28, 32, 36, 40])
 def test_one_question_is_on_at_most_two_pages_each_numbered(size):
     resident = printing.PrintResident(3, "Margaret Evans", "1", size)
     result = printing.render_form(_five_options(), [resident], "http://x")
@@ -380,10 +380,12 @@ def test_one_question_is_on_at_most_two_pages_each_numbered(size):
         texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
     assert len(texts) == len(result.pages) <= 2
     if len(texts) == 2:
-        # Each page says which it is and that one tick in all is wanted, at the resident's own size.
+        # Each page says which it is and that one tick in all is wanted, at the resident's own size; the second
+        # says it goes on with the same question.
         assert [t.startswith(f"Page {n} of 2") for n, t in enumerate(texts, 1)] == [True, True]
         assert all("Tick one box only, on any page." in t for t in texts)
-        assert all("What would you like for Friday lunch?" in t for t in texts)
+        assert "What would you like for Friday lunch?" in texts[0] and "(continued)" not in texts[0]
+        assert "What would you like for Friday lunch? (continued)" in texts[1]
         # No page holds a lone answer while another holds several.
         per_page = [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages]
         assert max(per_page) - min(per_page) <= 1
@@ -391,7 +393,43 @@ def test_one_question_is_on_at_most_two_pages_each_numbered(size):
         assert "Page 1 of" not in texts[0] and "Tick one box. Tick the picture you choose." in texts[0]
 
 
-@pytest.mark.parametrize("resident", [None, printing.PrintResident(3, "Margaret Evans", "1", 28)])
+def test_a_welsh_form_over_two_pages_says_so_in_welsh_and_still_names_the_home():
+    resident = printing.PrintResident(3, "Margaret Evans", "1", 36, lang="cy")
+    result = printing.render_form(_five_options(), [resident], "http://x")
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    assert [t.startswith(f"Tudalen {n} o 2") for n, t in enumerate(texts, 1)] == [True, True]
+    assert all("Ticiwch un blwch yn unig, ar unrhyw dudalen." in t for t in texts)
+    assert "What would you like for Friday lunch? (yn parhau)" in texts[1]
+    assert "Eich barn · Tŷ Glas" in texts[0]
+
+
+def test_the_home_is_named_at_the_foot_where_its_name_would_wrap_the_heading():
+    resident = printing.PrintResident(3, "Margaret Evans", "1", 40)
+    with pdfplumber.open(io.BytesIO(printing.render_form(_five_options(), [resident], "http://x").pdf)) as pdf:
+        first = pdf.pages[0]
+        heading = " ".join(first.crop((0, 0, first.width, 60 * PT_PER_MM)).extract_text().split())
+        foot = " ".join(first.crop((0, 274 * PT_PER_MM, first.width, first.height)).extract_text().split())
+    assert "Your views" in heading and "Tŷ Glas" not in heading
+    assert foot.startswith("Tŷ Glas · Symbols: OpenMoji")
+
+
+@pytest.mark.parametrize(("size", "pages"), [(16, 2), (32, 2), (36, 3)])
+def test_a_menu_of_eight_never_leaves_one_dish_alone_on_the_last_page_of_the_form(size, pages):
+    eight = _five_options()
+    more = [(6, "Macaroni cheese", "1F9C0"), (7, "Jacket potato with beans", "1F954"), (8, "Ham salad", "1F957")]
+    eight.options += [printing.PrintOption(i, label, SVG_DIR / f"{symbol}.svg", label, openmoji=True)
+                      for i, label, symbol in more]
+    result = printing.render_form(eight, [printing.PrintResident(3, "Margaret Evans", "1", size)], "http://x")
+    per_page = [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages]
+    assert len(per_page) == pages and sum(per_page) == 8 and min(per_page) >= 2
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        assert [p.extract_text().split("\n")[0] for p in pdf.pages] == [f"Page {n} of {pages}" for n in
+                                                                        range(1, pages + 1)]
+
+
+@pytest.mark.parametrize("resident", [None, printing.PrintResident(3, "Margaret Evans", "1", 28),
+                                      printing.PrintResident(3, "Margaret Evans", "1", 40)])
 def test_the_first_answer_starts_just_under_the_words_above_it(resident):
     result = printing.render_form(topic(), [resident] if resident else None, "http://x")
     with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:

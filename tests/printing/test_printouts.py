@@ -33,7 +33,7 @@ def test_card_qr_codes_open_the_family_page_on_the_server(db, data, menu, client
 
 @pytest.mark.slow
 def test_new_cards_can_replace_the_old_ones_whose_codes_then_stop_working(app, staff_client, menu, tmp_path):
-    from tests.helpers import post
+    from tests.helpers import make_cards
 
     def card_code(response, folder):
         assert response.mimetype == "application/pdf"
@@ -43,13 +43,13 @@ def test_new_cards_can_replace_the_old_ones_whose_codes_then_stop_working(app, s
     def opens(path):
         return app.test_client().get(path).status_code == 303  # a family member's phone, no session
 
-    first = card_code(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), "first")
-    again = card_code(staff_client.get(f"/staff/topics/{menu}/print/cards.pdf"), "again")
+    first = card_code(make_cards(staff_client, menu), "first")
+    again = card_code(make_cards(staff_client, menu), "again")
     assert opens(first) and opens(again)  # a second printing alone keeps the first cards working
     page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
     assert "Print new cards instead of the old ones (the old cards' codes stop working)" in page
-    new = card_code(post(staff_client, f"/staff/topics/{menu}/print/cards.pdf", {"replace": "1"},
-                         form_url=f"/staff/topics/{menu}"), "new")
+    new = card_code(make_cards(staff_client, menu, {"replace": "1"}, form_url=f"/staff/topics/{menu}/new-cards"),
+                    "new")
     assert opens(new)
     assert not opens(first) and not opens(again)
     assert "This link does not work" in app.test_client().get(first).get_data(as_text=True)
@@ -72,10 +72,21 @@ def test_form_qr_codes_resolve_to_their_page_for_staff(db, data, menu, staff_cli
             staff_client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_staff_download_printouts_from_the_topic_page(staff_client, menu):
-    for what in ("cards", "menu", "form"):
+def test_staff_download_printouts_from_the_topic_page(staff_client, menu, db):
+    from accessible.models import FamilyLink
+    from tests.helpers import make_cards, text
+
+    for what in ("menu", "form"):
         response = staff_client.get(f"/staff/topics/{menu}/print/{what}.pdf")
         assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+    # Cards make family links, so a GET (an old bookmark) makes nothing and says which button makes them.
+    response = staff_client.get(f"/staff/topics/{menu}/print/cards.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/topics/{menu}#print-h")
+    assert "Press “Make the picture cards”" in text(staff_client.get(response.headers["Location"]))
+    with db.read() as s:
+        assert s.scalars(select(FamilyLink)).all() == []
+    response = make_cards(staff_client, menu)
+    assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
     response = staff_client.get(f"/staff/topics/{menu}/print/poster.pdf")
     assert response.status_code == 302  # not decided yet: back to the topic with the reason
     assert "record the decision first" in staff_client.get(response.headers["Location"]).get_data(as_text=True)
