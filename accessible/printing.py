@@ -53,6 +53,8 @@ class PrintTopic:
     words_lang: str | None = None
     #: The option the decision chose, if there is one (pictured on the poster).
     decided_option: int | None = None
+    #: The names of the co-owners who agreed to the decision before it was made (said on the poster).
+    agreed_with: list = field(default_factory=list)
 
 
 @dataclass
@@ -496,7 +498,8 @@ def render_poster(topic, size="a4"):
     if topic.outcome is not None:
         # Once decided, "no answers yet" would promise answers still to come: name only the groups that answered.
         said = [(group, most) for group, most in said if most]
-    html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, said=said,
+    agreed = _names(topic.agreed_with, _) if topic.agreed_with else None
+    html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, said=said, agreed=agreed,
                                                   uses_openmoji=any(o.openmoji for o in topic.options))
     return PrintResult(_pdf(html))
 

@@ -71,6 +71,7 @@ def print_topic_of(session, topic, data_dir, lang=None):
         outcome_reason=topic.outcome.reason if topic.outcome else None,
         tallies=tallies, lang=lang or topic.language, title=topic.title, home=home.name, words_lang=topic.language,
         decided_option=topic.outcome.option_id if topic.outcome else None,
+        agreed_with=[p.name for p in topic.outcome.agreed_by] if topic.outcome else [],
     )
 
 

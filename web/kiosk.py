@@ -113,21 +113,7 @@ def _load():
 def _settings(resident, home):
     """Return how screens and speech adapt to the resident's communication needs."""
     needs = resident.needs if resident is not None else None
-    rate = needs.speech_rate if needs else 150
-    lang = g.get("lang", "en")
-    return {
-        "text_size": needs.text_size if needs else 18,
-        "contrast": needs.contrast if needs else "standard",
-        "photos": bool(needs and needs.picture_style == "photos"),
-        "per_screen": needs.options_per_screen if needs else 4,
-        "rate": rate,
-        "voice": (needs.voice if needs else None) or "",
-        "lang": lang,
-        "modes": needs.modes if needs else ["touch"],
-        # The pace the needs give; else a slower speaker gets a slower scan: a step as long as six spoken words.
-        "scan_ms": int(needs.scan_seconds * 1000) if needs and needs.scan_seconds else int(6 * 60_000 / rate),
-        "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
-    }
+    return asking.screen_settings(needs, g.get("lang", "en"), current_app.config["KIOSK_IDLE_SECONDS"])
 
 
 def speech_url(text, settings, lang=None):
@@ -150,11 +136,15 @@ def _context(s):
 
 def _next_url(s, resident):
     """Return the address of what waits for the resident next, or None."""
-    step = asking.next_step(s, resident)
+    step = asking.next_step(s, resident, skipped=session.get("ideas_later", []))
     if step is None:
         return None
     if step[0] == "outcome":
         return url_for("kiosk.outcome", outcome_id=step[1].id)
+    if step[0] == "agree":
+        return url_for("kiosk.committee_results", topic_id=step[1].id)
+    if step[0] == "ideas":
+        return url_for("kiosk.ideas_start", topic_id=step[1].id)
     if step[0] == "rate":
         return url_for("kiosk.rate", topic_id=step[1].id, option_id=step[2].id)
     return url_for("kiosk.question", topic_id=step[1].id)
@@ -169,7 +159,8 @@ def home():
         resident, home_, settings = _context(s)
         next_url = _next_url(s, resident)
         return render_template("kiosk/home.html", resident=resident, settings=settings, next_url=next_url,
-                               topics=asking.open_topics(s, resident), speech_url=speech_url)
+                               topics=asking.open_topics(s, resident), idea_topics=asking.idea_topics(s, resident),
+                               speech_url=speech_url)
 
 
 def _topic_for(s, resident, topic_id):
@@ -323,8 +314,8 @@ def thanks():
     with db().read() as s:
         resident, home_, settings = _context(s)
         return render_template("kiosk/thanks.html", resident=resident, settings=settings,
-                               said=session.pop("said", ""), next_url=_next_url(s, resident),
-                               speech_url=speech_url)
+                               said=session.pop("said", ""), sent=session.pop("sent", ""),
+                               next_url=_next_url(s, resident), speech_url=speech_url)
 
 
 #: Voice misses on one screen (nothing caught, or "no, that's not right") before asking one option at a time.
@@ -431,6 +422,22 @@ def listen(topic_id):
     return jsonify(result)
 
 
+@bp.post("/yes-no/listen")
+def listen_yes_no():
+    """Hear yes or no on a screen that asks "Is that right?" about something other than a question's answer."""
+    with db().read() as s:
+        settings = _context(s)[2]
+    choices = [(v, YESNO_WORDS[v], YESNO_WORDS[v], None) for v in YESNO_WORDS]
+    options = _spoken_options(settings, choices)
+    heard, error = _hear(request.files.get("audio"), options, settings["lang"], True)
+    if error:
+        return error
+    result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}
+    if heard.get("choice") is not None:
+        result["key"] = choices[[o["label"] for o in options].index(heard["choice"])][0]
+    return jsonify(result)
+
+
 @bp.get("/topics/<int:topic_id>/not-right")
 def not_right(topic_id):
     """The resident said the answer heard was not right: ask again, or after two misses one option at a time."""
@@ -516,3 +523,7 @@ def _broken(error):
     """Something failed on the server: the resident hears that the answer may not be saved, never a traceback."""
     return _calm_page(_("Sorry, something went wrong."),
                       _("Your last answer may not be saved. Please try again, or ask a member of staff."), 500)
+
+
+# The screens for ideas and for the committee add their routes to this blueprint (and its checks above).
+from web import kiosk_committee, kiosk_ideas  # noqa: E402, F401

@@ -1,0 +1,74 @@
+"""The kiosk for a topic's co-owners: the results as pictures, then "Do you agree?" with the decision staff propose."""
+
+from flask import abort, redirect, render_template, request, session, url_for
+
+from accessible import committee, topics
+from accessible.models import AGREEMENTS
+from web.auth import db
+from web.i18n import _
+from web.kiosk import KIOSK_CHANNELS, _context, bp, speech_url
+
+#: Each answer to "Do you agree?": its words and its symbol.
+AGREEMENT_WORDS = {"agree": "Yes, I agree", "disagree": "No, I don't agree", "talk": "I want to talk about it"}
+AGREEMENT_SYMBOLS = {"agree": "2705", "disagree": "274C", "talk": "1F5E3"}
+
+
+def _proposed(s, resident, topic_id):
+    """Return the topic whose proposed decision this co-owner may answer, or stop with 404."""
+    topic = s.get(topics.Topic, topic_id)
+    if (topic is None or topic.proposal is None or topic.stage != "choosing" or topic.archived_at is not None
+            or resident not in topic.co_owners or not topics.can_see(resident, topic)):
+        abort(404)
+    return topic
+
+
+def _render(template, topic_id, **values):
+    with db().read() as s:
+        resident, _home, settings = _context(s)
+        topic = _proposed(s, resident, topic_id)
+        return render_template(template, resident=resident, settings=settings, topic=topic, rated_option=None,
+                               speech_url=speech_url, **values, results=committee.results(s, topic)
+                               if template.endswith("results.html") else None)
+
+
+@bp.get("/committee/<int:topic_id>")
+def committee_results(topic_id):
+    """Show a co-owner what people chose, as pictures with how many chose each, residents' own voices first."""
+    return _render("kiosk/committee_results.html", topic_id)
+
+
+@bp.get("/committee/<int:topic_id>/agree")
+def committee_agree(topic_id):
+    """Say the decision staff propose and ask "Do you agree?": yes, no, or I want to talk about it."""
+    choices = [(key, AGREEMENT_WORDS[key], AGREEMENT_SYMBOLS[key]) for key in AGREEMENTS]
+    return _render("kiosk/committee_agree.html", topic_id, choices=choices)
+
+
+@bp.get("/committee/<int:topic_id>/confirm")
+def committee_confirm(topic_id):
+    """Ask "Is that right?" before the co-owner's answer is recorded."""
+    answer = request.args.get("answer")
+    if answer not in AGREEMENTS:
+        return redirect(url_for("kiosk.committee_agree", topic_id=topic_id))
+    channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
+    return _render("kiosk/sure.html", topic_id, heading=_("You said: %(answer)s.", answer=_(AGREEMENT_WORDS[answer])),
+                   question=_("Is that right?"), yes_action=url_for("kiosk.committee_answer", topic_id=topic_id),
+                   fields={"answer": answer, "channel": channel}, no_url=url_for("kiosk.committee_agree",
+                                                                                 topic_id=topic_id),
+                   yes_label=_("Yes, that's right"), no_label=_("No, go back"))
+
+
+@bp.post("/committee/<int:topic_id>/answer")
+def committee_answer(topic_id):
+    """Record the co-owner's answer to the proposed decision, with the channel it came by."""
+    answer = request.form.get("answer")
+    if answer not in AGREEMENTS:
+        return redirect(url_for("kiosk.committee_agree", topic_id=topic_id))
+    channel = request.form.get("channel") if request.form.get("channel") in KIOSK_CHANNELS else "touch"
+    with db().write() as s:
+        resident, _home, _settings = _context(s)
+        committee.answer(s, _proposed(s, resident, topic_id), resident, answer, channel=channel)
+    session["said"] = AGREEMENT_WORDS[answer]
+    session["sent"] = (_("A member of staff will come and talk with you.") if answer == "talk"
+                       else _("Staff will see your answer before the decision is made."))
+    return redirect(url_for("kiosk.thanks"))

@@ -1,0 +1,186 @@
+"""The kiosk's ideas screens: a resident says an idea, picks one of staff's pictures, or asks to talk about it."""
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+
+from accessible import asking, ideas
+from accessible.errors import Invalid
+from accessible.speech import listen as listening
+from web.auth import db
+from web.i18n import _
+from web.kiosk import KIOSK_CHANNELS, _context, bp, speech_url
+
+
+def _idea_topic(s, resident, topic_id):
+    topic = next((t for t in asking.idea_topics(s, resident) if t.id == topic_id), None)
+    if topic is None:
+        abort(404)
+    return topic
+
+
+def _page(template, topic_id, **values):
+    with db().read() as s:
+        resident, _home, settings = _context(s)
+        topic = _idea_topic(s, resident, topic_id)
+        return render_template(template, resident=resident, settings=settings, topic=topic, rated_option=None,
+                               speech_url=speech_url, suggestions=ideas.suggestions(topic), **values)
+
+
+def _sure(topic_id, heading, question, action, fields, no_url):
+    """Render "Is that right?" for something the resident chose on the ideas screens."""
+    return _page("kiosk/sure.html", topic_id, heading=heading, question=question, yes_action=action,
+                 fields=fields, no_url=no_url, yes_label=_("Yes, that's right"), no_label=_("No, go back"))
+
+
+def _channel(form):
+    return form.get("channel") if form.get("channel") in KIOSK_CHANNELS else "touch"
+
+
+@bp.get("/ideas/<int:topic_id>")
+def ideas_start(topic_id):
+    """Ask for the resident's ideas: say one, pick a picture, ask to talk about it, or not now."""
+    return _page("kiosk/ideas.html", topic_id)
+
+
+@bp.get("/ideas/<int:topic_id>/say")
+def idea_say(topic_id):
+    """Let the resident say their idea in their own words; it is recorded for staff."""
+    return _page("kiosk/idea_say.html", topic_id)
+
+
+@bp.post("/ideas/<int:topic_id>/listen")
+def idea_listen(topic_id):
+    """Keep the recording of an idea until the resident confirms it; answer with where to confirm it, as JSON."""
+    with db().read() as s:
+        resident, _home, settings = _context(s)
+        _idea_topic(s, resident, topic_id)
+    upload = request.files.get("audio")
+    if upload is None:
+        return jsonify(error=_("No recording arrived. Please try again.")), 400
+    audio = upload.read()
+    try:
+        heard = listening.transcribe(audio, settings["lang"])
+        if not heard["said"]:
+            return jsonify(heard=None, engine=heard["engine"])  # nothing was said: the kiosk asks again
+        token = ideas.keep_draft(current_app.instance_path, audio)
+    except listening.BadAudio as e:
+        return jsonify(error=str(e)), 400
+    earlier = session.get("idea_draft")
+    if earlier:
+        ideas.discard_draft(current_app.instance_path, earlier["token"])  # said again: only the newest is kept
+    session["idea_draft"] = {"topic": topic_id, "token": token, "heard": heard["heard"]}
+    return jsonify(heard=heard["heard"], engine=heard["engine"],
+                   confirm_url=url_for("kiosk.idea_said", topic_id=topic_id))
+
+
+def _draft(topic_id):
+    draft = session.get("idea_draft")
+    return draft if draft and draft.get("topic") == topic_id else None
+
+
+@bp.get("/ideas/<int:topic_id>/said")
+def idea_said(topic_id):
+    """Ask "Is that right?" about the idea just said, with the words the kiosk heard (if it could)."""
+    draft = _draft(topic_id)
+    if draft is None:
+        return redirect(url_for("kiosk.idea_say", topic_id=topic_id))
+    if draft["heard"]:
+        heading = _("You said: \u201c%(idea)s\u201d.", idea=draft["heard"])
+    else:
+        heading = _("Your idea has been recorded.")
+    return _sure(topic_id, heading, _("Is that right? Shall we send it to the staff?"),
+                 url_for("kiosk.idea_spoken", topic_id=topic_id), {}, url_for("kiosk.idea_say", topic_id=topic_id))
+
+
+@bp.post("/ideas/<int:topic_id>/spoken")
+def idea_spoken(topic_id):
+    """Send the confirmed spoken idea to staff, as the resident's own."""
+    draft = _draft(topic_id)
+    if draft is None:
+        return redirect(url_for("kiosk.idea_say", topic_id=topic_id))
+    with db().write() as s:
+        resident, _home, _settings = _context(s)
+        topic = _idea_topic(s, resident, topic_id)
+        try:
+            ideas.propose_spoken(s, topic, resident, current_app.instance_path, draft["token"], draft["heard"])
+        except Invalid:
+            session.pop("idea_draft", None)
+            return redirect(url_for("kiosk.idea_say", topic_id=topic_id))
+        ideas.sweep(s, current_app.instance_path)
+    session.pop("idea_draft", None)
+    session["sent"] = _("Staff will listen to your idea soon.")
+    return redirect(url_for("kiosk.thanks"))
+
+
+@bp.get("/ideas/<int:topic_id>/pictures")
+def idea_pictures(topic_id):
+    """Show the ideas staff suggested, as big pictures, as many on a screen as the resident's needs say."""
+    with db().read() as s:
+        resident, _home, settings = _context(s)
+        topic = _idea_topic(s, resident, topic_id)
+        found = ideas.suggestions(topic)
+        if not found:
+            return redirect(url_for("kiosk.ideas_start", topic_id=topic_id))
+        shown, page, pages = asking.screen(found, settings["per_screen"], request.args.get("page", 1, type=int))
+        return render_template("kiosk/idea_pictures.html", resident=resident, settings=settings, topic=topic,
+                               rated_option=None, speech_url=speech_url, shown=shown, page=page, pages=pages)
+
+
+def _suggestion(topic_id, option_id):
+    with db().read() as s:
+        resident, _home, _settings = _context(s)
+        topic = _idea_topic(s, resident, topic_id)
+        option = next((o for o in ideas.suggestions(topic) if o.id == option_id), None)
+        if option is None:
+            abort(404)
+        return option.label
+
+
+@bp.get("/ideas/<int:topic_id>/pictures/<int:option_id>")
+def idea_picked(topic_id, option_id):
+    """Ask "Is that right?" about the picture picked."""
+    label = _suggestion(topic_id, option_id)
+    return _sure(topic_id, _("You chose %(choice)s.", choice=label), _("Is that right?"),
+                 url_for("kiosk.idea_pick", topic_id=topic_id, option_id=option_id), {},
+                 url_for("kiosk.idea_pictures", topic_id=topic_id))
+
+
+@bp.post("/ideas/<int:topic_id>/pictures/<int:option_id>")
+def idea_pick(topic_id, option_id):
+    """Send the picked picture to staff as the resident's own idea."""
+    with db().write() as s:
+        resident, _home, _settings = _context(s)
+        topic = _idea_topic(s, resident, topic_id)
+        option = next((o for o in ideas.suggestions(topic) if o.id == option_id), None)
+        if option is None:
+            abort(404)  # picked by someone else a moment ago: said calmly
+        ideas.pick(s, topic, resident, option)
+        session["said"] = option.label
+    session["sent"] = _("Staff will look at your idea soon.")
+    return redirect(url_for("kiosk.thanks"))
+
+
+@bp.get("/ideas/<int:topic_id>/talk")
+def idea_talk(topic_id):
+    """Ask "Is that right?" about wanting to talk to someone about the topic."""
+    return _sure(topic_id, _("You would like to talk to someone about this."), _("Is that right?"),
+                 url_for("kiosk.idea_talk_asked", topic_id=topic_id), {"channel": "touch"},
+                 url_for("kiosk.ideas_start", topic_id=topic_id))
+
+
+@bp.post("/ideas/<int:topic_id>/talk")
+def idea_talk_asked(topic_id):
+    """Let staff know the resident would like to talk about the topic."""
+    with db().write() as s:
+        resident, _home, _settings = _context(s)
+        topic = _idea_topic(s, resident, topic_id)
+        ideas.ask_to_talk(s, topic, resident, about="idea", channel=_channel(request.form))
+    session["sent"] = _("A member of staff will come and talk with you.")
+    return redirect(url_for("kiosk.thanks"))
+
+
+@bp.post("/ideas/<int:topic_id>/later")
+def idea_later(topic_id):
+    """Put the topic's ideas off: not asked again in this kiosk session; it stays in the list of questions."""
+    later = [i for i in session.get("ideas_later", []) if i != topic_id][-50:]
+    session["ideas_later"] = [*later, topic_id]
+    return redirect(url_for("kiosk.home"))
