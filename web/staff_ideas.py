@@ -1,5 +1,7 @@
 """Staff pages for residents' own ideas (recordings, suggestions, wishes to talk) and the committee's sign-off."""
 
+import io
+
 from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 
 from accessible import audit, committee, ideas
@@ -25,7 +27,8 @@ def idea_recording(option_id):
         if path is None:
             abort(404)
         audit.record(s, s.merge(g.staff), "view", option, resident=option.proposed_by_id, detail="recording")
-    response = send_file(path, mimetype="audio/wav", conditional=False, max_age=0)
+    # Read whole (a recording is at most a few MB): no file stays open on the server behind a slow player.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype="audio/wav", max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
 
