@@ -148,3 +148,13 @@ def say(page, then_url):
             if attempt == 1:
                 raise
             page.wait_for_selector("[data-speak]:not([disabled])", timeout=10_000)  # asked to say it again
+
+
+def scan_to(page, label, limit=200):
+    """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
+    for _ in range(limit):
+        if label in (page.evaluate("document.body.dataset.scanLit") or ""):
+            page.keyboard.press(" ")
+            return
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{label} was never lit")

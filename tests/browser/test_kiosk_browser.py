@@ -13,7 +13,7 @@ from tests.browser.conftest import (
     small_targets,
     unreadable_controls,
 )
-from tests.browser.kiosk_screens import outside, say, speech_file, start_kiosk
+from tests.browser.kiosk_screens import outside, say, scan_to, speech_file, start_kiosk
 
 pytestmark = pytest.mark.slow
 
@@ -64,16 +64,6 @@ def test_touch_in_welsh(browser, demo_server):
     page.close()
 
 
-def _scan_to(page, label, limit=200):
-    """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
-    for _ in range(limit):
-        if label in (page.evaluate("document.body.dataset.scanLit") or ""):
-            page.keyboard.press(" ")
-            return
-        page.wait_for_timeout(150)
-    raise AssertionError(f"{label} was never lit")
-
-
 @pytest.mark.parametrize(("name", "topic", "option", "yes"), [
     ("Harold Price", "Next week's menu", "Shepherd's pie", "yes"),
     ("Iolo Rees", "A pet for the home", "Na", "yes"),
@@ -86,9 +76,9 @@ def test_single_switch_scanning_with_the_keyboard_only(browser, demo_server, nam
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     resident = start_kiosk(page, base, db, name)
     go_to_topic(page, base, db, topic)
-    _scan_to(page, option)
+    scan_to(page, option)
     page.wait_for_url("**/confirm**")
-    _scan_to(page, yes)
+    scan_to(page, yes)
     page.wait_for_url(f"{base}/kiosk/thanks")
     _title, answer, channel = latest_answer(db, resident)
     assert channel == "switch"
