@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from sqlalchemy import select
 
-from accessible import committee, ideas, topics
+from accessible import committee, ideas, rights, topics
 from accessible.models import AuditEvent, Home, Option, Person, TalkRequest, Topic
 from tests.helpers import PASSWORD, post, text
 
@@ -117,6 +117,9 @@ def test_a_welsh_speakers_idea_is_kept_though_not_transcribed(staff_client, db, 
         staff_client.get(refused.headers["Location"]))
     with db.read() as s:
         assert s.get(Option, option_id).status == "pending"
+        # What is held about him says so: the idea, by the kiosk, with a recording.
+        (held,) = rights.person_data(s, s.get(Person, dafydd))["ideas"]
+        assert (held["channel"], held["recording"], held["heard"]) == ("kiosk", True, None)
 
 
 def test_silence_is_not_kept_and_a_recording_goes_with_its_idea(staff_client, db, home, lounge, data):
@@ -152,7 +155,8 @@ def test_a_resident_picks_a_suggested_picture_and_it_is_credited_to_her(staff_cl
         fish = s.scalars(select(Option.id).where(Option.label == "A fish tank")).one()
     confirm = staff_client.get(f"/kiosk/ideas/{lounge}/pictures/{fish}")
     assert "You chose A fish tank. Is that right?" in text(confirm)
-    done = post(staff_client, f"/kiosk/ideas/{lounge}/pictures/{fish}", {}, form_url=f"/kiosk/ideas/{lounge}/pictures/{fish}")
+    screen = f"/kiosk/ideas/{lounge}/pictures/{fish}"
+    done = post(staff_client, screen, {}, form_url=screen)
     assert "Staff will look at your idea soon." in text(staff_client.get(done.headers["Location"]))
     # Picked, it is no longer offered as a picture; and her ideas for the topic are given.
     assert "A fish tank" not in text(staff_client.get(f"/kiosk/ideas/{lounge}/pictures"))
@@ -169,7 +173,8 @@ def test_a_resident_asks_to_talk_and_staff_see_it(staff_client, db, home, lounge
     start_kiosk(staff_client, eileen)
     confirm = staff_client.get(f"/kiosk/ideas/{lounge}/talk")
     assert "You would like to talk to someone about this. Is that right?" in text(confirm)
-    done = post(staff_client, f"/kiosk/ideas/{lounge}/talk", {"channel": "switch"}, form_url=f"/kiosk/ideas/{lounge}/talk")
+    done = post(staff_client, f"/kiosk/ideas/{lounge}/talk", {"channel": "switch"},
+                form_url=f"/kiosk/ideas/{lounge}/talk")
     assert "A member of staff will come and talk with you." in text(staff_client.get(done.headers["Location"]))
     assert "/kiosk/ideas/" not in staff_client.get("/kiosk/").get_data(as_text=True).split("Questions")[0]
     sign_in_again(staff_client)
@@ -216,7 +221,8 @@ def test_a_co_owner_sees_the_results_agrees_and_the_outcome_and_poster_say_so(st
                                                                               decided_together):
     topic_id = decided_together
     page = post(staff_client, f"/staff/topics/{topic_id}/proposal",
-                {"decision": "We will serve cottage pie on Fridays.", "option": ""}, form_url=f"/staff/topics/{topic_id}")
+                {"decision": "We will serve cottage pie on Fridays.", "option": ""},
+                form_url=f"/staff/topics/{topic_id}")
     shown = text(staff_client.get(page.headers["Location"]))
     assert "Margaret Evans: has not answered yet" in shown and "Sam Patel: has not answered yet" in shown
 
@@ -275,3 +281,18 @@ def test_new_words_ask_the_co_owners_again_and_talk_reaches_staff(db, home, deci
         committee.answer(s, topic, margaret, "disagree")
         outcome = committee.confirm(s, topic, actor=sam)
         assert outcome.agreed_by == [] and topic.stage == "decided" and topic.proposal is None
+
+
+def test_every_word_of_the_ideas_and_committee_screens_has_its_welsh():
+    from pathlib import Path
+
+    from accessible.i18n import gettext
+    from web.kiosk_committee import AGREEMENT_WORDS
+
+    root = Path(__file__).resolve().parent.parent / "web"
+    files = [*(root / "templates" / "kiosk").glob("*.html"), root / "kiosk_ideas.py", root / "kiosk_committee.py"]
+    literal = re.compile(r"""_\(\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*[,)]""")
+    words = {a or b for f in files for a, b in literal.findall(f.read_text(encoding="utf-8"))}
+    words |= set(AGREEMENT_WORDS.values())
+    assert "Say my idea" in words and "Do you agree?" in words
+    assert sorted(w for w in words if gettext("cy", "web", w) == w) == []

@@ -84,7 +84,7 @@ def idea_said(topic_id):
     if draft is None:
         return redirect(url_for("kiosk.idea_say", topic_id=topic_id))
     if draft["heard"]:
-        heading = _("You said: \u201c%(idea)s\u201d.", idea=draft["heard"])
+        heading = _("You said: “%(idea)s”.", idea=draft["heard"])
     else:
         heading = _("Your idea has been recorded.")
     return _sure(topic_id, heading, _("Is that right? Shall we send it to the staff?"),

@@ -8,7 +8,6 @@ Create Date: 2026-12-05 12:40:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0010_kiosk2"
 down_revision = "0009_kiosk"
 branch_labels = None
