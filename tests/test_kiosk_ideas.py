@@ -296,3 +296,13 @@ def test_every_word_of_the_ideas_and_committee_screens_has_its_welsh():
     words |= set(AGREEMENT_WORDS.values())
     assert "Say my idea" in words and "Do you agree?" in words
     assert sorted(w for w in words if gettext("cy", "web", w) == w) == []
+
+
+def test_the_ways_to_give_an_idea_keep_to_the_residents_options_a_screen(staff_client, db, home, lounge):
+    with db.write() as s:
+        s.get(Person, home["residents"][2]).needs.options_per_screen = 1  # one thing a screen
+    start_kiosk(staff_client, home["residents"][2])
+    first = text(staff_client.get(f"/kiosk/ideas/{lounge}"))
+    assert "Say my idea" in first and "Choose a picture" not in first and "More options" in first
+    second = text(staff_client.get(f"/kiosk/ideas/{lounge}?page=2"))
+    assert "Choose a picture" in second and "Say my idea" not in second and "Page 2 of 4" in second

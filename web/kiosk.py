@@ -134,6 +134,27 @@ def _context(s):
     return resident, home, _settings(resident, home)
 
 
+def channel_of(values):
+    """Return the kiosk channel named in *values* (a form or the query), touch when it names none."""
+    return values.get("channel") if values.get("channel") in KIOSK_CHANNELS else "touch"
+
+
+def topic_screen(find, template, topic_id, cards=None, **values):
+    """Render a kiosk screen about the topic *find(session, resident, topic_id)* returns (it stops with 404).
+
+    A value given as a function is called with the session and the topic; so is *cards*, whose list is shared
+    out over screens as the resident's needs say (see paged()).
+    """
+    with db().read() as s:
+        resident, _home, settings = _context(s)
+        topic = find(s, resident, topic_id)
+        values = {k: v(s, topic) if callable(v) else v for k, v in values.items()}
+        if cards is not None:
+            values.update(paged(cards(s, topic), settings))
+        return render_template(template, resident=resident, settings=settings, topic=topic, rated_option=None,
+                               speech_url=speech_url, **values)
+
+
 def _next_url(s, resident):
     """Return the address of what waits for the resident next, or None."""
     step = asking.next_step(s, resident, skipped=session.get("ideas_later", []))
@@ -230,6 +251,15 @@ def _per_screen(settings):
     return min(settings["per_screen"], asked) if asked and asked > 0 else settings["per_screen"]
 
 
+def paged(cards, settings):
+    """Return the screen's share of *cards*, as many as the resident's needs say (fewer when the screen asks):
+    ``{"shown", "page", "pages", "per_arg", "first"}`` for the cards' template and _paging.html."""
+    per = _per_screen(settings)
+    shown, page, pages = asking.screen(cards, per, request.args.get("page", 1, type=int))
+    return {"shown": shown, "page": page, "pages": pages, "per_arg": per if per < settings["per_screen"] else None,
+            "first": (page - 1) * per}
+
+
 @bp.get("/topics/<int:topic_id>/rate/<int:option_id>")
 def rate(topic_id, option_id):
     """Ask about one option at a time on the three-point scale."""
@@ -277,7 +307,7 @@ def confirm(topic_id):
             option, value, words = _chosen(topic, request.args)
         except Invalid:
             return redirect(url_for("kiosk.question", topic_id=topic.id))
-        channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
+        channel = channel_of(request.args)
         rated = request.args.get("rated", type=int)
         per = _per_screen(settings)
         page = _page_of(topic, rated, request.args.get("choice"), per)
@@ -298,7 +328,7 @@ def answer(topic_id):
             resident, home_, settings = _context(s)
             topic = _topic_for(s, resident, topic_id)
             option, value, words = _chosen(topic, request.form)
-            channel = request.form.get("channel") if request.form.get("channel") in KIOSK_CHANNELS else "touch"
+            channel = channel_of(request.form)
             confidence = request.form.get("confidence", type=float) if channel == "voice" else None
             responses.record(s, topic, resident, channel, option=option, value=value, confidence=confidence)
     except Invalid:

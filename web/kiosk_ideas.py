@@ -1,13 +1,13 @@
 """The kiosk's ideas screens: a resident says an idea, picks one of staff's pictures, or asks to talk about it."""
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, request, session, url_for
 
 from accessible import asking, ideas
 from accessible.errors import Invalid
 from accessible.speech import listen as listening
 from web.auth import db
 from web.i18n import _
-from web.kiosk import KIOSK_CHANNELS, _context, bp, speech_url
+from web.kiosk import _context, bp, channel_of, topic_screen
 
 
 def _idea_topic(s, resident, topic_id):
@@ -18,11 +18,8 @@ def _idea_topic(s, resident, topic_id):
 
 
 def _page(template, topic_id, **values):
-    with db().read() as s:
-        resident, _home, settings = _context(s)
-        topic = _idea_topic(s, resident, topic_id)
-        return render_template(template, resident=resident, settings=settings, topic=topic, rated_option=None,
-                               speech_url=speech_url, suggestions=ideas.suggestions(topic), **values)
+    return topic_screen(_idea_topic, template, topic_id, suggestions=lambda s, topic: ideas.suggestions(topic),
+                        **values)
 
 
 def _sure(topic_id, heading, question, action, fields, no_url):
@@ -31,14 +28,19 @@ def _sure(topic_id, heading, question, action, fields, no_url):
                  fields=fields, no_url=no_url, yes_label=_("Yes, that's right"), no_label=_("No, go back"))
 
 
-def _channel(form):
-    return form.get("channel") if form.get("channel") in KIOSK_CHANNELS else "touch"
+def _ways(s, topic):
+    """Return the ways to give an idea, as cards: (address, or None for "Not now", words, symbol)."""
+    ways = [(url_for("kiosk.idea_say", topic_id=topic.id), _("Say my idea"), "1F3A4")]
+    if ideas.suggestions(topic):
+        ways.append((url_for("kiosk.idea_pictures", topic_id=topic.id), _("Choose a picture"), "1F5BC"))
+    ways.append((url_for("kiosk.idea_talk", topic_id=topic.id), _("I'd like to talk to someone about this"), "1F5E3"))
+    return [*ways, (None, _("Not now"), "23F8")]
 
 
 @bp.get("/ideas/<int:topic_id>")
 def ideas_start(topic_id):
     """Ask for the resident's ideas: say one, pick a picture, ask to talk about it, or not now."""
-    return _page("kiosk/ideas.html", topic_id)
+    return topic_screen(_idea_topic, "kiosk/ideas.html", topic_id, cards=_ways)
 
 
 @bp.get("/ideas/<int:topic_id>/say")
@@ -115,30 +117,27 @@ def idea_spoken(topic_id):
 def idea_pictures(topic_id):
     """Show the ideas staff suggested, as big pictures, as many on a screen as the resident's needs say."""
     with db().read() as s:
-        resident, _home, settings = _context(s)
-        topic = _idea_topic(s, resident, topic_id)
-        found = ideas.suggestions(topic)
-        if not found:
+        if not ideas.suggestions(_idea_topic(s, _context(s)[0], topic_id)):
             return redirect(url_for("kiosk.ideas_start", topic_id=topic_id))
-        shown, page, pages = asking.screen(found, settings["per_screen"], request.args.get("page", 1, type=int))
-        return render_template("kiosk/idea_pictures.html", resident=resident, settings=settings, topic=topic,
-                               rated_option=None, speech_url=speech_url, shown=shown, page=page, pages=pages)
+    return topic_screen(_idea_topic, "kiosk/idea_pictures.html", topic_id,
+                        cards=lambda s, topic: ideas.suggestions(topic))
 
 
-def _suggestion(topic_id, option_id):
-    with db().read() as s:
-        resident, _home, _settings = _context(s)
-        topic = _idea_topic(s, resident, topic_id)
-        option = next((o for o in ideas.suggestions(topic) if o.id == option_id), None)
-        if option is None:
-            abort(404)
-        return option.label
+def _suggested(s, topic_id, option_id):
+    """Return (resident, topic, suggestion) for a picture still on offer, or stop with 404."""
+    resident = _context(s)[0]
+    topic = _idea_topic(s, resident, topic_id)
+    option = next((o for o in ideas.suggestions(topic) if o.id == option_id), None)
+    if option is None:
+        abort(404)  # picked by someone else a moment ago: said calmly
+    return resident, topic, option
 
 
 @bp.get("/ideas/<int:topic_id>/pictures/<int:option_id>")
 def idea_picked(topic_id, option_id):
     """Ask "Is that right?" about the picture picked."""
-    label = _suggestion(topic_id, option_id)
+    with db().read() as s:
+        label = _suggested(s, topic_id, option_id)[2].label
     return _sure(topic_id, _("You chose %(choice)s.", choice=label), _("Is that right?"),
                  url_for("kiosk.idea_pick", topic_id=topic_id, option_id=option_id), {},
                  url_for("kiosk.idea_pictures", topic_id=topic_id))
@@ -148,11 +147,7 @@ def idea_picked(topic_id, option_id):
 def idea_pick(topic_id, option_id):
     """Send the picked picture to staff as the resident's own idea."""
     with db().write() as s:
-        resident, _home, _settings = _context(s)
-        topic = _idea_topic(s, resident, topic_id)
-        option = next((o for o in ideas.suggestions(topic) if o.id == option_id), None)
-        if option is None:
-            abort(404)  # picked by someone else a moment ago: said calmly
+        resident, topic, option = _suggested(s, topic_id, option_id)
         ideas.pick(s, topic, resident, option)
         session["said"] = option.label
     session["sent"] = _("Staff will look at your idea soon.")
@@ -173,7 +168,7 @@ def idea_talk_asked(topic_id):
     with db().write() as s:
         resident, _home, _settings = _context(s)
         topic = _idea_topic(s, resident, topic_id)
-        ideas.ask_to_talk(s, topic, resident, about="idea", channel=_channel(request.form))
+        ideas.ask_to_talk(s, topic, resident, about="idea", channel=channel_of(request.form))
     session["sent"] = _("A member of staff will come and talk with you.")
     return redirect(url_for("kiosk.thanks"))
 
