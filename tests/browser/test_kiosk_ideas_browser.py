@@ -86,6 +86,8 @@ def test_a_resident_picks_a_picture_by_touch_and_another_asks_to_talk_by_switch(
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     harold = start_kiosk(page, base, db, "Harold Price")  # a single-switch user
     page.goto(f"{base}/kiosk/ideas/{ids['lounge']}")
+    scan_to(page, "More options")  # two things a screen, as his needs say
+    page.wait_for_url("**/ideas/*?page=2")
     scan_to(page, "talk to someone")
     page.wait_for_url("**/talk?channel=switch")
     scan_to(page, "yes")  # the yes card is lit as "yes"
