@@ -493,7 +493,10 @@ def review_option(topic_id, option_id):
         if decision == "show":
             topics.show_again(s, option, actor=actor)
             return f"{option.label} is one of the options again."
-        topics.review_option(s, option, decision == "accept", actor=actor)
+        if decision == "accept":
+            ideas.accept(s, option, actor=actor)  # a spoken idea nobody has written down yet is refused
+        else:
+            topics.review_option(s, option, False, actor=actor)
         if decision == "accept":
             return f"{option.label} has been accepted."
         return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
