@@ -306,3 +306,12 @@ def test_the_ways_to_give_an_idea_keep_to_the_residents_options_a_screen(staff_c
     assert "Say my idea" in first and "Choose a picture" not in first and "More options" in first
     second = text(staff_client.get(f"/kiosk/ideas/{lounge}?page=2"))
     assert "Choose a picture" in second and "Say my idea" not in second and "Page 2 of 4" in second
+
+
+@pytest.mark.slow
+def test_is_that_right_on_the_ideas_screens_hears_yes_by_voice(staff_client, home, lounge):
+    start_kiosk(staff_client, home["residents"][2])
+    token = kiosk_token(staff_client, f"/kiosk/ideas/{lounge}/talk")
+    heard = staff_client.post("/kiosk/yes-no/listen", data={"audio": (io.BytesIO(espeak("yes please")), "s.wav")},
+                              headers={"X-CSRFToken": token}, content_type="multipart/form-data").get_json()
+    assert heard["key"] == "yes"
