@@ -1,5 +1,4 @@
-"""Residents' own ideas from the kiosk: said aloud (kept as a recording for staff), picked from staff's suggestions,
-or a wish to talk to someone about the topic."""
+"""Residents' own ideas from the kiosk: said aloud (a recording for staff), picked from staff's pictures, or a talk."""
 
 import re
 import secrets
