@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     clipped_text,
     horizontal_scroll,
     launch,
+    sign_in,
     small_targets,
     unreadable_controls,
 )
@@ -171,4 +172,23 @@ def test_the_new_screens_fit_at_the_largest_text_size(browser, demo_server, prop
             settle(page)
             missing += [(f"{width}x{height}", template, m) for m in outside(page)]
     assert missing == []
+    page.close()
+
+
+def test_staff_hear_the_ideas_see_who_agreed_and_confirm_the_decision(browser, demo_server, proposed):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    sign_in(page, base)
+    page.goto(f"{base}/staff/comments")
+    assert page.locator("text=Ken's own idea, on the kiosk: said aloud").count() == 1
+    assert page.locator("audio[controls]").count() >= 1
+    assert page.locator("text=Harold Price (room 4) would like to talk to someone").count() == 1
+    assert axe_violations(page) == []
+    page.goto(f"{base}/staff/topics/{proposed['menu']}")
+    assert "Margaret Evans: agrees (on the kiosk)" in page.locator(".proposal").inner_text()
+    assert axe_violations(page) == []
+    page.check("input[name=confirm_anyway]")
+    page.click("text=Confirm the decision")
+    page.wait_for_load_state()
+    assert "Decided with Margaret Evans, who agreed." in page.locator("section.outcome").inner_text()
     page.close()
