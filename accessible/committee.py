@@ -62,12 +62,18 @@ def answers_by_person(topic):
     return [(person, given.get(person.id)) for person in topic.co_owners]
 
 
+def asks(topic, person):
+    """Return True when *person* is asked now whether they agree to *topic*'s proposed decision."""
+    return (topic.proposal is not None and topic.stage == "choosing" and topic.archived_at is None
+            and person in topic.co_owners and topics.can_see(person, topic))
+
+
 def waiting_for(session, resident):
     """Return the topics whose proposed decision waits for this co-owner's answer, oldest first."""
     query = (select(Topic).join(DecisionProposal, DecisionProposal.topic_id == Topic.id)
              .where(Topic.home_id == resident.home_id, Topic.stage == "choosing", Topic.archived_at.is_(None))
              .order_by(DecisionProposal.proposed_at, Topic.id))
-    return [t for t in session.scalars(query) if resident in t.co_owners
+    return [t for t in session.scalars(query) if asks(t, resident)
             and not any(a.person_id == resident.id for a in t.proposal.answers)]
 
 

@@ -2,8 +2,8 @@
 
 from flask import abort, redirect, request, session, url_for
 
-from accessible import committee, topics
-from accessible.models import AGREEMENTS
+from accessible import committee
+from accessible.models import AGREEMENTS, Topic
 from web.auth import db
 from web.i18n import _
 from web.kiosk import _context, bp, channel_of, topic_screen
@@ -15,9 +15,8 @@ AGREEMENT_SYMBOLS = {"agree": "2705", "disagree": "274C", "talk": "1F5E3"}
 
 def _proposed(s, resident, topic_id):
     """Return the topic whose proposed decision this co-owner may answer, or stop with 404."""
-    topic = s.get(topics.Topic, topic_id)
-    if (topic is None or topic.proposal is None or topic.stage != "choosing" or topic.archived_at is not None
-            or resident not in topic.co_owners or not topics.can_see(resident, topic)):
+    topic = s.get(Topic, topic_id)
+    if topic is None or not committee.asks(topic, resident):
         abort(404)
     return topic
 
