@@ -9,7 +9,6 @@ from sqlalchemy import select
 from accessible import audit, topics
 from accessible.errors import Invalid
 from accessible.models import TALK_ABOUT, Option, TalkRequest, utcnow
-from accessible.speech.listen import read_wav
 
 #: The data folder's private folder of spoken ideas; only staff hear them, through an audited route.
 RECORDINGS = "idea-recordings"
@@ -30,6 +29,8 @@ def keep_draft(data_dir, audio):
 
     :raises BadAudio: when the audio is not a WAV recording that can be listened to.
     """
+    from accessible.speech.listen import read_wav  # numpy and the engines load only when someone speaks
+
     read_wav(audio)  # refuses anything that is not a short, readable WAV before it is stored
     token = secrets.token_hex(16)
     (_folder(data_dir) / f"draft-{token}.wav").write_bytes(bytes(audio))

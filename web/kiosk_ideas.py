@@ -4,7 +4,6 @@ from flask import abort, current_app, jsonify, redirect, request, session, url_f
 
 from accessible import asking, ideas
 from accessible.errors import Invalid
-from accessible.speech import listen as listening
 from web.auth import db
 from web.i18n import _
 from web.kiosk import _context, bp, channel_of, topic_screen
@@ -52,6 +51,8 @@ def idea_say(topic_id):
 @bp.post("/ideas/<int:topic_id>/listen")
 def idea_listen(topic_id):
     """Keep the recording of an idea until the resident confirms it; answer with where to confirm it, as JSON."""
+    from accessible.speech import listen as listening
+
     with db().read() as s:
         resident, _home, settings = _context(s)
         _idea_topic(s, resident, topic_id)
