@@ -17,8 +17,7 @@ def _idea_topic(s, resident, topic_id):
 
 
 def _page(template, topic_id, **values):
-    return topic_screen(_idea_topic, template, topic_id, suggestions=lambda s, topic: ideas.suggestions(topic),
-                        **values)
+    return topic_screen(_idea_topic, template, topic_id, **values)
 
 
 def _sure(topic_id, heading, question, action, fields, no_url):
