@@ -1,12 +1,40 @@
-"""What the kiosk asks a resident next, and which answers go on one screen."""
+"""What the kiosk asks a resident next, how its screens suit them, and which answers go on one screen."""
 
-from accessible import outcomes, responses, topics
+from accessible import committee, ideas, outcomes, responses, topics
+from accessible.speech.say import speech_settings
+
+
+def screen_settings(needs, home_language="en", idle_seconds=0):
+    """Return how the kiosk's screens and speech suit a resident's communication needs (None: the defaults)."""
+    speech = speech_settings(needs, home_language)
+    rate = speech["rate"]
+    return {
+        "text_size": needs.text_size if needs else 18,
+        "contrast": needs.contrast if needs else "standard",
+        "photos": bool(needs and needs.picture_style == "photos"),
+        "per_screen": needs.options_per_screen if needs else 4,
+        "rate": rate,
+        # Only a voice the needs name: otherwise each text is spoken in its own language's voice.
+        "voice": (needs.voice if needs else None) or "",
+        "lang": speech["lang"],
+        "modes": needs.modes if needs else ["touch"],
+        # The pace the needs give; else a slower speaker gets a slower scan: a step as long as six spoken words.
+        "scan_ms": int(needs.scan_seconds * 1000) if needs and needs.scan_seconds else int(6 * 60_000 / rate),
+        "idle_seconds": idle_seconds,
+    }
 
 
 def open_topics(session, resident):
     """Return the topics asking this resident for an answer now, oldest first."""
     found = [t for t in topics.topics(session, resident.home_id, viewer=resident)
              if responses.phase_of(t) and topics.is_asked(resident, t)]
+    return sorted(found, key=lambda t: (t.created_at, t.id))
+
+
+def idea_topics(session, resident):
+    """Return the topics collecting ideas that ask this resident, oldest first."""
+    found = [t for t in topics.topics(session, resident.home_id, viewer=resident)
+             if t.stage == "ideas" and topics.is_asked(resident, t)]
     return sorted(found, key=lambda t: (t.created_at, t.id))
 
 
@@ -24,14 +52,18 @@ def answered(session, topic, resident):
     return bool(mine)
 
 
-def next_step(session, resident):
+def next_step(session, resident, skipped=()):
     """Return what to show the resident next, or None when nothing waits for them.
 
-    ``("outcome", outcome)`` for a decision they took part in and have not heard; ``("rate", topic, option)``
-    for the first thing not rated yet; ``("question", topic)`` for a question not answered yet.
+    ``("outcome", outcome)`` for a decision they took part in and have not heard; ``("agree", topic)`` for a
+    decision proposed to them as a co-owner; ``("rate", topic, option)`` for the first thing not rated yet;
+    ``("question", topic)`` for a question not answered yet; ``("ideas", topic)`` for a topic collecting ideas
+    they have not given one for (nor put off: the topic ids in *skipped*).
     """
     for outcome in outcomes.untold(session, resident):
         return ("outcome", outcome)
+    for topic in committee.waiting_for(session, resident):
+        return ("agree", topic)
     for topic in open_topics(session, resident):
         done = answered(session, topic, resident)
         if rates_each(topic):
@@ -40,6 +72,9 @@ def next_step(session, resident):
                 return ("rate", topic, left[0])
         elif not done:
             return ("question", topic)
+    for topic in idea_topics(session, resident):
+        if topic.id not in skipped and not ideas.gave_idea(session, topic, resident):
+            return ("ideas", topic)
     return None
 
 

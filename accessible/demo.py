@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from accessible import people, responses, topics, wording
+from accessible import ideas, people, responses, topics, wording
 from accessible.models import Home
 
 DEMO_USERNAME = "manager"
@@ -129,6 +129,8 @@ def create_demo(session):
     topics.propose_idea(session, lounge, "A quiet corner with a bird feeder by the window", r["Betty Lewis"],
                         recorded_by=gareth)
     topics.propose_idea(session, lounge, "Brighter lights for reading", family["Paul Thomas"])
+    for suggestion in ("Plants", "A fish tank"):  # pictures residents can pick on the kiosk as their own idea
+        ideas.suggest(session, lounge, suggestion, actor=manager)
 
     # Visiting hours: decided together, now asking how it is going.
     visiting = topics.create_from_template(session, home, "visiting", actor=manager)

@@ -33,7 +33,13 @@ YESNO = ("yes", "no")
 #: A response given while choosing, or afterwards when the topic asks how it is going.
 PHASES = ("choosing", "review")
 COMMENT_STATES = ("pending", "approved", "hidden")
-OPTION_STATES = ("pending", "accepted", "hidden")
+#: "suggested": an idea staff put forward, with its picture, for residents to pick on the kiosk; picked, it is
+#: that resident's idea, waiting for review like any other.
+OPTION_STATES = ("pending", "accepted", "hidden", "suggested")
+#: What a co-owner says to a decision staff propose: yes, no, or "I want to talk about it".
+AGREEMENTS = ("agree", "disagree", "talk")
+#: What a resident asked to talk to someone about: an idea for the topic, or the decision proposed.
+TALK_ABOUT = ("idea", "decision")
 CONTRASTS = ("standard", "high")
 PICTURE_STYLES = ("symbols", "photos")
 INPUT_MODES = ("touch", "voice", "switch")
@@ -81,6 +87,14 @@ topic_owner = Table(
     "topic_owner",
     Base.metadata,
     Column("topic_id", ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
+
+#: The co-owners who agreed to a decision before staff confirmed it.
+outcome_agreed = Table(
+    "outcome_agreed",
+    Base.metadata,
+    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -238,6 +252,9 @@ class Topic(Base):
     outcome: Mapped["Outcome | None"] = relationship(
         back_populates="topic", uselist=False, cascade="all, delete-orphan"
     )
+    proposal: Mapped["DecisionProposal | None"] = relationship(
+        back_populates="topic", uselist=False, cascade="all, delete-orphan"
+    )
 
     @property
     def accepted_options(self):
@@ -278,6 +295,12 @@ class Option(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     #: An idea hidden because it is the same as another: that other option, which now stands for both.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="SET NULL"))
+    #: How a resident's own idea arrived: "kiosk"; None for ideas staff wrote down or families sent.
+    channel: Mapped[str | None] = mapped_column(String(12))
+    #: A spoken idea's recording, a file in the data folder's idea-recordings/ (for staff only).
+    recording: Mapped[str | None] = mapped_column(String(100))
+    #: What the speech engine heard in the recording; None: it was not transcribed.
+    heard: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic: Mapped[Topic] = relationship(back_populates="options")
@@ -366,6 +389,68 @@ class Outcome(Base):
 
     topic: Mapped[Topic] = relationship(back_populates="outcome")
     option: Mapped[Option | None] = relationship()
+    #: The topic's co-owners who agreed to it when staff proposed it (empty: decided without asking them).
+    agreed_by: Mapped[list[Person]] = relationship(secondary=outcome_agreed, order_by=lambda: Person.name)
+
+
+class DecisionProposal(Base):
+    """A decision staff propose to a topic's co-owners, who are asked "Do you agree?" before staff confirm it."""
+
+    __tablename__ = "decision_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), unique=True)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="SET NULL"))
+    decision: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[Topic] = relationship(back_populates="proposal")
+    option: Mapped[Option | None] = relationship()
+    answers: Mapped[list["ProposalAnswer"]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by=lambda: ProposalAnswer.id
+    )
+
+
+class ProposalAnswer(Base):
+    """One co-owner's answer to a proposed decision: agree, disagree or talk (their latest counts)."""
+
+    __tablename__ = "proposal_answer"
+    __table_args__ = (
+        _one_of("answer", AGREEMENTS),
+        UniqueConstraint("proposal_id", "person_id", name="uq_proposal_answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("decision_proposal.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    answer: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[DecisionProposal] = relationship(back_populates="answers")
+    person: Mapped[Person] = relationship()
+
+
+class TalkRequest(Base):
+    """A resident asked on the kiosk to talk to someone about a topic (an idea, or the decision proposed)."""
+
+    __tablename__ = "talk_request"
+    __table_args__ = (_one_of("about", TALK_ABOUT),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    about: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When a member of staff noted that they have talked with the person.
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    topic: Mapped[Topic] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
 class OutcomeNotice(Base):
@@ -547,6 +632,7 @@ __all__ = [
     "Base",
     "Comment",
     "CommunicationNeeds",
+    "DecisionProposal",
     "FamilyLink",
     "Home",
     "Option",
@@ -558,10 +644,13 @@ __all__ = [
     "PaperScanRecord",
     "PaperUpload",
     "Person",
+    "ProposalAnswer",
     "Response",
     "ServerSetting",
     "SignInFailure",
+    "TalkRequest",
     "Topic",
     "family_of",
+    "outcome_agreed",
     "topic_owner",
 ]

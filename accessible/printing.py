@@ -111,6 +111,8 @@ class PrintTopic:
     def decision_lang(self):
         """Return the language of the decision and why."""
         return self.outcome_lang or self.words_in()
+    #: The names of the co-owners who agreed to the decision before it was made (said on the poster).
+    agreed_with: list = field(default_factory=list)
 
 
 @dataclass
@@ -685,11 +687,12 @@ def render_poster(topic, size="a4", languages=None):
         if shown.outcome is not None:
             # Once decided, "no answers yet" would promise answers still to come: name only the groups that answered.
             said = [row for row in said if row[1]]
-        versions.append({"topic": shown, "lang": shown.lang, "_": _, "said": said})
+        versions.append({"topic": shown, "lang": shown.lang, "_": _, "said": said,
+                         "agreed": _names(shown.agreed_with, _) if shown.agreed_with else None})
     env = _env(versions[0]["lang"])
     chosen = next((o for o in topic.options if o.id == topic.decided_option), None)
     html = env.get_template("poster.html").render(topic=topic, size=size, chosen=chosen, versions=versions,
-                                                  lang=versions[0]["lang"],
+                                                  lang=versions[0]["lang"], agreed=bool(topic.agreed_with),
                                                   uses_openmoji=any(o.openmoji for o in topic.options))
     return PrintResult(_pdf(html))
 

@@ -102,6 +102,7 @@ def _version(topic, data_dir, lang, home, tally):
         outcome_lang=decided.lang if decided else None,
         tallies=tallies, lang=lang, title=asked.title, home=home.name, words_lang=asked.lang,
         decided_option=topic.outcome.option_id if topic.outcome else None,
+        agreed_with=[p.name for p in topic.outcome.agreed_by] if topic.outcome else [],
     )
 
 

@@ -14,6 +14,7 @@ from accessible.models import (
     PaperReview,
     Person,
     Response,
+    TalkRequest,
     family_of,
     topic_owner,
 )
@@ -51,8 +52,12 @@ def person_data(session, person):
         } for r in answers],
         "comments": [{"topic": c.topic_id, "text": c.text, "status": c.status, "time": _when(c.created_at)}
                      for c in session.scalars(select(Comment).where(Comment.person_id == person.id))],
-        "ideas": [{"topic": o.topic_id, "label": o.label, "status": o.status, "time": _when(o.created_at)}
+        "ideas": [{"topic": o.topic_id, "label": o.label, "status": o.status, "time": _when(o.created_at),
+                   "channel": o.channel, "heard": o.heard, "recording": o.recording is not None}
                   for o in session.scalars(select(Option).where(Option.proposed_by_id == person.id))],
+        "asked_to_talk": [{"topic": t.topic_id, "about": t.about, "time": _when(t.created_at),
+                           "talked": _when(t.done_at)}
+                          for t in session.scalars(select(TalkRequest).where(TalkRequest.person_id == person.id))],
         "family_links": [{"resident": k.resident_id, "created_at": _when(k.created_at),
                           "expires_at": _when(k.expires_at), "revoked_at": _when(k.revoked_at)}
                          for k in session.scalars(select(FamilyLink).where(

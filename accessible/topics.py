@@ -354,8 +354,12 @@ def archive(session, topic, archived=True, actor=None):
     return topic
 
 
-def decide(session, topic, decision, reason=None, option=None, actor=None):
-    """Record what was decided and why ("You said, we did"), and mark the topic decided."""
+def decide(session, topic, decision, reason=None, option=None, actor=None, agreed=()):
+    """Record what was decided and why ("You said, we did"), and mark the topic decided.
+
+    *agreed*: the co-owners who agreed to it when it was proposed (accessible.committee); none when staff decide
+    without asking them.
+    """
     decision = " ".join((decision or "").split())
     if not decision:
         raise Invalid({"decision": "Write what will happen, in plain words."})
@@ -370,6 +374,7 @@ def decide(session, topic, decision, reason=None, option=None, actor=None):
     topic.outcome.option_id = option.id if option else None
     topic.outcome.decided_by_id = getattr(actor, "id", None)
     topic.outcome.decided_at = utcnow()
+    topic.outcome.agreed_by = list(agreed)
     if topic.stage == "choosing":
         move_to(session, topic, "decided", actor=actor)
     audit.record(session, actor, "update", topic.outcome)

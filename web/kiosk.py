@@ -113,21 +113,7 @@ def _load():
 def _settings(resident, home):
     """Return how screens and speech adapt to the resident's communication needs."""
     needs = resident.needs if resident is not None else None
-    rate = needs.speech_rate if needs else 150
-    lang = g.get("lang", "en")
-    return {
-        "text_size": needs.text_size if needs else 18,
-        "contrast": needs.contrast if needs else "standard",
-        "photos": bool(needs and needs.picture_style == "photos"),
-        "per_screen": needs.options_per_screen if needs else 4,
-        "rate": rate,
-        "voice": (needs.voice if needs else None) or "",
-        "lang": lang,
-        "modes": needs.modes if needs else ["touch"],
-        # The pace the needs give; else a slower speaker gets a slower scan: a step as long as six spoken words.
-        "scan_ms": int(needs.scan_seconds * 1000) if needs and needs.scan_seconds else int(6 * 60_000 / rate),
-        "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
-    }
+    return asking.screen_settings(needs, g.get("lang", "en"), current_app.config["KIOSK_IDLE_SECONDS"])
 
 
 def speech_url(text, settings, lang=None):
@@ -150,13 +136,38 @@ def _context(s):
     return resident, home, _settings(resident, home)
 
 
+def channel_of(values):
+    """Return the kiosk channel named in *values* (a form or the query), touch when it names none."""
+    return values.get("channel") if values.get("channel") in KIOSK_CHANNELS else "touch"
+
+
+def topic_screen(find, template, topic_id, cards=None, **values):
+    """Render a kiosk screen about the topic *find(session, resident, topic_id)* returns (it stops with 404).
+
+    A value given as a function is called with the session and the topic; so is *cards*, whose list is shared
+    out over screens as the resident's needs say (see paged()).
+    """
+    with db().read() as s:
+        resident, _home, settings = _context(s)
+        topic = find(s, resident, topic_id)
+        values = {k: v(s, topic) if callable(v) else v for k, v in values.items()}
+        if cards is not None:
+            values.update(paged(cards(s, topic), settings))
+        return render_template(template, resident=resident, settings=settings, topic=topic, rated_option=None,
+                               speech_url=speech_url, **values)
+
+
 def _next_url(s, resident):
     """Return the address of what waits for the resident next, or None."""
-    step = asking.next_step(s, resident)
+    step = asking.next_step(s, resident, skipped=session.get("ideas_later", []))
     if step is None:
         return None
     if step[0] == "outcome":
         return url_for("kiosk.outcome", outcome_id=step[1].id)
+    if step[0] == "agree":
+        return url_for("kiosk.committee_results", topic_id=step[1].id)
+    if step[0] == "ideas":
+        return url_for("kiosk.ideas_start", topic_id=step[1].id)
     if step[0] == "rate":
         return url_for("kiosk.rate", topic_id=step[1].id, option_id=step[2].id)
     return url_for("kiosk.question", topic_id=step[1].id)
@@ -171,7 +182,8 @@ def home():
         resident, home_, settings = _context(s)
         next_url = _next_url(s, resident)
         return render_template("kiosk/home.html", resident=resident, settings=settings, next_url=next_url,
-                               topics=asking.open_topics(s, resident), speech_url=speech_url)
+                               topics=asking.open_topics(s, resident), idea_topics=asking.idea_topics(s, resident),
+                               speech_url=speech_url)
 
 
 def _topic_for(s, resident, topic_id):
@@ -250,6 +262,15 @@ def _per_screen(settings):
     return min(settings["per_screen"], asked) if asked and asked > 0 else settings["per_screen"]
 
 
+def paged(cards, settings):
+    """Return the screen's share of *cards*, as many as the resident's needs say (fewer when the screen asks):
+    ``{"shown", "page", "pages", "per_arg", "first"}`` for the cards' template and _paging.html."""
+    per = _per_screen(settings)
+    shown, page, pages = asking.screen(cards, per, request.args.get("page", 1, type=int))
+    return {"shown": shown, "page": page, "pages": pages, "per_arg": per if per < settings["per_screen"] else None,
+            "first": (page - 1) * per}
+
+
 @bp.get("/topics/<int:topic_id>/rate/<int:option_id>")
 def rate(topic_id, option_id):
     """Ask about one option at a time on the three-point scale."""
@@ -297,7 +318,7 @@ def confirm(topic_id):
             option, value, words = _chosen(topic, request.args)
         except Invalid:
             return redirect(url_for("kiosk.question", topic_id=topic.id))
-        channel = request.args.get("channel") if request.args.get("channel") in KIOSK_CHANNELS else "touch"
+        channel = channel_of(request.args)
         rated = request.args.get("rated", type=int)
         per = _per_screen(settings)
         page = _page_of(topic, rated, request.args.get("choice"), per)
@@ -318,7 +339,7 @@ def answer(topic_id):
             resident, home_, settings = _context(s)
             topic = _topic_for(s, resident, topic_id)
             option, value, words = _chosen(topic, request.form)
-            channel = request.form.get("channel") if request.form.get("channel") in KIOSK_CHANNELS else "touch"
+            channel = channel_of(request.form)
             confidence = request.form.get("confidence", type=float) if channel == "voice" else None
             responses.record(s, topic, resident, channel, option=option, value=value, confidence=confidence)
     except Invalid:
@@ -334,8 +355,8 @@ def thanks():
     with db().read() as s:
         resident, home_, settings = _context(s)
         return render_template("kiosk/thanks.html", resident=resident, settings=settings,
-                               said=session.pop("said", ""), next_url=_next_url(s, resident),
-                               speech_url=speech_url)
+                               said=session.pop("said", ""), sent=session.pop("sent", ""),
+                               next_url=_next_url(s, resident), speech_url=speech_url)
 
 
 #: Voice misses on one screen (nothing caught, or "no, that's not right") before asking one option at a time.
@@ -451,6 +472,22 @@ def listen(topic_id):
     return jsonify(result)
 
 
+@bp.post("/yes-no/listen")
+def listen_yes_no():
+    """Hear yes or no on a screen that asks "Is that right?" about something other than a question's answer."""
+    with db().read() as s:
+        settings = _context(s)[2]
+    choices = [(v, YESNO_WORDS[v], YESNO_WORDS[v], None) for v in YESNO_WORDS]
+    options = _spoken_options(settings, choices)
+    heard, error = _hear(request.files.get("audio"), options, settings["lang"], True)
+    if error:
+        return error
+    result = {k: heard.get(k) for k in ("choice", "confidence", "heard", "engine", "ms")}
+    if heard.get("choice") is not None:
+        result["key"] = choices[[o["label"] for o in options].index(heard["choice"])][0]
+    return jsonify(result)
+
+
 @bp.get("/topics/<int:topic_id>/not-right")
 def not_right(topic_id):
     """The resident said the answer heard was not right: ask again, or after two misses one option at a time."""
@@ -536,3 +573,7 @@ def _broken(error):
     """Something failed on the server: the resident hears that the answer may not be saved, never a traceback."""
     return _calm_page(_("Sorry, something went wrong."),
                       _("Your last answer may not be saved. Please try again, or ask a member of staff."), 500)
+
+
+# The screens for ideas and for the committee add their routes to this blueprint (and its checks above).
+from web import kiosk_committee, kiosk_ideas  # noqa: E402, F401

@@ -60,7 +60,7 @@ def _too_many(what, per_minute, visitor):
 
 def listen_upload_limit():
     """Refuse a big body unread on the listeners (here and the kiosk's own): a recording is small."""
-    if request.endpoint in ("speech.listen", "kiosk.listen"):
+    if request.endpoint in ("speech.listen", "kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen"):
         request.max_content_length = LISTEN_MAX_BYTES
 
 

@@ -6,7 +6,19 @@ import threading
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics, wording
+from accessible import (
+    addresses,
+    audit,
+    comments,
+    committee,
+    family_links,
+    ideas,
+    people,
+    pictures,
+    responses,
+    topics,
+    wording,
+)
 from accessible.errors import Invalid
 from accessible.models import CHANNELS, RATINGS, Home, Response
 from accessible.paper import answers as paper_answers
@@ -49,6 +61,7 @@ def dashboard():
             "staff/dashboard.html", home=home, topics=all_topics, residents=residents, due=due,
             stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
             ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
+            talk=ideas.talk_requests(s, home.id),
             to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
             waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)],
             untranslated=_untranslated(s, home, all_topics))
@@ -218,7 +231,8 @@ def pending_comments():
         home = _home(s)
         waiting_ideas = [o for t in topics.topics(s, home.id) for o in t.options if o.status == "pending"]
         return render_template("staff/comments.html", home=home, comments=comments.pending(s, home.id),
-                               ideas=waiting_ideas, taking_part=responses.families_taking_part(s, home.id))
+                               ideas=waiting_ideas, taking_part=responses.families_taking_part(s, home.id),
+                               talk=ideas.talk_requests(s, home.id))
 
 
 @bp.post("/comments/<int:comment_id>")
@@ -545,7 +559,10 @@ def review_option(topic_id, option_id):
         if decision == "show":
             topics.show_again(s, option, actor=actor)
             return _("%(label)s is one of the options again.", label=option.label)
-        topics.review_option(s, option, decision == "accept", actor=actor)
+        if decision == "accept":
+            ideas.accept(s, option, actor=actor)  # a spoken idea nobody has written down yet is refused
+        else:
+            topics.review_option(s, option, False, actor=actor)
         if decision == "accept":
             return _("%(label)s has been accepted.", label=option.label)
         return _("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
@@ -701,6 +718,7 @@ def decide(topic_id):
                                               quiet=len(quiet), asked=len(asked))})
         topics.decide(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
                       actor=actor)
+        committee.withdraw(s, topic, actor=actor)  # decided without the co-owners: they are asked no more
         return _("The decision has been recorded. Tell everyone: you said, we did.")
 
     return _topic_action(topic_id, action, "")
@@ -720,3 +738,7 @@ def results(topic_id):
                                quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS,
                                channel_names=responses.CHANNEL_NAMES,
                                topic_comments=comments.for_topic(s, topic))
+
+
+# Residents' ideas from the kiosk and the committee's sign-off add their routes to this blueprint.
+from web import staff_ideas  # noqa: E402, F401

@@ -228,6 +228,27 @@ def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=
     }
 
 
+def transcribe(audio, language="en", models_dir=None, urgent=True):
+    """Return what was said in *audio* as free text: ``{"heard": words, "said": bool, "engine": name}``.
+
+    Only Whisper writes down free speech: with another engine ``heard`` is None ("not transcribed"), and
+    ``said`` tells whether the recording holds any sound at all. A resident's idea is kept as the recording
+    either way; the words are a help for staff, not the record.
+
+    :raises BadAudio: when the audio cannot be read.
+    """
+    samples = read_wav(audio)
+    try:
+        chosen = _engine("auto", language if language in ("en", "cy") else "en", models_dir)
+    except EngineUnavailable:
+        chosen = None
+    quiet = np.max(np.abs(samples), initial=0.0) < 1e-3
+    if chosen is None or chosen.name != "whisper":
+        return {"heard": None, "said": not quiet, "engine": getattr(chosen, "name", None)}
+    heard = "" if quiet else chosen.transcribe(_trim(samples), language, urgent)
+    return {"heard": heard or None, "said": bool(heard), "engine": chosen.name}
+
+
 #: Digital silence kept before and after the speech, in seconds; see _prepare.
 SILENCE_KEPT = 0.5
 

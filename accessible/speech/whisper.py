@@ -165,6 +165,25 @@ class WhisperEngine:
                 fits.append(float(np.mean(np.log(np.maximum(probs, 1e-12)))) if len(probs) else -math.inf)
         return fits
 
+    def transcribe(self, samples, language="en", urgent=True):
+        """Return the words said in float *samples* (16 kHz mono) as free text; "" when there is no speech.
+
+        Used for a resident's own idea, which no list of options can hold; the recording itself stays the record.
+        """
+        speech = speech_only(samples)
+        if speech is None:
+            return ""
+        feats = self._features(speech.astype(np.float32))
+        frames = min(feats.shape[-1], MAX_FRAMES)
+        window = max(MIN_FRAMES, frames)
+        feats = np.pad(feats[:, :window], ((0, 0), (0, max(0, window - feats.shape[-1]))))
+        with self.turns.turn(urgent):
+            encoded = self._model.encode(self._ct2.StorageView.from_array(np.ascontiguousarray(feats[None])),
+                                         to_cpu=True)
+            result = self._model.generate(encoded, [self._start([], language)], beam_size=self.beam_size,
+                                          max_length=200, suppress_blank=True)[0]
+        return self._decode(result.sequences_ids[0])
+
     def decode(self, samples, grammar, urgent=True):
         """Return the option the float *samples* (16 kHz mono) choose, or None when no option fits.
 

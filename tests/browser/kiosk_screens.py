@@ -1,7 +1,12 @@
-"""Walk every kiosk screen a resident would see and find what lies outside the screen (used by tests and bench)."""
+"""Walk every kiosk screen a resident would see and find what lies outside the screen (used by tests and bench);
+speak to the kiosk through Chromium's fake microphone."""
 
+import subprocess
+import wave
 from urllib.parse import urljoin
 
+import numpy as np
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from accessible.models import Person
@@ -121,3 +126,46 @@ def walk(page, base, db, names, viewports=VIEWPORTS, settled=settle):
                 records.append((name, f"{width}x{height}", shown.url.removeprefix(base), outside(shown),
                                 shown.evaluate(FITTED_JS)))
     return records
+
+
+def speech_file(tmp_path, text, voice):
+    """Say *text* with espeak-ng into a WAV with quiet before and after, as a microphone would hear it."""
+    raw = tmp_path / "raw.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(raw), text], check=True)
+    with wave.open(str(raw)) as w:
+        rate, samples = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    quiet = np.zeros(int(rate * 0.6), dtype=np.int16)
+    out = tmp_path / "said.wav"
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.concatenate([quiet, samples, quiet, quiet, quiet, quiet]).tobytes())
+    return out
+
+
+def say(page, then_url):
+    """Press Speak, as a resident does, until the page moves on to *then_url*: a second try after a miss.
+
+    Chromium's fake microphone loops the file from wherever it happens to be when recording starts, and
+    on a busy machine it can drop audio; a resident who was not caught simply says it again.
+    """
+    for attempt in range(2):
+        page.click("[data-speak]")
+        try:
+            page.wait_for_url(then_url, timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 1:
+                raise
+            page.wait_for_selector("[data-speak]:not([disabled])", timeout=10_000)  # asked to say it again
+
+
+def scan_to(page, label, limit=200):
+    """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
+    for _ in range(limit):
+        if label in (page.evaluate("document.body.dataset.scanLit") or ""):
+            page.keyboard.press(" ")
+            return
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{label} was never lit")

@@ -1,11 +1,6 @@
 """The kiosk in real Chromium: a choice by touch, by switch (keyboard only) and by voice, in English and Welsh."""
 
-import subprocess
-import wave
-
-import numpy as np
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from accessible.models import Person, Response, Topic
@@ -18,7 +13,7 @@ from tests.browser.conftest import (
     small_targets,
     unreadable_controls,
 )
-from tests.browser.kiosk_screens import open_screen, outside, start_kiosk
+from tests.browser.kiosk_screens import open_screen, outside, say, scan_to, speech_file, start_kiosk
 
 pytestmark = pytest.mark.slow
 
@@ -69,16 +64,6 @@ def test_touch_in_welsh(browser, demo_server):
     page.close()
 
 
-def _scan_to(page, label, limit=200):
-    """Wait, like a switch user, until the lit option is *label*, then press the one switch (space)."""
-    for _ in range(limit):
-        if label in (page.evaluate("document.body.dataset.scanLit") or ""):
-            page.keyboard.press(" ")
-            return
-        page.wait_for_timeout(150)
-    raise AssertionError(f"{label} was never lit")
-
-
 @pytest.mark.parametrize(("name", "topic", "option", "yes"), [
     ("Harold Price", "Next week's menu", "Shepherd's pie", "yes"),
     ("Iolo Rees", "A pet for the home", "Na", "yes"),
@@ -91,9 +76,9 @@ def test_single_switch_scanning_with_the_keyboard_only(browser, demo_server, nam
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     resident = start_kiosk(page, base, db, name)
     go_to_topic(page, base, db, topic)
-    _scan_to(page, option)
+    scan_to(page, option)
     page.wait_for_url("**/confirm**")
-    _scan_to(page, yes)
+    scan_to(page, yes)
     page.wait_for_url(f"{base}/kiosk/thanks")
     _title, answer, channel = latest_answer(db, resident)
     assert channel == "switch"
@@ -132,39 +117,6 @@ def test_switch_scanning_waits_for_the_question_and_keeps_the_thing_rated_in_vie
     page.close()
 
 
-def _speech_file(tmp_path, text, voice):
-    """Say *text* with espeak-ng into a WAV with quiet before and after, as a microphone would hear it."""
-    raw = tmp_path / "raw.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(raw), text], check=True)
-    with wave.open(str(raw)) as w:
-        rate, samples = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
-    quiet = np.zeros(int(rate * 0.6), dtype=np.int16)
-    out = tmp_path / "said.wav"
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.concatenate([quiet, samples, quiet, quiet, quiet, quiet]).tobytes())
-    return out
-
-
-def _say(page, then_url):
-    """Press Speak, as a resident does, until the page moves on to *then_url*: a second try after a miss.
-
-    Chromium's fake microphone loops the file from wherever it happens to be when recording starts, and
-    on a busy machine it can drop audio; a resident who was not caught simply says it again.
-    """
-    for attempt in range(2):
-        page.click("[data-speak]")
-        try:
-            page.wait_for_url(then_url, timeout=20_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 1:
-                raise
-            page.wait_for_selector("[data-speak]:not([disabled])", timeout=10_000)  # asked to say it again
-
-
 @pytest.mark.parametrize(("name", "said", "voice", "topic", "expected"), [
     ("Kenneth Morgan", "roast chicken", "en-gb", "Next week's menu", "Roast chicken"),
     ("Dafydd Jones", "yes please", "en-gb", "A pet for the home", "yes"),
@@ -172,14 +124,14 @@ def _say(page, then_url):
 def test_voice_with_chromium_playing_a_wav_as_its_microphone(playwright_instance, demo_server, tmp_path, name, said,
                                                              voice, topic, expected):
     base, db = demo_server
-    wav = _speech_file(tmp_path, said, voice)
+    wav = speech_file(tmp_path, said, voice)
     browser = launch(playwright_instance, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                                            f"--use-file-for-fake-audio-capture={wav}"])
     context = browser.new_context(viewport={"width": 1024, "height": 768}, permissions=["microphone"])
     page = context.new_page()
     resident = start_kiosk(page, base, db, name)
     go_to_topic(page, base, db, topic)
-    _say(page, "**/confirm**")
+    say(page, "**/confirm**")
     page.click("[data-confirm=yes]")
     page.wait_for_url(f"{base}/kiosk/thanks")
     assert latest_answer(db, resident)[1:] == (expected, "voice")
@@ -189,7 +141,7 @@ def test_voice_with_chromium_playing_a_wav_as_its_microphone(playwright_instance
 def test_yes_said_to_a_one_at_a_time_question_records_it_by_voice(playwright_instance, demo_server, tmp_path):
     # After two misses the kiosk asks "Did you mean Roast chicken?"; the resident says "yes please".
     base, db = demo_server
-    wav = _speech_file(tmp_path, "yes please", "en-gb")
+    wav = speech_file(tmp_path, "yes please", "en-gb")
     browser = launch(playwright_instance, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                                            f"--use-file-for-fake-audio-capture={wav}"])
     context = browser.new_context(viewport={"width": 1024, "height": 768}, permissions=["microphone"])
@@ -198,7 +150,7 @@ def test_yes_said_to_a_one_at_a_time_question_records_it_by_voice(playwright_ins
     topic_id = go_to_topic(page, base, db, "Next week's menu")
     page.goto(f"{base}/kiosk/topics/{topic_id}/one-by-one?i=2")
     assert page.locator("h1").inner_text() == "Did you mean Roast chicken?"
-    _say(page, f"{base}/kiosk/thanks")
+    say(page, f"{base}/kiosk/thanks")
     assert latest_answer(db, resident)[1:] == ("Roast chicken", "voice")
     browser.close()
 
