@@ -8,6 +8,7 @@ from accessible import audit, committee, ideas
 from accessible.errors import Invalid
 from accessible.models import Option, TalkRequest
 from web.auth import db
+from web.i18n import _
 from web.staff import _checked, _topic_action, bp
 
 
@@ -40,11 +41,12 @@ def accept_idea(option_id):
         with db().write() as s:
             option = _idea(s, option_id)
             ideas.accept(s, option, request.form.get("label"), actor=s.merge(g.staff))
-            who = f", credited to {option.proposed_by.name}" if option.proposed_by else ""
-            flash(f"{option.label} has been accepted{who}.")
+            flash(_("%(label)s has been accepted, credited to %(name)s.", label=option.label,
+                    name=option.proposed_by.name) if option.proposed_by
+                  else _("%(label)s has been accepted.", label=option.label))
             ideas.sweep(s, current_app.instance_path)
     except Invalid as e:
-        flash(" ".join(e.problems.values()))
+        flash(" ".join(_(problem) for problem in e.problems.values()))
     return redirect(url_for("staff.pending_comments") + "#ideas-h")
 
 
@@ -56,7 +58,8 @@ def talked(request_id):
         if found is None or found.topic.home_id != g.staff.home_id:
             abort(404)
         ideas.talked(s, found, s.merge(g.staff))
-        flash(f"Noted: someone has talked with {found.person.name} about \u201c{found.topic.title}\u201d.")
+        flash(_("Noted: someone has talked with %(name)s about \u201c%(title)s\u201d.", name=found.person.name,
+                title=found.topic.title))
     return redirect(url_for("staff.pending_comments") + "#talk-h")
 
 
@@ -66,8 +69,8 @@ def suggest(topic_id):
 
     def action(s, topic, actor):
         option = ideas.suggest(s, topic, request.form.get("label"), actor=actor)
-        return (f"{option.label} is suggested to residents: it shows as a picture on their kiosk until one picks it. "
-                "Change its picture under the options.")
+        return _("%(label)s is suggested to residents: it shows as a picture on their kiosk until one picks it. "
+                 "Change its picture under the options.", label=option.label)
 
     return _topic_action(topic_id, action, "")
 
@@ -81,8 +84,8 @@ def propose(topic_id):
         option = next((o for o in topic.options if str(o.id) == option_id), None)
         committee.propose(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
                           actor=actor)
-        return ("The decision has been proposed to the co-owners. Residents among them are asked \u201cDo you "
-                "agree?\u201d on their kiosk; their answers show here. Confirm it when you are ready.")
+        return _("The decision has been proposed to the co-owners. Residents among them are asked \u201cDo you "
+                 "agree?\u201d on their kiosk; their answers show here. Confirm it when you are ready.")
 
     return _topic_action(topic_id, action, "")
 
@@ -94,12 +97,16 @@ def confirm_proposal(topic_id):
     def action(s, topic, actor):
         waiting = [p for p, said in committee.answers_by_person(topic) if said is None]
         if waiting and not _checked("confirm_anyway"):
-            raise Invalid({"confirm_anyway": f"{len(waiting)} co-owner{'s have' if len(waiting) != 1 else ' has'} "
-                           "not answered yet. Wait for them, or tick \u201cConfirm now anyway\u201d."})
+            raise Invalid({"confirm_anyway": _("1 co-owner has not answered yet. Wait for them, or tick \u201cConfirm "
+                                               "now anyway\u201d.") if len(waiting) == 1 else
+                           _("%(n)s co-owners have not answered yet. Wait for them, or tick \u201cConfirm now "
+                             "anyway\u201d.", n=len(waiting))})
         outcome = committee.confirm(s, topic, actor=actor)
         names = names_joined(outcome.agreed_by)
-        with_them = f" Decided with {names}, who agreed." if names else ""
-        return "The decision has been recorded." + with_them + " Tell everyone: you said, we did."
+        if names:
+            return _("The decision has been recorded. Decided with %(names)s, who agreed. Tell everyone: you said, "
+                     "we did.", names=names)
+        return _("The decision has been recorded. Tell everyone: you said, we did.")
 
     return _topic_action(topic_id, action, "")
 
@@ -110,7 +117,7 @@ def withdraw_proposal(topic_id):
 
     def action(s, topic, actor):
         committee.withdraw(s, topic, actor=actor)
-        return "The proposed decision has been withdrawn; co-owners are no longer asked about it."
+        return _("The proposed decision has been withdrawn; co-owners are no longer asked about it.")
 
     return _topic_action(topic_id, action, "")
 
@@ -119,4 +126,6 @@ def withdraw_proposal(topic_id):
 def names_joined(people):
     """Return people's names joined as people say them: "Margaret Evans and Arthur Price"."""
     names = [p.name for p in people]
-    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
