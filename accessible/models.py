@@ -26,9 +26,6 @@ STAFF_ROLES = ("staff", "manager")
 TOPIC_KINDS = ("choose", "rate", "yesno")
 STAGES = ("draft", "ideas", "choosing", "decided", "reviewed")
 CHANNELS = ("touch", "voice", "switch", "paper", "family-web", "staff-entry")
-#: The three-point scale of `rate` topics and of every review ("How is it going?").
-RATINGS = ("like", "unsure", "dislike")
-YESNO = ("yes", "no")
 #: A response given while choosing, or afterwards when the topic asks how it is going.
 PHASES = ("choosing", "review")
 COMMENT_STATES = ("pending", "approved", "hidden")

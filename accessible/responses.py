@@ -7,7 +7,8 @@ from sqlalchemy import or_, select
 
 from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, PHASES, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
+from accessible.models import CHANNELS, PHASES, Comment, PaperScan, Person, Response, Topic
+from accessible.scales import RATING_NAMES, RATINGS, YESNO, YESNO_NAMES
 from accessible.topics import is_asked
 
 #: The groups results are shown in, in this order, with what staff read.
@@ -17,8 +18,6 @@ GROUPS = {
     "family": "Families",
     "staff": "Staff",
 }
-RATING_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
-YESNO_NAMES = {"yes": "Yes", "no": "No"}
 #: Each channel as staff say it ("3 on paper"), never the computer's name for it.
 CHANNEL_NAMES = {
     "touch": "by touch on the kiosk",

@@ -7,7 +7,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from accessible import comments, family_links, responses, topics
 from accessible.errors import Invalid
-from accessible.models import RATINGS, FamilyLink, Home
+from accessible.models import FamilyLink, Home
+from accessible.scales import RATINGS, VALUE_NAMES
 from web.auth import db, safe_path
 from web.i18n import _
 from web.limits import Limiter
@@ -166,7 +167,7 @@ def _page(s, link, family, resident, topic, errors=None, status=200):
     now = _answers_now(s, topic, family, resident)
     return render_template(
         "family/topic.html", family=family, resident=resident, topic=topic, errors=errors or {},
-        phase=responses.phase_of(topic), ratings=RATINGS, home=s.get(Home, family.home_id),
+        phase=responses.phase_of(topic), ratings=RATINGS, value_names=VALUE_NAMES, home=s.get(Home, family.home_id),
         can_proxy=_can_proxy(topic, resident), own_allowed=topic.ask_families, now=now,
         # After a problem, the choices ticked are the ones just sent, so nothing chosen is lost.
         picked=request.form if errors else now,

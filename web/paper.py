@@ -22,6 +22,7 @@ from accessible.errors import Invalid
 from accessible.models import Home, PaperReview, PaperUpload
 from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
+from accessible.scales import VALUE_NAMES
 from web.address import link_base
 from web.auth import db, staff_required
 
@@ -226,8 +227,6 @@ def _private(response):
     return response
 
 
-#: What each box value is called on the review page.
-VALUE_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like", "yes": "Yes", "no": "No"}
 STATE_NAMES = {"ticked": "ticked", "empty": "empty", "uncertain": "unclear"}
 
 

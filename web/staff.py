@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from accessible import addresses, audit, comments, family_links, people, pictures, responses, topics
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, Home, Response
+from accessible.models import CHANNELS, Home, Response
 from accessible.paper import answers as paper_answers
+from accessible.scales import RATING_NAMES, RATINGS
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
 from web.address import link_base
@@ -339,7 +340,7 @@ def _topic_page(s, topic_id, errors=None, status=200):
         answered=_answers_by_option(s, topic), printed_for_here_only=addresses.is_loopback(
             addresses.host_of(link_base() or request.host_url)),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
-        phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
+        phase=responses.phase_of(topic), ratings=RATINGS, rating_names=RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
@@ -638,6 +639,6 @@ def results(topic_id):
         review = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
         quiet = responses.not_yet_heard(s, topic, asked["resident"])
         return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
-                               quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS,
+                               quiet=quiet, asked=asked, rating_names=RATING_NAMES, ratings=RATINGS,
                                channel_names=responses.CHANNEL_NAMES,
                                topic_comments=comments.for_topic(s, topic))

@@ -11,8 +11,6 @@ from sqlalchemy import event, select
 from accessible import audit, comments, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import (
-    RATINGS,
-    YESNO,
     Option,
     PaperPage,
     PaperReview,
@@ -23,6 +21,7 @@ from accessible.models import (
     Topic,
 )
 from accessible.paper import overlay, read
+from accessible.scales import RATINGS, YESNO
 
 #: What an anonymous person made for one blank sheet is called, by who the form is for.
 ANONYMOUS = dict(zip(("resident", "family"), people.ANONYMOUS_NAMES, strict=True))
