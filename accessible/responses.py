@@ -96,6 +96,23 @@ def record(session, topic, person, channel, option=None, value=None, on_behalf_o
     return response
 
 
+def record_answer(session, topic, person, channel, option_id=None, value=None, ratings=None, **kwargs):
+    """Record a person's whole answer as one form gives it; return the responses recorded.
+
+    The option chosen is named by *option_id*; a yes/no or a "How is it going?" is *value*. A `rate` topic,
+    while choosing, rates every option at once: *ratings* maps option ids (as text) to values, one response per
+    option rated, and options left unrated are skipped. Other keyword arguments are those of `record`.
+    """
+    if topic.kind == "rate" and phase_of(topic) == "choosing":
+        ratings = ratings or {}
+        rated = [(o, ratings.get(str(o.id))) for o in topic.accepted_options if ratings.get(str(o.id))]
+        if not rated:
+            raise Invalid({"value": "Choose like, not sure or don't like for at least one option."})
+        return [record(session, topic, person, channel, option=o, value=v, **kwargs) for o, v in rated]
+    option = next((o for o in topic.accepted_options if str(o.id) == str(option_id)), None)
+    return [record(session, topic, person, channel, option=option, value=value, **kwargs)]
+
+
 def group_of(response):
     """Return the results group a response counts in."""
     if response.on_behalf_of_id is not None:

@@ -100,11 +100,7 @@ def scans():
                                review={item.id: _review_view(s, item) for item in items},
                                residents=people.people(s, home.id, "resident"),
                                family=people.people(s, home.id, "family"), describe=describe,
-                               open_topics=[t for t in topics.topics(s, home.id) if t.stage in PRINTABLE_STAGES])
-
-
-#: Stages in which a form asks something (ideas: the write-in space; reviewed: "How is it going?").
-PRINTABLE_STAGES = ("ideas", "choosing", "reviewed")
+                               open_topics=[t for t in topics.topics(s, home.id) if t.stage in topics.PRINTABLE_STAGES])
 
 
 @bp.get("/staff/paper/blank")

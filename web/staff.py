@@ -13,6 +13,7 @@ from accessible.paper import answers as paper_answers
 from accessible.scales import RATING_NAMES, RATINGS
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
+from web import forms
 from web.address import link_base
 from web.auth import db, staff_required
 
@@ -340,6 +341,7 @@ def _topic_page(s, topic_id, errors=None, status=200):
         answered=_answers_by_option(s, topic), printed_for_here_only=addresses.is_loopback(
             addresses.host_of(link_base() or request.host_url)),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
+        undecided_stages=topics.UNDECIDED_STAGES, deciding_stages=topics.DECIDING_STAGES,
         phase=responses.phase_of(topic), ratings=RATINGS, rating_names=RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
@@ -588,19 +590,9 @@ def record_response(topic_id):
         else:
             raise Invalid({"resident": "Choose whose answer it is."})
         earlier = responses.answer_now(s, topic, resident)
-        option_id = request.form.get("option", "")
-        option = next((o for o in topic.accepted_options if str(o.id) == option_id), None)
-        value = request.form.get("value") or None
-        if topic.kind == "rate" and topic.stage == "choosing":
-            # One form rates every option at once: one response per option rated.
-            rated = [(o, request.form.get(f"rating-{o.id}")) for o in topic.accepted_options]
-            rated = [(o, v) for o, v in rated if v]
-            if not rated:
-                raise Invalid({"value": "Rate at least one option: like, not sure or don't like."})
-            for o, v in rated:
-                responses.record(s, topic, resident, channel, option=o, value=v, assisted_by=helper)
-        else:
-            responses.record(s, topic, resident, channel, option=option, value=value, assisted_by=helper)
+        responses.record_answer(s, topic, resident, channel, option_id=request.form.get("option"),
+                                value=request.form.get("value") or None, ratings=forms.ratings(request.form),
+                                assisted_by=helper)
         replaced = f" It replaces the earlier answer ({earlier}), which no longer counts." if earlier else ""
         if helper is None:
             return "Your own view has been recorded, with the staff's." + replaced
