@@ -591,7 +591,7 @@ def paper_read(files, as_json, home_id, folder, db):
     """
     from pathlib import Path
 
-    from accessible.paper import read, scans
+    from accessible.paper import scans
 
     db.upgrade()
     with db.read() as s:
@@ -604,16 +604,12 @@ def paper_read(files, as_json, home_id, folder, db):
     # Every file is kept first, then read page by page, as the Filled forms page does.
     pages = []
     for path in files:
-        try:
-            with db.write() as s:
-                upload = scans.keep(s, home_id, folder, Path(path).name, Path(path).read_bytes())
-                pages += [(upload.id, number) for number in range(1, upload.pages + 1)]
-        except read.BadScan as e:
-            pages.append({"source": Path(path).name, "error": str(e)})
+        kept = scans.keep_file(db, home_id, folder, Path(path).name, Path(path).read_bytes())
+        pages += [kept] if "error" in kept else [(kept["upload"], n) for n in range(1, kept["pages"] + 1)]
     failed = 0
     with click.progressbar(pages, label="Reading pages", file=sys.stderr) as bar:
         for page in bar:
-            line = page if isinstance(page, dict) else _read_kept(db, folder, *page)
+            line = page if isinstance(page, dict) else scans.read_kept(db, home_id, folder, *page)
             failed += "error" in line
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
@@ -625,21 +621,6 @@ def paper_read(files, as_json, home_id, folder, db):
                            f"{line['review']} for review{again}")
     if failed == len(pages):
         raise click.ClickException("No page could be read, so nothing was recorded (the files are kept).")
-
-
-def _read_kept(db, folder, upload_id, number):
-    """Read one page of a kept file and record it, as the Filled forms page does; return its result line."""
-    from accessible.models import PaperUpload
-    from accessible.paper import read, scans
-
-    with db.read() as s:
-        upload = s.get(PaperUpload, upload_id)
-        try:
-            label, image = scans.page_image(folder, upload, number)
-        except read.BadScan as e:
-            return {"source": scans.page_label(upload, number), "error": str(e)}
-    with db.write() as s:
-        return scans.read_one(s, s.get(PaperUpload, upload_id), number, image, label, folder)
 
 
 @main.command("backup")

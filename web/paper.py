@@ -19,7 +19,7 @@ from flask import (
 
 from accessible import audit, decoding, people, printouts, topics
 from accessible.errors import Invalid
-from accessible.models import Home, PaperReview, PaperUpload
+from accessible.models import Home, PaperReview
 from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
 from accessible.scales import VALUE_NAMES
@@ -130,41 +130,24 @@ def describe(result):
 
 def _keep(file):
     """Keep one uploaded file; return {"upload": id, "name", "pages"} or {"source", "error"}."""
-    try:
-        with db().write() as s:
-            upload = scan_files.keep(s, g.staff.home_id, current_app.instance_path, file.filename, file.read(),
-                                     actor=s.merge(g.staff))
-            return {"upload": upload.id, "name": upload.name, "pages": upload.pages}
-    except read.BadScan as e:
-        return {"source": file.filename, "error": str(e)}
+    return scan_files.keep_file(db(), g.staff.home_id, current_app.instance_path, file.filename, file.read(),
+                                actor=g.staff)
 
 
 def _upload_of(s, upload_id):
-    upload = s.get(PaperUpload, upload_id)
-    if upload is None or upload.home_id != g.staff.home_id:
+    try:
+        return scan_files.upload_of(s, g.staff.home_id, upload_id)
+    except LookupError:
         abort(404)
-    return upload
 
 
 def _read(upload_id, number):
     """Read one page of a kept upload; return the result with its message for staff."""
-    folder = current_app.instance_path
-    with db().read() as s:
-        upload = _upload_of(s, upload_id)
-
-        def recognise():
-            label, image = scan_files.page_image(folder, upload, number)
-            return scan_files.recognise(s, upload, image, label)
-
-        # One page in memory at a time, on the decoding thread (accessible.decoding), without the write lock.
-        try:
-            reading = decoding.run(recognise)
-        except read.BadScan as e:
-            result = {"source": scan_files.page_label(upload, number), "error": str(e)}
-            return {**result, "message": describe(result)}
-    with db().write() as s:
-        upload = _upload_of(s, upload_id)
-        result = scan_files.record_one(s, upload, number, reading, current_app.instance_path, actor=s.merge(g.staff))
+    try:
+        result = scan_files.read_kept(db(), g.staff.home_id, current_app.instance_path, upload_id, number,
+                                      actor=g.staff)
+    except LookupError:
+        abort(404)
     return {**result, "message": describe(result)}
 
 
