@@ -162,7 +162,7 @@ def list_topics(as_json, folder, db):
         rows = [
             {
                 "id": t.id, "home": t.home_id, "title": t.title, "question": t.question, "kind": t.kind,
-                "status": t.stage, "resident": t.resident_id,
+                "stage": t.stage, "resident": t.resident_id,
                 "options": [{"id": o.id, "label": o.label} for o in t.accepted_options],
             }
             for home_id in s.scalars(select(Home.id))
@@ -176,7 +176,7 @@ def list_topics(as_json, folder, db):
                    "(or try accessible demo in an empty folder).")
     for row in rows:
         options = ", ".join(o["label"] for o in row["options"]) or "no options"
-        click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
+        click.echo(f"{row['id']:>4}  {row['stage']:<9} {row['kind']:<7} {row['title']} ({options})")
 
 
 @main.command("export-home")
