@@ -412,8 +412,11 @@ class PaperPage(Base):
     resident: Mapped[Person | None] = relationship()
 
 
-class PaperReview(Base):
-    """A question read from paper that staff must look at: unclear marks, several marks, a blank form, writing."""
+class PaperCheck(Base):
+    """A question read from paper that staff must check by eye: unclear marks, several marks, a blank form, writing.
+
+    Its table keeps its first name, paper_review (as PaperScanRecord.review_id does): see docs/GLOSSARY.md.
+    """
 
     __tablename__ = "paper_review"
 
@@ -540,7 +543,7 @@ __all__ = [
     "Outcome",
     "OutcomeNotice",
     "PaperPage",
-    "PaperReview",
+    "PaperCheck",
     "PaperScan",
     "PaperScanRecord",
     "PaperUpload",

@@ -19,7 +19,7 @@ from flask import (
 
 from accessible import audit, decoding, people, printouts, topics
 from accessible.errors import Invalid
-from accessible.models import Home, PaperReview
+from accessible.models import Home, PaperCheck
 from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
 from accessible.scales import VALUE_NAMES
@@ -244,7 +244,7 @@ def crop(name):
     except KeyError:
         abort(404)
     with db().read() as s:
-        item = s.query(PaperReview).filter_by(crop=name).one_or_none()
+        item = s.query(PaperCheck).filter_by(crop=name).one_or_none()
         if item is None or item.paper_page.topic.home_id != g.staff.home_id or not path.exists():
             abort(404)
     return send_file(path, mimetype="image/png", max_age=0)
@@ -256,7 +256,7 @@ def settle(item_id):
     """Settle one paper question: the answer staff can see, no answer, or the words typed in."""
     try:
         with db().write() as s:
-            item = s.get(PaperReview, item_id)
+            item = s.get(PaperCheck, item_id)
             if item is None or item.paper_page.topic.home_id != g.staff.home_id or item.state != "pending":
                 flash("That paper question has been settled already.")
                 return redirect(url_for("paper.scans"))

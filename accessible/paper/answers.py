@@ -13,7 +13,7 @@ from accessible.errors import Invalid
 from accessible.models import (
     Option,
     PaperPage,
-    PaperReview,
+    PaperCheck,
     PaperScan,
     PaperScanRecord,
     Person,
@@ -211,8 +211,8 @@ def _replace_older(session, page, scan, actor, data_dir=None):
                      detail=f"replaced by scan {scan.id} of the same page")
     # Questions still waiting from an older reading are about paper that has been read again.
     crops = []
-    for item in session.scalars(select(PaperReview).where(PaperReview.paper_page_id == page.id,
-                                                          PaperReview.state == "pending")).all():
+    for item in session.scalars(select(PaperCheck).where(PaperCheck.paper_page_id == page.id,
+                                                          PaperCheck.state == "pending")).all():
         item.state = "replaced"
         if data_dir is not None and item.crop:
             try:
@@ -262,8 +262,8 @@ def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, d
     tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
     crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
     rated = question[0].option if question[0].value in RATINGS and question[0].option else None
-    item = PaperReview(
-        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=_fits(why, PaperReview.why.type.length),
+    item = PaperCheck(
+        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=_fits(why, PaperCheck.why.type.length),
         option_id=rated if rated is not None and session.get(Option, rated) is not None else None,
         marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop, session))
     session.add(item)
@@ -324,7 +324,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
         outcome.recorded.append(detail.as_dict())
     for box in boxes.values():
         if box["value"] == "write-in" and reading.image is not None and read.has_writing(reading, box):
-            item = PaperReview(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
+            item = PaperCheck(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
                                why="something is written in the space for ideas and comments", marks="[]",
                                crop=save_crop(data_dir, overlay.area_png(reading, box), session))
             session.add(item)
@@ -337,8 +337,8 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
 
 def pending(session, home_id):
     """Return the paper questions waiting for staff, oldest first."""
-    query = (select(PaperReview).join(Topic, PaperReview.topic_id == Topic.id)
-             .where(Topic.home_id == home_id, PaperReview.state == "pending").order_by(PaperReview.id))
+    query = (select(PaperCheck).join(Topic, PaperCheck.topic_id == Topic.id)
+             .where(Topic.home_id == home_id, PaperCheck.state == "pending").order_by(PaperCheck.id))
     return session.scalars(query).all()
 
 

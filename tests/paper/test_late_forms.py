@@ -131,13 +131,13 @@ def test_the_rest_of_a_page_is_recorded_when_one_rated_option_has_gone(staff_cli
 
 
 def test_a_question_waiting_since_choosing_cannot_be_settled_as_how_it_is_going(staff_client, form, db):
-    from accessible.models import PaperReview
+    from accessible.models import PaperCheck
 
     _, image, boxes = form
     mark(mark(image, boxes[0]), boxes[1], "cross")  # two marks while choosing: staff are to look
     upload(staff_client, [("page1.png", png(image))])
     with db.read() as s:
-        item_id = s.scalars(select(PaperReview.id)).one()
+        item_id = s.scalars(select(PaperCheck.id)).one()
     _move_on(db, "reviewed")  # the page staff opened earlier still shows the buttons
     response = post(staff_client, f"/staff/paper/review/{item_id}", {"choice": "like"}, form_url="/staff/paper")
     assert response.status_code == 302
@@ -148,7 +148,7 @@ def test_a_question_waiting_since_choosing_cannot_be_settled_as_how_it_is_going(
 
 
 def test_a_long_reason_still_fits_the_review_queue(staff_client, db, home, tmp_path):
-    from accessible.models import Home, PaperReview
+    from accessible.models import Home, PaperCheck
 
     long_label = "Roast chicken with potatoes, gravy and the season's vegetables from the garden"
     with db.write() as s:
@@ -164,5 +164,5 @@ def test_a_long_reason_still_fits_the_review_queue(staff_client, db, home, tmp_p
     upload(staff_client, [("page1.png", png(mark(sheets[0], first)))])
     upload(staff_client, [("page2.png", png(mark(sheets[-1], last)))])
     with db.read() as s:
-        (why,) = s.scalars(select(PaperReview.why)).all()
-    assert len(why) <= PaperReview.why.type.length and why.startswith(long_label) and why.endswith("…")
+        (why,) = s.scalars(select(PaperCheck.why)).all()
+    assert len(why) <= PaperCheck.why.type.length and why.startswith(long_label) and why.endswith("…")
