@@ -12,8 +12,8 @@ from accessible import audit, comments, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import (
     Option,
-    PaperPage,
     PaperCheck,
+    PaperPage,
     PaperScan,
     PaperScanRecord,
     Person,
@@ -28,7 +28,9 @@ ANONYMOUS = dict(zip(("resident", "family"), people.ANONYMOUS_NAMES, strict=True
 
 
 @dataclass
-class Outcome:
+class PageRecord:
+    """What recording one read page did: the answers recorded, the questions sent to staff, the blanks."""
+
     recorded: list = field(default_factory=list)
     review: list = field(default_factory=list)
     unanswered: int = 0
@@ -256,9 +258,9 @@ def _fits(text, length):
     return text[:length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir):
+def _queue(session, page_record, scan, page, topic, reading, question, boxes, why, data_dir):
     """Put one question of a read page in the review queue, with why and the part of the page it is on."""
-    outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
+    page_record.review.append({"question": [m.as_dict() for m in question], "why": why})
     tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
     crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
     rated = question[0].option if question[0].value in RATINGS and question[0].option else None
@@ -282,10 +284,10 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
                      source=(reading.source or "")[:300], read_by_id=getattr(actor, "id", None))
     session.add(scan)
     session.flush()
-    outcome = Outcome(scan=scan)
+    page_record = PageRecord(scan=scan)
     # Read from the command line nobody is signed in: the audit log still files the events under the home.
     actor = actor or SimpleNamespace(id=None, home_id=topic.home_id)
-    outcome.replaced = _replace_older(session, page, scan, actor, data_dir)
+    page_record.replaced = _replace_older(session, page, scan, actor, data_dir)
     who = _respondent(session, page, topic, scan, actor)
     if who is not None and not topics.is_asked(who, topic):
         who = None  # e.g. a blank form for families of a topic that now asks residents only
@@ -293,13 +295,13 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
     for question in questions(reading.marks):
         verdict, detail = judge(question)
         if verdict == "none":
-            outcome.unanswered += 1
+            page_record.unanswered += 1
             continue
         # A form can come back late: printed while choosing and ticked after the topic moved on, or ticked on an
         # option since removed. Staff see it with the reason; nothing on the page is lost.
         gone = why_not_counted(topic, question, detail if verdict == "answer" else None)
         if gone is not None:
-            _queue(session, outcome, scan, page, topic, reading, question, boxes, gone, data_dir)
+            _queue(session, page_record, scan, page, topic, reading, question, boxes, gone, data_dir)
             continue
         ticked_before = _choice_on_another_page(session, page, topic, who) if who is not None else None
         if verdict == "review" or who is None or ticked_before is not None:
@@ -308,7 +310,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
                                              f"this page's answer to count it instead, or No clear answer to keep "
                                              f"{ticked_before.label}")
             why = detail if verdict == "review" else "staff say who filled in this form"
-            _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir)
+            _queue(session, page_record, scan, page, topic, reading, question, boxes, why, data_dir)
             continue
         option = session.get(Option, detail.option) if detail.option is not None else None
         value = detail.value if detail.value in (*RATINGS, *YESNO) else None
@@ -317,11 +319,11 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             response = responses.record(session, topic, who, "paper", option=option, value=value,
                                         confidence=confidence, recorded_by=actor)
         except Invalid as e:  # whatever else keeps it from counting: staff look, and the rest is still read
-            _queue(session, outcome, scan, page, topic, reading, question, boxes,
+            _queue(session, page_record, scan, page, topic, reading, question, boxes,
                    f"it could not be recorded as read: {str(e).rstrip('.')}", data_dir)
             continue
         session.add(PaperScanRecord(scan_id=scan.id, response_id=response.id))
-        outcome.recorded.append(detail.as_dict())
+        page_record.recorded.append(detail.as_dict())
     for box in boxes.values():
         if box["value"] == "write-in" and reading.image is not None and read.has_writing(reading, box):
             item = PaperCheck(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
@@ -330,9 +332,9 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
-            outcome.review.append({"question": [], "why": "write-in"})
+            page_record.review.append({"question": [], "why": "write-in"})
     session.flush()
-    return outcome
+    return page_record
 
 
 def pending(session, home_id):

@@ -130,6 +130,6 @@ def record_one(session, upload, number, reading, data_dir, actor=None):
     """Record a page's Reading (from recognise) as answers; return what staff are told about it (a dict)."""
     if isinstance(reading, dict):
         return reading
-    outcome = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
-    return {**reading.as_dict(), "recorded": len(outcome.recorded), "review": len(outcome.review),
-            "replaced": outcome.replaced}
+    page_record = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
+    return {**reading.as_dict(), "recorded": len(page_record.recorded), "review": len(page_record.review),
+            "replaced": page_record.replaced}
