@@ -618,7 +618,7 @@ def paper_read(files, as_json, home_id, folder, db):
             else:
                 again = ", replacing an earlier reading of the page" if line["replaced"] else ""
                 click.echo(f"{line['source']}: page {line['page']}, {line['recorded']} answers recorded, "
-                           f"{line['review']} for review{again}")
+                           f"{line['to_check']} to check{again}")
     if failed == len(pages):
         raise click.ClickException("No page could be read, so nothing was recorded (the files are kept).")
 

@@ -80,7 +80,7 @@ def page(code):
 @bp.route("/staff/paper", methods=["GET", "POST"])
 @staff_required
 def scans():
-    """Upload filled forms (photos, scans, PDF or TIFF), read them, and show what waits for review."""
+    """Upload filled forms (photos, scans, PDF or TIFF), read them, and show what waits for staff to check."""
     results = []
     if request.method == "POST":
         files = [f for f in request.files.getlist("scans") if f.filename]
@@ -97,7 +97,7 @@ def scans():
         home = s.get(Home, g.staff.home_id)
         items = answers.pending(s, home.id)
         return render_template("staff/paper.html", home=home, results=results, items=items,
-                               review={item.id: _review_view(s, item) for item in items},
+                               checks={item.id: _check_view(s, item) for item in items},
                                residents=people.people(s, home.id, "resident"),
                                family=people.people(s, home.id, "family"), describe=describe,
                                open_topics=[t for t in topics.topics(s, home.id) if t.stage in topics.PRINTABLE_STAGES])
@@ -121,8 +121,8 @@ def describe(result):
     if "error" in result:
         return f"{result['source']}: {result['error']}"
     text = f"{result['source']}: {result['recorded']} {'answer' if result['recorded'] == 1 else 'answers'} recorded"
-    if result["review"]:
-        text += f", {result['review']} for you to look at"
+    if result["to_check"]:
+        text += f", {result['to_check']} for you to look at"
     if result.get("replaced"):
         text += ". This page was read before: this reading replaces the earlier one, which no longer counts"
     return text + "."
@@ -209,8 +209,8 @@ def _private(response):
 STATE_NAMES = {"ticked": "ticked", "empty": "empty", "uncertain": "unclear"}
 
 
-def _review_view(s, item):
-    """Return what the review page shows of one item: the choices as buttons, the reading in words, the scan."""
+def _check_view(s, item):
+    """Return what the Filled forms page shows of one check: the choices as buttons, the reading in words, the scan."""
     topic = item.paper_page.topic
     options = {o.id: o.label for o in topic.options}
     accepted = {o.id for o in topic.accepted_options}
@@ -250,7 +250,7 @@ def crop(name):
     return send_file(path, mimetype="image/png", max_age=0)
 
 
-@bp.post("/staff/paper/review/<int:item_id>")
+@bp.post("/staff/paper/checks/<int:item_id>")
 @staff_required
 def settle(item_id):
     """Settle one paper question: the answer staff can see, no answer, or the words typed in."""

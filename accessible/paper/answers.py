@@ -1,4 +1,4 @@
-"""Turn a read page's marks into answers: clear ones are recorded, anything in doubt goes to staff review."""
+"""Turn a read page's marks into answers: clear ones are recorded, anything in doubt goes to staff to check."""
 
 import json
 import secrets
@@ -32,7 +32,7 @@ class PageRecord:
     """What recording one read page did: the answers recorded, the questions sent to staff, the blanks."""
 
     recorded: list = field(default_factory=list)
-    review: list = field(default_factory=list)
+    to_check: list = field(default_factory=list)
     unanswered: int = 0
     #: How many earlier readings of the same sheet this one replaced.
     replaced: int = 0
@@ -48,12 +48,12 @@ def questions(marks):
 
 
 def judge(question):
-    """Return ("answer", mark), ("none", None) or ("review", why) for one question's marks."""
+    """Return ("answer", mark), ("none", None) or ("check", why) for one question's marks."""
     ticked = [m for m in question if m.state == "ticked"]
     if any(m.state == "uncertain" for m in question):
-        return "review", "a mark is too faint or too small to be sure of"
+        return "check", "a mark is too faint or too small to be sure of"
     if len(ticked) > 1:
-        return "review", "more than one box is marked"
+        return "check", "more than one box is marked"
     if not ticked:
         return "none", None
     return "answer", ticked[0]
@@ -72,7 +72,7 @@ def boxes_for(session, home_id=None):
 
 
 def save_crop(data_dir, png, session=None):
-    """Save a crop as a PNG in the data folder's scans/ for the review queue; return its name.
+    """Save a crop as a PNG in the data folder's scans/ for staff to check; return its name.
 
     Given the *session* whose rows will name it, the file is deleted again unless that session commits.
     """
@@ -89,7 +89,7 @@ def save_crop(data_dir, png, session=None):
 
 
 def crop_path(data_dir, name):
-    """Return the file of a review crop; raise KeyError for a name that is not one."""
+    """Return the file of a crop staff check; raise KeyError for a name that is not one."""
     if not name or not all(c in "0123456789abcdef" for c in name.removesuffix(".png")) or len(name) != 28:
         raise KeyError(name)
     return Path(data_dir) / "scans" / name
@@ -259,8 +259,8 @@ def _fits(text, length):
 
 
 def _queue(session, page_record, scan, page, topic, reading, question, boxes, why, data_dir):
-    """Put one question of a read page in the review queue, with why and the part of the page it is on."""
-    page_record.review.append({"question": [m.as_dict() for m in question], "why": why})
+    """Put one question of a read page in the checks staff make, with why and the part of the page it is on."""
+    page_record.to_check.append({"question": [m.as_dict() for m in question], "why": why})
     tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
     crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
     rated = question[0].option if question[0].value in RATINGS and question[0].option else None
@@ -274,7 +274,7 @@ def _queue(session, page_record, scan, page, topic, reading, question, boxes, wh
 
 
 def record(session, reading, data_dir=None, upload=None, page_number=None, actor=None):
-    """Record the clear answers of a read page (channel paper); queue the rest for review.
+    """Record the clear answers of a read page (channel paper); send the rest to staff to check.
 
     A newer reading of the same page replaces the older: its answers and the questions still waiting.
     """
@@ -304,12 +304,12 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             _queue(session, page_record, scan, page, topic, reading, question, boxes, gone, data_dir)
             continue
         ticked_before = _choice_on_another_page(session, page, topic, who) if who is not None else None
-        if verdict == "review" or who is None or ticked_before is not None:
+        if verdict == "check" or who is None or ticked_before is not None:
             if ticked_before is not None and verdict == "answer":
-                verdict, detail = "review", (f"{ticked_before.label} is ticked on another page of this form: click "
+                verdict, detail = "check", (f"{ticked_before.label} is ticked on another page of this form: click "
                                              f"this page's answer to count it instead, or No clear answer to keep "
                                              f"{ticked_before.label}")
-            why = detail if verdict == "review" else "staff say who filled in this form"
+            why = detail if verdict == "check" else "staff say who filled in this form"
             _queue(session, page_record, scan, page, topic, reading, question, boxes, why, data_dir)
             continue
         option = session.get(Option, detail.option) if detail.option is not None else None
@@ -332,7 +332,7 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
-            page_record.review.append({"question": [], "why": "write-in"})
+            page_record.to_check.append({"question": [], "why": "write-in"})
     session.flush()
     return page_record
 
@@ -345,13 +345,13 @@ def pending(session, home_id):
 
 
 def scan_of(session, item):
-    """Return the reading a review item came from, or None (items made before readings were kept)."""
+    """Return the reading a check came from, or None (items made before readings were kept)."""
     return session.scalar(select(PaperScan).join(PaperScanRecord, PaperScanRecord.scan_id == PaperScan.id)
                           .where(PaperScanRecord.review_id == item.id))
 
 
 def resolve(session, item, actor, choice=None, person=None, text=None):
-    """Settle a review item: record the answer staff read (or none), or type in what was written."""
+    """Settle a check: record the answer staff read (or none), or type in what was written."""
     page = item.paper_page
     topic = session.get(Topic, item.topic_id)
     scan = scan_of(session, item)

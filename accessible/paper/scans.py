@@ -131,5 +131,5 @@ def record_one(session, upload, number, reading, data_dir, actor=None):
     if isinstance(reading, dict):
         return reading
     page_record = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
-    return {**reading.as_dict(), "recorded": len(page_record.recorded), "review": len(page_record.review),
+    return {**reading.as_dict(), "recorded": len(page_record.recorded), "to_check": len(page_record.to_check),
             "replaced": page_record.replaced}

@@ -33,7 +33,7 @@ def test_upload_reads_clear_answers_and_queues_the_rest_with_a_crop(staff_client
     crop.close()
     form_page = staff_client.get("/staff/paper").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form_page).group(1)
-    staff_client.post(f"/staff/paper/review/{item_id}", data={"csrf_token": token, "choice": str(fish)})
+    staff_client.post(f"/staff/paper/checks/{item_id}", data={"csrf_token": token, "choice": str(fish)})
     assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
@@ -58,7 +58,7 @@ def test_handwriting_in_the_space_for_comments_is_typed_in_by_staff(staff_client
         item_id = s.scalars(select(PaperCheck.id)).one()
     form_page = staff_client.get("/staff/paper").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form_page).group(1)
-    staff_client.post(f"/staff/paper/review/{item_id}", data={"csrf_token": token,
+    staff_client.post(f"/staff/paper/checks/{item_id}", data={"csrf_token": token,
                                                               "text": "More cawl in winter please"})
     with db.read() as s:
         comment = s.scalars(select(Comment)).one()

@@ -37,7 +37,7 @@ def test_a_tick_on_a_scan_is_read_and_recorded_as_the_residents_paper_answer(db,
         reading = read.read_page(image, answers.boxes_for(s), source="scan.png")
         assert states(reading) == ["ticked", "empty", "empty"]
         page_record = answers.record(s, reading)
-    assert len(page_record.recorded) == 1 and page_record.review == []
+    assert len(page_record.recorded) == 1 and page_record.to_check == []
     with db.read() as s:
         response = s.scalars(select(Response)).one()
         assert (response.person_id, response.channel, response.option.label) == (home["residents"][0], "paper",
@@ -61,7 +61,7 @@ def test_two_marks_on_a_single_choice_go_to_review_and_nothing_is_recorded(db, f
     mark(mark(image, boxes[0]), boxes[2], "cross")
     with db.write() as s:
         page_record = answers.record(s, read.read_page(image, answers.boxes_for(s)))
-    assert page_record.recorded == [] and page_record.review[0]["why"] == "more than one box is marked"
+    assert page_record.recorded == [] and page_record.to_check[0]["why"] == "more than one box is marked"
     with db.read() as s:
         assert s.scalars(select(Response)).all() == []
 
@@ -80,7 +80,7 @@ def test_an_untouched_form_records_nothing(db, form):
     _, image, _ = form
     with db.write() as s:
         page_record = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
-    assert (page_record.recorded, page_record.review, page_record.unanswered) == ([], [], 1)
+    assert (page_record.recorded, page_record.to_check, page_record.unanswered) == ([], [], 1)
 
 
 def test_a_photo_of_the_wrong_page_gets_a_clear_message(db):
@@ -122,7 +122,7 @@ def test_a_circle_round_a_box_goes_to_review_not_read_as_empty(db, form):
         reading = read.read_page(image, answers.boxes_for(s))
         assert states(reading)[1] == "uncertain"
         page_record = answers.record(s, reading)
-    assert page_record.recorded == [] and page_record.review
+    assert page_record.recorded == [] and page_record.to_check
 
 
 def test_a_light_pencil_tick_is_read(db, form):
@@ -139,7 +139,7 @@ def test_a_corrected_answer_with_one_box_scribbled_out_goes_to_review(db, form):
     with db.write() as s:
         page_record = answers.record(s, read.read_page(image, answers.boxes_for(s)))
     # A filled box counts as ticked (no "fill to cancel" rule people would not know): a person decides.
-    assert page_record.recorded == [] and page_record.review[0]["why"] == "more than one box is marked"
+    assert page_record.recorded == [] and page_record.to_check[0]["why"] == "more than one box is marked"
 
 
 def rated(reading):
@@ -151,7 +151,7 @@ def test_an_untouched_rating_form_has_nothing_to_review(db, rate_form):
     _, image, _ = rate_form
     with db.write() as s:
         page_record = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
-    assert (page_record.recorded, page_record.review, page_record.unanswered) == ([], [], 3)
+    assert (page_record.recorded, page_record.to_check, page_record.unanswered) == ([], [], 3)
 
 
 def test_a_rating_form_photographed_records_each_row(db, rate_form):
@@ -162,7 +162,7 @@ def test_a_rating_form_photographed_records_each_row(db, rate_form):
         page_record = answers.record(s, read.read_page(photograph(image, upside_down=True), answers.boxes_for(s)))
     assert [(m["option"], m["value"]) for m in page_record.recorded] == [
         (ticks[0]["option"], "like"), (ticks[4]["option"], "unsure"), (ticks[8]["option"], "dislike")]
-    assert page_record.review == []
+    assert page_record.to_check == []
 
 
 @pytest.mark.parametrize("depth_mm", [1, 3, 5])
@@ -174,7 +174,7 @@ def test_a_shaky_line_that_strays_a_little_into_the_next_box_does_not_tick_it(db
         reading = read.read_page(photograph(image), answers.boxes_for(s))
         assert rated(reading)[0] == ("like", "ticked") and reading.marks[1].state == "empty"
         page_record = answers.record(s, reading)
-    assert [m["value"] for m in page_record.recorded] == ["like"] and page_record.review == []
+    assert [m["value"] for m in page_record.recorded] == ["like"] and page_record.to_check == []
 
 
 def test_a_line_that_runs_far_into_the_next_box_goes_to_review(db, rate_form):
@@ -182,7 +182,7 @@ def test_a_line_that_runs_far_into_the_next_box_goes_to_review(db, rate_form):
     stray(image, boxes[0], boxes[1], 11)
     with db.write() as s:
         page_record = answers.record(s, read.read_page(image, answers.boxes_for(s)))
-    assert page_record.recorded == [] and page_record.review[0]["why"] == "more than one box is marked"
+    assert page_record.recorded == [] and page_record.to_check[0]["why"] == "more than one box is marked"
 
 
 def test_a_stray_line_into_an_empty_row_without_a_tick_is_not_guessed(db, rate_form):

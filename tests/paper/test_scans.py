@@ -48,7 +48,7 @@ def test_the_review_crop_shows_each_box_outlined_and_labelled_as_read_and_one_cl
     rows = np.nonzero(green.any(axis=1))[0]
     assert rows.max() - rows.min() > 30 * 8  # the two ticked boxes are one row (46 mm) apart
     # One click: the button for the answer staff can see.
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(fish)}, form_url="/staff/paper")
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(fish)}, form_url="/staff/paper")
     assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
     assert tally_of(db, "resident")[0]["Fish pie"] == 1
 
@@ -200,7 +200,7 @@ def test_a_blank_form_with_two_marks_is_settled_as_the_anonymous_person(staff_cl
     assert "Lunch – a blank form" in page and "As the form says: anonymous resident" in page
     with db.read() as s:
         item_id = s.scalars(select(PaperCheck.id)).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(boxes[1]["option"]), "person": ""},
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(boxes[1]["option"]), "person": ""},
          form_url="/staff/paper")
     assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
 
@@ -295,7 +295,7 @@ def test_a_blank_form_of_one_residents_own_goals_asks_staff_who_filled_it_in(sta
         assert s.scalars(select(Person).where(Person.active.is_(False))).all() == []  # nobody made up
         item_id = s.scalars(select(PaperCheck.id)).one()
         baking = result.pages[0].boxes[1]["option"]
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(baking), "person": str(home["residents"][0])},
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(baking), "person": str(home["residents"][0])},
          form_url="/staff/paper")
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
@@ -319,7 +319,7 @@ def test_an_idea_written_on_a_blank_family_form_is_typed_in_as_that_anonymous_fa
     assert "Type what is written (it becomes an idea, attributed to them)" in text(staff_client.get("/staff/paper"))
     with db.read() as s:
         item_id = s.scalars(select(PaperCheck.id)).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"text": "Sweet peas", "person": ""}, form_url="/staff/paper")
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"text": "Sweet peas", "person": ""}, form_url="/staff/paper")
     with db.read() as s:
         idea = s.scalars(select(Option).where(Option.label == "Sweet peas")).one()
         assert (idea.proposed_by.kind, idea.proposed_by.name, idea.recorded_by_id) == (
@@ -341,7 +341,7 @@ def test_forms_read_from_the_command_line_are_kept_and_shown_as_uploads_are(staf
     result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "IMG_0412.jpg"), str(tmp_path / "notes.txt"),
                                        "--data", str(data)])
     assert result.exit_code == 0, result.output
-    assert "IMG_0412.jpg: page " in result.output and ", 0 answers recorded, 1 for review" in result.output
+    assert "IMG_0412.jpg: page " in result.output and ", 0 answers recorded, 1 to check" in result.output
     assert "notes.txt: notes.txt is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files." in result.output
     kept = list((data / "scans" / "originals").iterdir())
     assert [p.read_bytes() for p in kept] == [photo]
@@ -488,7 +488,7 @@ def test_a_choose_one_form_ticked_on_both_of_its_pages_asks_staff_which_counts(s
     assert counted == 1 and rows["Cawl"] == 1 and rows["Risotto"] == 0  # one person, one answer so far
     with db.read() as s:
         item_id = s.scalars(select(PaperCheck.id).where(PaperCheck.state == "pending")).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(topic_option(db, "Risotto"))},
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(topic_option(db, "Risotto"))},
          form_url="/staff/paper")
     rows, counted = tally_of(db, "resident")
     assert counted == 1 and rows["Cawl"] == 0 and rows["Risotto"] == 1  # the page staff chose counts instead
