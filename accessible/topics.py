@@ -285,8 +285,8 @@ def propose_idea(session, topic, label, proposer, recorded_by=None):
     return add_option(session, topic, label, proposed_by=proposer, recorded_by=recorded_by, status=status)
 
 
-def review_option(session, option, accept, actor=None):
-    """Accept or hide an idea that waits for review (a hidden idea can be shown again)."""
+def moderate_idea(session, option, accept, actor=None):
+    """Moderate an idea: accept it as an option or hide it (a hidden idea can be shown again)."""
     option.status = "accepted" if accept else "hidden"
     audit.record(session, actor, "update", option, detail="accepted" if accept else "hidden")
 

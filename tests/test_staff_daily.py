@@ -71,10 +71,10 @@ def test_a_hidden_idea_can_be_shown_again_and_two_ideas_merged_and_unmerged(staf
         sea = topics.add_option(s, topic, "Sea blue").id
         blue = topics.add_option(s, topic, "Blue like the sea").id
     url = f"/staff/topics/{topic_id}"
-    post(staff_client, f"{url}/options/{sea}/review", {"decision": "hide"}, form_url=url)
+    post(staff_client, f"{url}/options/{sea}/moderate", {"decision": "hide"}, form_url=url)
     page = text(staff_client.get(url))
     assert "Hidden ideas (1) Sea blue" in page and "you can show it again" in page
-    post(staff_client, f"{url}/options/{sea}/review", {"decision": "show"}, form_url=url)
+    post(staff_client, f"{url}/options/{sea}/moderate", {"decision": "show"}, form_url=url)
     assert "Sea blue is one of the options again." in text(staff_client.get(url))
     response = post(staff_client, f"{url}/options/{blue}/merge", {"into": sea}, form_url=url)
     assert response.status_code == 302
@@ -84,7 +84,7 @@ def test_a_hidden_idea_can_be_shown_again_and_two_ideas_merged_and_unmerged(staf
     with db.read() as s:
         assert s.get(Option, blue).status == "hidden"
         assert "Blue like the sea" not in [o.label for o in s.get(Topic, topic_id).accepted_options]
-    post(staff_client, f"{url}/options/{blue}/review", {"decision": "show"}, form_url=url)
+    post(staff_client, f"{url}/options/{blue}/moderate", {"decision": "show"}, form_url=url)
     with db.read() as s:
         assert "Blue like the sea" in [o.label for o in s.get(Topic, topic_id).accepted_options]
 

@@ -50,7 +50,7 @@ def dashboard():
             "staff/dashboard.html", home=home, topics=all_topics, residents=residents, due=due,
             stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
             ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
-            to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
+            comments_waiting=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
             waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)])
 
 
@@ -484,9 +484,9 @@ def co_owners(topic_id):
     return _topic_action(topic_id, action, "")
 
 
-@bp.post("/topics/<int:topic_id>/options/<int:option_id>/review")
-def review_option(topic_id, option_id):
-    """Accept or hide an idea that is waiting for review."""
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>/moderate")
+def moderate_idea(topic_id, option_id):
+    """Moderate an idea waiting for staff: accept it as an option, hide it, or show a hidden one again."""
 
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
@@ -494,7 +494,7 @@ def review_option(topic_id, option_id):
         if decision == "show":
             topics.show_again(s, option, actor=actor)
             return f"{option.label} is one of the options again."
-        topics.review_option(s, option, decision == "accept", actor=actor)
+        topics.moderate_idea(s, option, decision == "accept", actor=actor)
         if decision == "accept":
             return f"{option.label} has been accepted."
         return f"{option.label} has been hidden. Hidden ideas are listed under the options: you can show it again."
