@@ -30,7 +30,7 @@ CHANNEL_NAMES = {
 
 
 def phase_of(topic):
-    """Return the phase answers are collected in now: while choosing, or in the review."""
+    """Return the phase answers are collected in now: "choosing", or "review" for the follow-up (How is it going?)."""
     return {"choosing": "choosing", "reviewed": "review"}.get(topic.stage)
 
 

@@ -628,9 +628,9 @@ def results(topic_id):
         topic = topics.get_topic(s, home.id, topic_id)
         asked = topics.asked_people(s, topic)
         choosing = responses.tally(s, topic, "choosing")
-        review = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
+        follow_up = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
         quiet = responses.not_yet_heard(s, topic, asked["resident"])
-        return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
+        return render_template("staff/results.html", home=home, topic=topic, tally=choosing, follow_up=follow_up,
                                quiet=quiet, asked=asked, rating_names=RATING_NAMES, ratings=RATINGS,
                                channel_names=responses.CHANNEL_NAMES,
                                topic_comments=comments.for_topic(s, topic))
