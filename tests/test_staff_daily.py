@@ -119,6 +119,18 @@ def test_how_is_it_going_has_no_doubled_full_stop(staff_client, menu, db):
         and "going?\u201d." not in page
 
 
+def test_results_show_how_it_is_going_apart_from_the_choosing(staff_client, menu, db, home):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/decide", {"decision": "Fish pie.", "decide_anyway": "1"}, form_url=url)
+    assert "How is it going?" not in text(staff_client.get(f"{url}/results"))
+    post(staff_client, f"{url}/stage", {"stage": "reviewed"}, form_url=url)
+    post(staff_client, f"{url}/responses", {"resident": home["residents"][0], "value": "like"}, form_url=url)
+    results = text(staff_client.get(f"{url}/results"))
+    follow_up = results[results.index("How is it going?"):]
+    assisted = follow_up[follow_up.index("Residents, assisted or by proxy"):follow_up.index("Families")]
+    assert "1 person" in assisted and "Like: 1" in assisted and "Not sure: 0" in assisted
+
+
 def test_recording_a_residents_answer_again_says_it_replaces_the_earlier_one(staff_client, menu, db, home):
     url = f"/staff/topics/{menu}"
     with db.read() as s:
