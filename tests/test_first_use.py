@@ -137,3 +137,10 @@ def test_setup_waits_for_another_apt_get_holding_the_lock(tmp_path):
         ["-qq", "-qq", "-qq", "pocketsphinx-testdata"]  # update refused twice, then update and install
     assert "Could not get lock" not in done.stderr
     assert "accessible needs Python 3.11 or newer" in done.stderr  # it went on to the next step
+
+
+def test_python_dash_m_accessible_runs_the_command_line(data):
+    done = subprocess.run([sys.executable, "-m", "accessible", "topics", "--data", str(data)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "There are no topics in" in done.stdout
