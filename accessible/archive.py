@@ -19,8 +19,8 @@ from accessible.models import (
     Option,
     Outcome,
     OutcomeNotice,
+    PaperCheck,
     PaperPage,
-    PaperReview,
     PaperScan,
     PaperScanRecord,
     PaperUpload,
@@ -85,11 +85,11 @@ _TABLES = [
     (FamilyLink, {"family_id": Person, "resident_id": Person, "topic_id": Topic}),
     (OutcomeNotice, {"outcome_id": Outcome, "resident_id": Person}),
     (PaperPage, {"topic_id": Topic, "resident_id": Person}),
-    (PaperReview, {"paper_page_id": PaperPage, "topic_id": Topic, "option_id": Option}),
+    (PaperCheck, {"paper_page_id": PaperPage, "topic_id": Topic, "option_id": Option}),
     (PaperUpload, {"home_id": Home, "uploaded_by_id": Person}),
     (PaperScan, {"paper_page_id": PaperPage, "upload_id": PaperUpload, "respondent_id": Person,
                  "read_by_id": Person}),
-    (PaperScanRecord, {"scan_id": PaperScan, "response_id": Response, "review_id": PaperReview}),
+    (PaperScanRecord, {"scan_id": PaperScan, "response_id": Response, "review_id": PaperCheck}),
     (AuditEvent, {"home_id": Home, "actor_id": Person, "resident_id": Person}),
 ]
 _LINKS = [(family_of, {"family_id": Person, "resident_id": Person}),
@@ -269,7 +269,7 @@ def import_home(session, archive, data_dir=None):
             old_id = values.pop("id")
             if model is PaperPage:
                 values["layout"] = _remap_boxes(values["layout"], new_ids, "boxes")
-            elif model is PaperReview:
+            elif model is PaperCheck:
                 values["marks"] = _remap_boxes(values["marks"], new_ids, None)
             elif model is AuditEvent:
                 values["record_id"] = _record_of(values, new_ids)
@@ -279,7 +279,7 @@ def import_home(session, archive, data_dir=None):
             session.add(obj)
             session.flush()
             new_ids[model][old_id] = obj.id
-            if model is PaperReview and files and _crop(data_dir, obj.crop) is not None:
+            if model is PaperCheck and files and _crop(data_dir, obj.crop) is not None:
                 crops.append((obj, files.get(_key(_crop(data_dir, obj.crop), data_dir))))
     for table, refs in _LINKS:
         for row in archive["tables"].get(table.name, []):

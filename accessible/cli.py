@@ -191,7 +191,7 @@ def list_topics(as_json, folder, db):
         rows = [
             {
                 "id": t.id, "home": t.home_id, "title": t.title, "question": t.question, "kind": t.kind,
-                "status": t.stage, "resident": t.resident_id,
+                "stage": t.stage, "resident": t.resident_id,
                 "options": [{"id": o.id, "label": o.label} for o in t.accepted_options],
             }
             for home_id in s.scalars(select(Home.id))
@@ -205,7 +205,7 @@ def list_topics(as_json, folder, db):
                      "(or try accessible demo in an empty folder).", folder=folder))
     for row in rows:
         options = ", ".join(o["label"] for o in row["options"]) or _("no options")
-        click.echo(f"{row['id']:>4}  {row['status']:<9} {row['kind']:<7} {row['title']} ({options})")
+        click.echo(f"{row['id']:>4}  {row['stage']:<9} {row['kind']:<7} {row['title']} ({options})")
 
 
 @main.command("export-home")
@@ -625,7 +625,7 @@ def paper_read(files, as_json, home_id, folder, db):
     """
     from pathlib import Path
 
-    from accessible.paper import read, scans
+    from accessible.paper import scans
 
     db.upgrade()
     with db.read() as s:
@@ -638,16 +638,12 @@ def paper_read(files, as_json, home_id, folder, db):
     # Every file is kept first, then read page by page, as the Filled forms page does.
     pages = []
     for path in files:
-        try:
-            with db.write() as s:
-                upload = scans.keep(s, home_id, folder, Path(path).name, Path(path).read_bytes())
-                pages += [(upload.id, number) for number in range(1, upload.pages + 1)]
-        except read.BadScan as e:
-            pages.append({"source": Path(path).name, "error": str(e)})
+        kept = scans.keep_file(db, home_id, folder, Path(path).name, Path(path).read_bytes())
+        pages += [kept] if "error" in kept else [(kept["upload"], n) for n in range(1, kept["pages"] + 1)]
     failed = 0
     with click.progressbar(pages, label=_("Reading pages"), file=sys.stderr) as bar:
         for page in bar:
-            line = page if isinstance(page, dict) else _read_kept(db, folder, *page)
+            line = page if isinstance(page, dict) else scans.read_kept(db, home_id, folder, *page)
             failed += "error" in line
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
@@ -655,26 +651,11 @@ def paper_read(files, as_json, home_id, folder, db):
                 click.echo(f"{line['source']}: {_(line['error'])}")
             else:
                 again = _(", replacing an earlier reading of the page") if line["replaced"] else ""
-                click.echo(f"{line['source']}: " + _("page %(page)s, %(recorded)s answers recorded, %(review)s for "
-                                                     "review", page=line["page"], recorded=line["recorded"],
-                                                     review=line["review"]) + again)
+                click.echo(f"{line['source']}: " + _("page %(page)s, %(recorded)s answers recorded, %(to_check)s to "
+                                                     "check", page=line["page"], recorded=line["recorded"],
+                                                     to_check=line["to_check"]) + again)
     if failed == len(pages):
         raise click.ClickException(_("No page could be read, so nothing was recorded (the files are kept)."))
-
-
-def _read_kept(db, folder, upload_id, number):
-    """Read one page of a kept file and record it, as the Filled forms page does; return its result line."""
-    from accessible.models import PaperUpload
-    from accessible.paper import read, scans
-
-    with db.read() as s:
-        upload = s.get(PaperUpload, upload_id)
-        try:
-            label, image = scans.page_image(folder, upload, number)
-        except read.BadScan as e:
-            return {"source": scans.page_label(upload, number), "error": str(e)}
-    with db.write() as s:
-        return scans.read_one(s, s.get(PaperUpload, upload_id), number, image, label, folder)
 
 
 @main.command("backup")

@@ -1,4 +1,4 @@
-"""Keep free-text comments on topics; a family member's comment waits for staff review."""
+"""Keep free-text comments on topics; a family member's comment waits for staff to moderate it."""
 
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ MAX_LENGTH = 2000
 
 
 def add(session, topic, person, text):
-    """Add a comment; staff comments join the record at once, family comments wait for review."""
+    """Add a comment; staff comments join the record at once, family comments wait for moderation."""
     # Browsers send a line break as "\r\n" but count it as one character against maxlength, as we do.
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
@@ -36,7 +36,7 @@ def moderate(session, comment, approve, actor):
 
 
 def pending(session, home_id):
-    """Return the comments waiting for review in a home, oldest first."""
+    """Return the comments waiting for moderation in a home, oldest first."""
     query = (select(Comment).join(Topic, Comment.topic_id == Topic.id)
              .where(Topic.home_id == home_id, Comment.status == "pending").order_by(Comment.created_at))
     return session.scalars(query).all()

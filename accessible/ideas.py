@@ -154,7 +154,7 @@ def accept(session, option, label=None, actor=None):
         option.label = label
     elif option.label == NOT_TRANSCRIBED:
         raise Invalid({f"label-{option.id}": "Listen to the recording and write the idea in a few words first."})
-    topics.review_option(session, option, True, actor=actor)
+    topics.moderate_idea(session, option, True, actor=actor)
     return option
 
 

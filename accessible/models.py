@@ -27,9 +27,6 @@ STAFF_ROLES = ("staff", "manager")
 TOPIC_KINDS = ("choose", "rate", "yesno")
 STAGES = ("draft", "ideas", "choosing", "decided", "reviewed")
 CHANNELS = ("touch", "voice", "switch", "paper", "family-web", "staff-entry")
-#: The three-point scale of `rate` topics and of every review ("How is it going?").
-RATINGS = ("like", "unsure", "dislike")
-YESNO = ("yes", "no")
 #: A response given while choosing, or afterwards when the topic asks how it is going.
 PHASES = ("choosing", "review")
 COMMENT_STATES = ("pending", "approved", "hidden")
@@ -510,8 +507,11 @@ class PaperPage(Base):
     resident: Mapped[Person | None] = relationship()
 
 
-class PaperReview(Base):
-    """A question read from paper that staff must look at: unclear marks, several marks, a blank form, writing."""
+class PaperCheck(Base):
+    """A question read from paper that staff must check by eye: unclear marks, several marks, a blank form, writing.
+
+    Its table keeps its first name, paper_review (as PaperScanRecord.review_id does): see docs/GLOSSARY.md.
+    """
 
     __tablename__ = "paper_review"
 
@@ -639,7 +639,7 @@ __all__ = [
     "Outcome",
     "OutcomeNotice",
     "PaperPage",
-    "PaperReview",
+    "PaperCheck",
     "PaperScan",
     "PaperScanRecord",
     "PaperUpload",

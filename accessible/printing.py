@@ -19,6 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from accessible.i18n import translator
 from accessible.paper import layout, markers
 from accessible.pictures import OPENMOJI_CREDIT, SVG_DIR
+from accessible.scales import RATING_NAMES, RATING_SYMBOLS, YESNO, YESNO_NAMES, YESNO_SYMBOLS
 
 # WeasyPrint tells Pillow, for the whole process, to accept cut-short images; a server that takes photo uploads
 # must refuse them (accessible.pictures), and our printables only use images we re-encoded ourselves.
@@ -55,9 +56,7 @@ if _BUILD is not None and not getattr(_BUILD, "languages_tagged", False):
     weasy_tags._build_box_tree = _tag_languages(_BUILD)
 
 PRINTABLES = Path(__file__).resolve().parent / "printables"
-FACES = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
-FACE_WORDS = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
-YESNO_SYMBOLS = {"yes": "2705", "no": "274C"}
+FACES, FACE_WORDS = RATING_SYMBOLS, RATING_NAMES
 
 
 @dataclass
@@ -543,7 +542,7 @@ def _form_pages(topic, resident, t, tops, _):
     if topic.stage == "reviewed":
         rows = [("review", None, _("How is it going?"))]
     elif topic.kind == "yesno":
-        rows = [(value, None, _({"yes": "Yes", "no": "No"}[value])) for value in ("yes", "no")]
+        rows = [(value, None, _(YESNO_NAMES[value])) for value in YESNO]
     else:
         rows = [(o.id, o, o.label) for o in _options_for(topic, resident)]
     write_in_h = _write_in_mm(topic, t, _)

@@ -7,7 +7,8 @@ from sqlalchemy import or_, select
 
 from accessible import audit
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, PHASES, RATINGS, YESNO, Comment, PaperScan, Person, Response, Topic
+from accessible.models import CHANNELS, PHASES, Comment, PaperScan, Person, Response, Topic
+from accessible.scales import RATING_NAMES, RATINGS, YESNO, YESNO_NAMES
 from accessible.topics import is_asked
 
 #: The groups results are shown in, in this order, with what staff read.
@@ -17,8 +18,6 @@ GROUPS = {
     "family": "Families",
     "staff": "Staff",
 }
-RATING_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like"}
-YESNO_NAMES = {"yes": "Yes", "no": "No"}
 #: Each channel as staff say it ("3 on paper"), never the computer's name for it.
 CHANNEL_NAMES = {
     "touch": "by touch on the kiosk",
@@ -31,7 +30,7 @@ CHANNEL_NAMES = {
 
 
 def phase_of(topic):
-    """Return the phase answers are collected in now: while choosing, or in the review."""
+    """Return the phase answers are collected in now: "choosing", or "review" for the follow-up (How is it going?)."""
     return {"choosing": "choosing", "reviewed": "review"}.get(topic.stage)
 
 
@@ -95,6 +94,23 @@ def record(session, topic, person, channel, option=None, value=None, on_behalf_o
     audit.record(session, assisted_by or recorded_by or person, "create", response, resident=resident,
                  detail=channel)
     return response
+
+
+def record_answer(session, topic, person, channel, option_id=None, value=None, ratings=None, **kwargs):
+    """Record a person's whole answer as one form gives it; return the responses recorded.
+
+    The option chosen is named by *option_id*; a yes/no or a "How is it going?" is *value*. A `rate` topic,
+    while choosing, rates every option at once: *ratings* maps option ids (as text) to values, one response per
+    option rated, and options left unrated are skipped. Other keyword arguments are those of `record`.
+    """
+    if topic.kind == "rate" and phase_of(topic) == "choosing":
+        ratings = ratings or {}
+        rated = [(o, ratings.get(str(o.id))) for o in topic.accepted_options if ratings.get(str(o.id))]
+        if not rated:
+            raise Invalid({"value": "Choose like, not sure or don't like for at least one option."})
+        return [record(session, topic, person, channel, option=o, value=v, **kwargs) for o, v in rated]
+    option = next((o for o in topic.accepted_options if str(o.id) == str(option_id)), None)
+    return [record(session, topic, person, channel, option=option, value=value, **kwargs)]
 
 
 def group_of(response):

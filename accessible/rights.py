@@ -11,7 +11,7 @@ from accessible.models import (
     Comment,
     FamilyLink,
     Option,
-    PaperReview,
+    PaperCheck,
     Person,
     Response,
     TalkRequest,
@@ -96,7 +96,7 @@ def erase_family_member(session, family, actor):
     # back, and people may have chosen it. It stays, and no longer says who proposed it. An idea never accepted
     # that nobody answered is theirs alone, and goes with them.
     answered = set(session.scalars(select(Response.option_id).where(Response.option_id.is_not(None))))
-    answered |= set(session.scalars(select(PaperReview.option_id).where(PaperReview.option_id.is_not(None))))
+    answered |= set(session.scalars(select(PaperCheck.option_id).where(PaperCheck.option_id.is_not(None))))
     erased = Erased()
     for option in session.scalars(select(Option).where(Option.proposed_by_id == person_id)).all():
         if option.status != "accepted" and option.id not in answered:

@@ -24,6 +24,18 @@ STAGE_NAMES = {
     "decided": "Decided",
     "reviewed": "How is it going?",
 }
+#: Stages before the decision, while the options may still change (added, edited, merged, hidden).
+UNDECIDED_STAGES = ("draft", "ideas", "choosing")
+#: Stages after the decision: the options are part of the record and no longer change.
+DECIDED_STAGES = ("decided", "reviewed")
+#: Stages with a closing date that can pass: people are still giving ideas or choosing.
+COLLECTING_STAGES = ("ideas", "choosing")
+#: Stages in which the decision may be written down (or written again).
+DECIDING_STAGES = ("choosing", "decided")
+#: Stages families see a topic in: every one but the draft.
+FAMILY_STAGES = ("ideas", "choosing", "decided", "reviewed")
+#: Stages in which a printed form asks something (ideas: the write-in space; reviewed: "How is it going?").
+PRINTABLE_STAGES = ("ideas", "choosing", "reviewed")
 
 
 def get_topic(session, home_id, topic_id):
@@ -167,14 +179,14 @@ def open_with_same_question(session, home_id, question, resident=None):
     """Return the topics not yet decided (nor archived) that already ask *question*, for the same people."""
     words = " ".join((question or "").split()).casefold().rstrip("?")
     found = topics(session, home_id)
-    return [t for t in found if t.stage in ("draft", "ideas", "choosing")
+    return [t for t in found if t.stage in UNDECIDED_STAGES
             and " ".join(t.question.split()).casefold().rstrip("?") == words
             and t.resident_id == getattr(resident, "id", None)]
 
 
 def overdue(topic, today=None):
     """Return True when *topic* is still open past its closing date."""
-    return (topic.closes_on is not None and topic.stage in ("ideas", "choosing")
+    return (topic.closes_on is not None and topic.stage in COLLECTING_STAGES
             and topic.closes_on < (today or date.today()))
 
 
@@ -193,7 +205,7 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
     label = _clean_label(label)
     if topic.kind == "yesno":
         raise Invalid({"label": "A yes/no topic has no options to add: people answer yes or no."})
-    if topic.stage in ("decided", "reviewed"):
+    if topic.stage in DECIDED_STAGES:
         raise Invalid({"label": "This topic has been decided; options can no longer change."})
     if any(o.label.casefold() == label.casefold() and o.status != "hidden" for o in topic.options):
         raise Invalid({"label": f"{label} is an option already."})
@@ -273,8 +285,8 @@ def propose_idea(session, topic, label, proposer, recorded_by=None):
     return add_option(session, topic, label, proposed_by=proposer, recorded_by=recorded_by, status=status)
 
 
-def review_option(session, option, accept, actor=None):
-    """Accept or hide an idea that waits for review (a hidden idea can be shown again)."""
+def moderate_idea(session, option, accept, actor=None):
+    """Moderate an idea: accept it as an option or hide it (a hidden idea can be shown again)."""
     option.status = "accepted" if accept else "hidden"
     audit.record(session, actor, "update", option, detail="accepted" if accept else "hidden")
 
@@ -286,7 +298,7 @@ def show_again(session, option, actor=None):
     if any(o.id != option.id and o.status != "hidden" and o.label.casefold() == option.label.casefold()
            for o in option.topic.options):
         raise Invalid({"option": f"{option.label} is an option already."})
-    if option.topic.stage in ("decided", "reviewed"):
+    if option.topic.stage in DECIDED_STAGES:
         raise Invalid({"option": "This topic has been decided; options can no longer change."})
     option.status, option.merged_into_id = "accepted", None
     audit.record(session, actor, "update", option, detail="shown again")
@@ -303,7 +315,7 @@ def merge_option(session, option, into, answers=0, actor=None):
     if answers:
         raise Invalid({"merge": f"{answers} answer{'s' if answers != 1 else ''} chose {option.label}: it cannot "
                                 "be merged now. Hide it instead, or keep both."})
-    if option.topic.stage in ("decided", "reviewed"):
+    if option.topic.stage in DECIDED_STAGES:
         raise Invalid({"merge": "This topic has been decided; options can no longer change."})
     option.status, option.merged_into_id = "hidden", into.id
     audit.record(session, actor, "update", option, detail=f"merged into option {into.id}")
@@ -363,7 +375,7 @@ def decide(session, topic, decision, reason=None, option=None, actor=None, agree
     decision = " ".join((decision or "").split())
     if not decision:
         raise Invalid({"decision": "Write what will happen, in plain words."})
-    if topic.stage not in ("choosing", "decided"):
+    if topic.stage not in DECIDING_STAGES:
         raise Invalid({"decision": "A topic is decided after people have had their say."})
     if option is not None and option.topic_id != topic.id:
         raise Invalid({"option": "That option belongs to another topic."})

@@ -36,9 +36,9 @@ def test_demo_builds_a_home_and_prints_the_sign_in(tmp_path):
     topics = json.loads(run("topics", "--json", "--data", tmp_path).output)
     by_title = {t["title"]: t for t in topics}
     menu = by_title["Next week's menu"]
-    assert menu["kind"] == "choose" and menu["status"] == "choosing"
+    assert menu["kind"] == "choose" and menu["stage"] == "choosing"
     assert [o["label"] for o in menu["options"]] == ["Fish pie", "Shepherd's pie", "Roast chicken", "Vegetable curry"]
-    assert {t["status"] for t in topics} >= {"ideas", "choosing", "decided", "draft"}
+    assert {t["stage"] for t in topics} >= {"ideas", "choosing", "decided", "draft"}
 
 
 def test_demo_has_a_dozen_residents_with_varied_needs(tmp_path):
@@ -88,8 +88,8 @@ def test_export_and_import_a_home_between_data_folders(tmp_path):
     assert result.exit_code == 0 and "Imported \u201cTŷ Glas Care Home\u201d" in result.output
     before = json.loads(run("topics", "--json", "--data", tmp_path / "old").output)
     after = json.loads(run("topics", "--json", "--data", tmp_path / "new").output)
-    assert [(t["title"], t["status"], len(t["options"])) for t in before] == \
-        [(t["title"], t["status"], len(t["options"])) for t in after]
+    assert [(t["title"], t["stage"], len(t["options"])) for t in before] == \
+        [(t["title"], t["stage"], len(t["options"])) for t in after]
     (tmp_path / "bad.json").write_text("{not json")
     bad = run("import-home", tmp_path / "bad.json", "--data", tmp_path / "new")
     assert bad.exit_code == 1 and "not a readable home archive" in bad.output

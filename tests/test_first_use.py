@@ -4,12 +4,15 @@ import json
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from PIL import Image
 
 from accessible.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def run(*args):
@@ -108,3 +111,36 @@ def test_the_vosk_engine_without_the_vosk_extra_says_which_extra_to_install(tmp_
     result = run("listen", wav, "--engine", "vosk", "--language", "ko", "--option", "커피", "--option", "우유")
     assert result.exit_code == 1
     assert "vosk is not installed: pip install 'accessible[vosk]'" in said(result)
+
+
+def test_setup_waits_for_another_apt_get_holding_the_lock(tmp_path):
+    # Stand-ins for the system's commands: apt-get finds the lock held twice, then gets it; nothing is installed.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "apt-calls"
+    fakes = {
+        "dpkg-query": "exit 1",  # no package installed yet
+        "sudo": 'exec "$@"',
+        "sleep": "exit 0",
+        "apt-get": f'echo "$*" >> {calls}\n'
+                   f'if [ "$(wc -l < {calls})" -le 2 ]; then\n'
+                   '  echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)"\n'
+                   "  exit 100\nfi",
+    }
+    for name, body in fakes.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHON": "false", "HOME": str(tmp_path)}  # stops before the venv
+    done = subprocess.run([str(REPO / "scripts" / "setup")], capture_output=True, text=True, env=env, timeout=120)
+    assert "Another program is installing packages; waiting for it to finish." in done.stdout
+    assert [line.split()[-1] for line in calls.read_text().splitlines()] == \
+        ["-qq", "-qq", "-qq", "pocketsphinx-testdata"]  # update refused twice, then update and install
+    assert "Could not get lock" not in done.stderr
+    assert "accessible needs Python 3.11 or newer" in done.stderr  # it went on to the next step
+
+
+def test_python_dash_m_accessible_runs_the_command_line(data):
+    done = subprocess.run([sys.executable, "-m", "accessible", "topics", "--data", str(data)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "There are no topics in" in done.stdout

@@ -108,6 +108,33 @@ def test_rate_topics_count_each_option_on_the_three_point_scale(db, home):
     assert rows["Singing"] == {"like": 0, "unsure": 0, "dislike": 1}
 
 
+def test_one_form_rates_each_option_it_rates_and_needs_one_rated(db, home):
+    with db.write() as s:
+        topic = topics.create_from_template(s, s.get(Home, home["home"]), "activities")
+        topics.move_to(s, topic, "choosing")
+        margaret = s.get(Person, home["residents"][0])
+        garden, singing, quiz, *_ = topic.options
+        with pytest.raises(Invalid, match="like, not sure or don't like for at least one option"):
+            responses.record_answer(s, topic, margaret, "touch", ratings={str(garden.id): "", str(singing.id): ""})
+        recorded = responses.record_answer(s, topic, margaret, "touch",
+                                           ratings={str(garden.id): "like", str(quiz.id): "dislike", "999": "like"})
+        rows = dict(responses.tally(s, topic).group("resident").rows)
+    assert len(recorded) == 2
+    assert rows["Gardening"] == {"like": 1, "unsure": 0, "dislike": 0}
+    assert rows[quiz.label] == {"like": 0, "unsure": 0, "dislike": 1}
+    assert rows["Singing"] == {"like": 0, "unsure": 0, "dislike": 0}
+
+
+def test_one_form_chooses_one_option_by_its_id(db, home, menu):
+    with db.write() as s:
+        topic, margaret, *_ = _get(s, home, menu)
+        with pytest.raises(Invalid, match="Choose one of the options"):
+            responses.record_answer(s, topic, margaret, "touch", option_id="not-an-option")
+        responses.record_answer(s, topic, margaret, "touch", option_id=str(topic.options[1].id))
+        rows = dict(responses.tally(s, topic).group("resident").rows)
+    assert rows == {"Fish pie": 0, "Cawl": 1, "Curry": 0}
+
+
 def test_yes_no_topics_and_the_review_ask_how_it_is_going(db, home):
     with db.write() as s:
         staff = s.get(Person, home["staff"])

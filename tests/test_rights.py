@@ -69,7 +69,7 @@ def test_erasing_a_family_member_keeps_their_accepted_options_and_a_form_printed
         lunch = topics.create_topic(s, h, "Lunch", "What would you like for lunch?", options=["Fish pie"])
         topics.move_to(s, lunch, "ideas")
         accepted = topics.propose_idea(s, lunch, "Bara brith", carys)
-        topics.review_option(s, accepted, True)
+        topics.moderate_idea(s, accepted, True)
         topics.propose_idea(s, lunch, "Cawl", carys)  # still waiting for staff: hers alone
         topics.move_to(s, lunch, "choosing")
         form = printouts.render(s, lunch, "form", None, "http://localhost", resident=margaret)

@@ -61,10 +61,10 @@ def test_a_hidden_idea_can_be_shown_again_and_two_ideas_merged_and_unmerged(staf
         sea = topics.add_option(s, topic, "Sea blue").id
         blue = topics.add_option(s, topic, "Blue like the sea").id
     url = f"/staff/topics/{topic_id}"
-    post(staff_client, f"{url}/options/{sea}/review", {"decision": "hide"}, form_url=url)
+    post(staff_client, f"{url}/options/{sea}/moderate", {"decision": "hide"}, form_url=url)
     page = text(staff_client.get(url))
     assert "Hidden ideas (1) Sea blue" in page and "you can show it again" in page
-    post(staff_client, f"{url}/options/{sea}/review", {"decision": "show"}, form_url=url)
+    post(staff_client, f"{url}/options/{sea}/moderate", {"decision": "show"}, form_url=url)
     assert "Sea blue is one of the options again." in text(staff_client.get(url))
     response = post(staff_client, f"{url}/options/{blue}/merge", {"into": sea}, form_url=url)
     assert response.status_code == 302
@@ -74,7 +74,7 @@ def test_a_hidden_idea_can_be_shown_again_and_two_ideas_merged_and_unmerged(staf
     with db.read() as s:
         assert s.get(Option, blue).status == "hidden"
         assert "Blue like the sea" not in [o.label for o in s.get(Topic, topic_id).accepted_options]
-    post(staff_client, f"{url}/options/{blue}/review", {"decision": "show"}, form_url=url)
+    post(staff_client, f"{url}/options/{blue}/moderate", {"decision": "show"}, form_url=url)
     with db.read() as s:
         assert "Blue like the sea" in [o.label for o in s.get(Topic, topic_id).accepted_options]
 
@@ -107,6 +107,18 @@ def test_how_is_it_going_has_no_doubled_full_stop(staff_client, menu, db):
     page = text(staff_client.get(url))
     assert "is now at the stage \u201cHow is it going?\u201d" in page and "?.\u201d" not in page \
         and "going?\u201d." not in page
+
+
+def test_results_show_how_it_is_going_apart_from_the_choosing(staff_client, menu, db, home):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/decide", {"decision": "Fish pie.", "decide_anyway": "1"}, form_url=url)
+    assert "How is it going?" not in text(staff_client.get(f"{url}/results"))
+    post(staff_client, f"{url}/stage", {"stage": "reviewed"}, form_url=url)
+    post(staff_client, f"{url}/responses", {"resident": home["residents"][0], "value": "like"}, form_url=url)
+    results = text(staff_client.get(f"{url}/results"))
+    follow_up = results[results.index("How is it going?"):]
+    assisted = follow_up[follow_up.index("Residents, assisted or by proxy"):follow_up.index("Families")]
+    assert "1 person" in assisted and "Like: 1" in assisted and "Not sure: 0" in assisted
 
 
 def test_recording_a_residents_answer_again_says_it_replaces_the_earlier_one(staff_client, menu, db, home):

@@ -57,7 +57,7 @@ def test_a_family_idea_waits_for_staff_review(db, home):
         idea = topics.propose_idea(s, topic, "Cawl", carys)
         assert idea.status == "pending"
         assert idea not in topic.accepted_options
-        topics.review_option(s, idea, accept=True, actor=s.get(Person, home["staff"]))
+        topics.moderate_idea(s, idea, accept=True, actor=s.get(Person, home["staff"]))
         assert idea in topic.accepted_options
 
 

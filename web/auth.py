@@ -91,7 +91,7 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out, ending every session of the account at once (a copied cookie stops working too)."""
-    staff = load_staff(session)
+    staff = current_staff()
     if staff is not None:
         with db().write() as s:
             s.get(Person, staff.id).session_version += 1
@@ -103,19 +103,29 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def load_staff(session_store):
-    """Return the signed-in staff member for this request, or None."""
-    staff_id = session_store.get("staff_id")
+def current_staff():
+    """Return the member of staff signed in on this request, or None: the one sign-in check of every route.
+
+    A session past its absolute lifetime, an account disabled, or one whose sessions were ended since (sign out,
+    a new password) gives None. Checked once a request and kept in ``g.staff`` (which templates read).
+    """
+    if "staff" not in g:
+        g.staff = _signed_in_staff()
+    return g.staff
+
+
+def _signed_in_staff():
+    staff_id = session.get("staff_id")
     if staff_id is None:
         return None
     limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
-    if time.time() - session_store.get("since", 0) > limit:
+    if time.time() - session.get("since", 0) > limit:
         return None
     with db().read() as s:
         staff = s.get(Person, staff_id)
         if staff is None or staff.kind != "staff" or not staff.active:
             return None
-        if staff.session_version != session_store.get("version"):
+        if staff.session_version != session.get("version"):
             return None  # the password changed or the account was disabled since
         s.expunge(staff)
         return staff
@@ -126,10 +136,10 @@ def staff_required(view):
 
     @functools.wraps(view)
     def wrapped(**kwargs):
-        g.staff = load_staff(session)
-        if g.staff is not None and g.staff.language:
-            g.lang = g.staff.language  # chosen on another device too: the account's choice wins
-        if g.staff is None:
+        staff = current_staff()
+        if staff is not None and staff.language:
+            g.lang = staff.language  # chosen on another device too: the account's choice wins
+        if staff is None:
             session.clear()
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(**kwargs)

@@ -7,7 +7,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from accessible import comments, family_links, responses, topics
 from accessible.errors import Invalid
-from accessible.models import RATINGS, FamilyLink, Home
+from accessible.models import FamilyLink, Home
+from accessible.scales import RATINGS, VALUE_NAMES
+from web import forms
 from web.auth import db, safe_path
 from web.i18n import _, browser_language
 from web.limits import Limiter
@@ -18,7 +20,6 @@ bp = Blueprint("family", __name__)
 FAMILY_SESSION = timedelta(hours=3)
 #: Wrong or stale links one address may try before it must wait.
 token_limiter = Limiter(limit=10, seconds=600)
-OPEN_STAGES = ("ideas", "choosing", "decided", "reviewed")
 
 
 def _client_key():
@@ -114,7 +115,7 @@ def _context(s):
 
 
 def _open_topics(s, link, family):
-    found = [t for t in topics.topics(s, family.home_id, viewer=family) if t.stage in OPEN_STAGES]
+    found = [t for t in topics.topics(s, family.home_id, viewer=family) if t.stage in topics.FAMILY_STAGES]
     if link.topic_id is not None:
         found = [t for t in found if t.id == link.topic_id]
     # A topic is for this family when families are asked, or when they may guess for their relative.
@@ -170,7 +171,7 @@ def _page(s, link, family, resident, topic, errors=None, status=200):
     now = _answers_now(s, topic, family, resident)
     return render_template(
         "family/topic.html", family=family, resident=resident, topic=topic, errors=errors or {},
-        phase=responses.phase_of(topic), ratings=RATINGS, home=s.get(Home, family.home_id),
+        phase=responses.phase_of(topic), ratings=RATINGS, value_names=VALUE_NAMES, home=s.get(Home, family.home_id),
         can_proxy=_can_proxy(topic, resident), own_allowed=topic.ask_families, now=now,
         # After a problem, the choices ticked are the ones just sent, so nothing chosen is lost.
         picked=request.form if errors else now,
@@ -193,20 +194,10 @@ def topic(topic_id):
         return _page(s, link, family, resident, _topic(s, link, family, topic_id))
 
 
-def _answer_from_form(topic, prefix):
-    """Return the keyword arguments of responses.record for the answer in the form, one per rated option."""
-    if topic.stage == "reviewed":
-        return [dict(value=request.form.get(f"{prefix}value"))]
-    if topic.kind == "choose":
-        option = next((o for o in topic.accepted_options if str(o.id) == request.form.get(f"{prefix}option")), None)
-        return [dict(option=option)]
-    if topic.kind == "yesno":
-        return [dict(value=request.form.get(f"{prefix}value"))]
-    rated = [dict(option=o, value=request.form.get(f"{prefix}rating-{o.id}")) for o in topic.accepted_options]
-    rated = [r for r in rated if r["value"]]
-    if not rated:
-        raise Invalid({f"{prefix}value": "Choose like, not sure or don't like for at least one option."})
-    return rated
+def _answer_from_form(prefix):
+    """Return the keyword arguments of responses.record_answer for the answer in the form's *prefix* part."""
+    return dict(option_id=request.form.get(f"{prefix}option"), value=request.form.get(f"{prefix}value") or None,
+                ratings=forms.ratings(request.form, prefix))
 
 
 def _in_family_words(message):
@@ -243,15 +234,14 @@ def _send_parts(s, topic, family, resident):
         def own():
             if not topic.ask_families:
                 raise Invalid({"value": "This topic is not asking families at the moment."})
-            for answer in _answer_from_form(topic, "own-"):
-                responses.record(s, topic, family, "family-web", **answer)
+            responses.record_answer(s, topic, family, "family-web", **_answer_from_form("own-"))
         part("own-", _("Your view has been recorded."), own)
     if _filled("proxy-"):
         def guess():
             if not _can_proxy(topic, resident):
                 raise Invalid({"value": "This topic is not asking for choices now."})
-            for answer in _answer_from_form(topic, "proxy-"):
-                responses.record(s, topic, family, "family-web", on_behalf_of=resident, **answer)
+            responses.record_answer(s, topic, family, "family-web", on_behalf_of=resident,
+                                    **_answer_from_form("proxy-"))
         part("proxy-", _("Your guess has been recorded, apart from %(name)s's own answers.",
                          name=resident.called), guess)
     if (request.form.get("label") or "").strip():

@@ -56,13 +56,13 @@ def choose_language():
     follows them to any device; before signing in it is kept for this browser only.
     """
     from accessible.models import Person
-    from web.auth import db, load_staff, safe_path
+    from web.auth import current_staff, db, safe_path
 
     lang = request.form.get("lang")
     if lang not in LANGUAGES:
         lang = "en"
     session["lang"] = lang
-    staff = load_staff(session)
+    staff = current_staff()
     if staff is not None:
         with db().write() as s:
             s.get(Person, staff.id).language = lang

@@ -8,24 +8,13 @@ from sqlalchemy import select
 
 from accessible import asking, outcomes, people, responses
 from accessible.errors import Invalid
-from accessible.models import RATINGS, Home, Option
+from accessible.models import Home, Option
+from accessible.scales import RATING_SYMBOLS, RATING_WORDS, RATINGS, SPOKEN_SYNONYMS, YESNO_SYMBOLS, YESNO_WORDS
 from web.auth import db, staff_required
 from web.i18n import _, words
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
-RATING_WORDS = {"like": "I like it", "unsure": "I'm not sure", "dislike": "I don't like it"}
-#: What else a resident may say for each answer, in each language (the on-screen words always count).
-SPOKEN_SYNONYMS = {
-    "en": {"like": ["like", "I like it", "good"], "unsure": ["not sure", "maybe", "I don't know"],
-           "dislike": ["don't like", "I don't like it", "not for me"],
-           "yes": ["yes", "yes please"], "no": ["no", "no thanks"]},
-    "cy": {"like": ["hoffi", "da"], "unsure": ["ddim yn siŵr", "efallai"], "dislike": ["ddim yn hoffi"],
-           "yes": ["ie", "ydw", "ydy"], "no": ["na", "nac ydw"]},
-}
-RATING_SYMBOLS = {"like": "1F642", "unsure": "1F610", "dislike": "1F641"}
-YESNO_WORDS = {"yes": "Yes", "no": "No"}
-YESNO_SYMBOLS = {"yes": "2705", "no": "274C"}
 KIOSK_CHANNELS = ("touch", "voice", "switch")
 
 

@@ -19,9 +19,10 @@ from flask import (
 
 from accessible import audit, card_jobs, decoding, people, printing, printouts, topics
 from accessible.errors import Invalid
-from accessible.models import Home, PaperReview, PaperUpload
+from accessible.models import Home, PaperCheck
 from accessible.paper import answers, read
 from accessible.paper import scans as scan_files
+from accessible.scales import VALUE_NAMES
 from web.address import link_base
 from web.auth import db, staff_required
 from web.i18n import _
@@ -170,7 +171,7 @@ def page(code):
 @bp.route("/staff/paper", methods=["GET", "POST"])
 @staff_required
 def scans():
-    """Upload filled forms (photos, scans, PDF or TIFF), read them, and show what waits for review."""
+    """Upload filled forms (photos, scans, PDF or TIFF), read them, and show what waits for staff to check."""
     results = []
     if request.method == "POST":
         files = [f for f in request.files.getlist("scans") if f.filename]
@@ -187,14 +188,10 @@ def scans():
         home = s.get(Home, g.staff.home_id)
         items = answers.pending(s, home.id)
         return render_template("staff/paper.html", home=home, results=results, items=items,
-                               review={item.id: _review_view(s, item) for item in items},
+                               checks={item.id: _check_view(s, item) for item in items},
                                residents=people.people(s, home.id, "resident"),
                                family=people.people(s, home.id, "family"), describe=describe,
-                               open_topics=[t for t in topics.topics(s, home.id) if t.stage in PRINTABLE_STAGES])
-
-
-#: Stages in which a form asks something (ideas: the write-in space; reviewed: "How is it going?").
-PRINTABLE_STAGES = ("ideas", "choosing", "reviewed")
+                               open_topics=[t for t in topics.topics(s, home.id) if t.stage in topics.PRINTABLE_STAGES])
 
 
 @bp.get("/staff/paper/blank")
@@ -216,8 +213,8 @@ def describe(result):
         return f"{result['source']}: {_(result['error'])}"
     n = result["recorded"]
     text = f"{result['source']}: " + (_("1 answer recorded") if n == 1 else _("%(n)s answers recorded", n=n))
-    if result["review"]:
-        text += _(", %(n)s for you to look at", n=result["review"])
+    if result["to_check"]:
+        text += _(", %(n)s for you to look at", n=result["to_check"])
     if result.get("replaced"):
         text += _(". This page was read before: this reading replaces the earlier one, which no longer counts")
     return text + "."
@@ -225,41 +222,24 @@ def describe(result):
 
 def _keep(file):
     """Keep one uploaded file; return {"upload": id, "name", "pages"} or {"source", "error"}."""
-    try:
-        with db().write() as s:
-            upload = scan_files.keep(s, g.staff.home_id, current_app.instance_path, file.filename, file.read(),
-                                     actor=s.merge(g.staff))
-            return {"upload": upload.id, "name": upload.name, "pages": upload.pages}
-    except read.BadScan as e:
-        return {"source": file.filename, "error": str(e)}
+    return scan_files.keep_file(db(), g.staff.home_id, current_app.instance_path, file.filename, file.read(),
+                                actor=g.staff)
 
 
 def _upload_of(s, upload_id):
-    upload = s.get(PaperUpload, upload_id)
-    if upload is None or upload.home_id != g.staff.home_id:
+    try:
+        return scan_files.upload_of(s, g.staff.home_id, upload_id)
+    except LookupError:
         abort(404)
-    return upload
 
 
 def _read(upload_id, number):
     """Read one page of a kept upload; return the result with its message for staff."""
-    folder = current_app.instance_path
-    with db().read() as s:
-        upload = _upload_of(s, upload_id)
-
-        def recognise():
-            label, image = scan_files.page_image(folder, upload, number)
-            return scan_files.recognise(s, upload, image, label)
-
-        # One page in memory at a time, on the decoding thread (accessible.decoding), without the write lock.
-        try:
-            reading = decoding.run(recognise)
-        except read.BadScan as e:
-            result = {"source": scan_files.page_label(upload, number), "error": str(e)}
-            return {**result, "message": describe(result)}
-    with db().write() as s:
-        upload = _upload_of(s, upload_id)
-        result = scan_files.record_one(s, upload, number, reading, current_app.instance_path, actor=s.merge(g.staff))
+    try:
+        result = scan_files.read_kept(db(), g.staff.home_id, current_app.instance_path, upload_id, number,
+                                      actor=g.staff)
+    except LookupError:
+        abort(404)
     return {**result, "message": describe(result)}
 
 
@@ -318,13 +298,11 @@ def _private(response):
     return response
 
 
-#: What each box value is called on the review page.
-VALUE_NAMES = {"like": "Like", "unsure": "Not sure", "dislike": "Don't like", "yes": "Yes", "no": "No"}
 STATE_NAMES = {"ticked": "ticked", "empty": "empty", "uncertain": "unclear"}
 
 
-def _review_view(s, item):
-    """Return what the review page shows of one item: the choices as buttons, the reading in words, the scan."""
+def _check_view(s, item):
+    """Return what the Filled forms page shows of one check: the choices as buttons, the reading in words, the scan."""
     topic = item.paper_page.topic
     options = {o.id: o.label for o in topic.options}
     accepted = {o.id for o in topic.accepted_options}
@@ -358,19 +336,19 @@ def crop(name):
     except KeyError:
         abort(404)
     with db().read() as s:
-        item = s.query(PaperReview).filter_by(crop=name).one_or_none()
+        item = s.query(PaperCheck).filter_by(crop=name).one_or_none()
         if item is None or item.paper_page.topic.home_id != g.staff.home_id or not path.exists():
             abort(404)
     return send_file(path, mimetype="image/png", max_age=0)
 
 
-@bp.post("/staff/paper/review/<int:item_id>")
+@bp.post("/staff/paper/checks/<int:item_id>")
 @staff_required
 def settle(item_id):
     """Settle one paper question: the answer staff can see, no answer, or the words typed in."""
     try:
         with db().write() as s:
-            item = s.get(PaperReview, item_id)
+            item = s.get(PaperCheck, item_id)
             if item is None or item.paper_page.topic.home_id != g.staff.home_id or item.state != "pending":
                 flash(_("That paper question has been settled already."))
                 return redirect(url_for("paper.scans"))

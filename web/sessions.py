@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import current_app, session
 
 from accessible.models import Person
-from web.auth import db, load_staff
+from web.auth import current_staff, db
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def current():
     A staff session that was signed out, a family session whose link was revoked or which pressed "I have finished",
     and a kiosk left idle or whose resident has left, all give None: copying the cookie first does not help.
     """
-    staff = load_staff(session)
+    staff = current_staff()
     if staff is not None:
         return Visitor("staff", staff.home_id, f"staff:{staff.id}")
     if "family_link" in session:

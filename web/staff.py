@@ -20,10 +20,12 @@ from accessible import (
     wording,
 )
 from accessible.errors import Invalid
-from accessible.models import CHANNELS, RATINGS, Home, Response
+from accessible.models import CHANNELS, Home, Response
 from accessible.paper import answers as paper_answers
+from accessible.scales import RATING_NAMES, RATINGS
 from accessible.speech.say import speech_status
 from accessible.topic_templates import TEMPLATES
+from web import forms
 from web.address import link_base
 from web.auth import db, staff_required
 from web.i18n import _
@@ -62,7 +64,7 @@ def dashboard():
             stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
             ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
             talk=ideas.talk_requests(s, home.id),
-            to_review=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
+            comments_waiting=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
             waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)],
             untranslated=_untranslated(s, home, all_topics))
 
@@ -374,7 +376,8 @@ def _topic_page(s, topic_id, errors=None, status=200):
         answered=_answers_by_option(s, topic), printed_for_here_only=addresses.is_loopback(
             addresses.host_of(link_base() or request.host_url)),
         next_stages=topics.NEXT_STAGES[topic.stage], stage_names=topics.STAGE_NAMES,
-        phase=responses.phase_of(topic), ratings=RATINGS, rating_names=responses.RATING_NAMES,
+        undecided_stages=topics.UNDECIDED_STAGES, deciding_stages=topics.DECIDING_STAGES,
+        phase=responses.phase_of(topic), ratings=RATINGS, rating_names=RATING_NAMES,
         tally=responses.tally(s, topic), channels=CHANNELS, answers_now=_answers_now(s, topic),
         quiet=responses.not_yet_heard(s, topic, asked["resident"]) if topic.stage == "choosing" else [],
         overdue=topics.overdue(topic),
@@ -547,9 +550,9 @@ def co_owners(topic_id):
     return _topic_action(topic_id, action, "")
 
 
-@bp.post("/topics/<int:topic_id>/options/<int:option_id>/review")
-def review_option(topic_id, option_id):
-    """Accept or hide an idea that is waiting for review."""
+@bp.post("/topics/<int:topic_id>/options/<int:option_id>/moderate")
+def moderate_idea(topic_id, option_id):
+    """Moderate an idea waiting for staff: accept it as an option, hide it, or show a hidden one again."""
 
     def action(s, topic, actor):
         option = _option_of(topic, option_id)
@@ -562,7 +565,7 @@ def review_option(topic_id, option_id):
         if decision == "accept":
             ideas.accept(s, option, actor=actor)  # a spoken idea nobody has written down yet is refused
         else:
-            topics.review_option(s, option, False, actor=actor)
+            topics.moderate_idea(s, option, False, actor=actor)
         if decision == "accept":
             return _("%(label)s has been accepted.", label=option.label)
         return _("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
@@ -680,19 +683,9 @@ def record_response(topic_id):
         else:
             raise Invalid({"resident": "Choose whose answer it is."})
         earlier = responses.answer_now(s, topic, resident)
-        option_id = request.form.get("option", "")
-        option = next((o for o in topic.accepted_options if str(o.id) == option_id), None)
-        value = request.form.get("value") or None
-        if topic.kind == "rate" and topic.stage == "choosing":
-            # One form rates every option at once: one response per option rated.
-            rated = [(o, request.form.get(f"rating-{o.id}")) for o in topic.accepted_options]
-            rated = [(o, v) for o, v in rated if v]
-            if not rated:
-                raise Invalid({"value": _("Rate at least one option: like, not sure or don't like.")})
-            for o, v in rated:
-                responses.record(s, topic, resident, channel, option=o, value=v, assisted_by=helper)
-        else:
-            responses.record(s, topic, resident, channel, option=option, value=value, assisted_by=helper)
+        responses.record_answer(s, topic, resident, channel, option_id=request.form.get("option"),
+                                value=request.form.get("value") or None, ratings=forms.ratings(request.form),
+                                assisted_by=helper)
         replaced = " " + _("It replaces the earlier answer (%(earlier)s), which no longer counts.",
                            earlier=earlier) if earlier else ""
         if helper is None:
@@ -732,10 +725,10 @@ def results(topic_id):
         topic = topics.get_topic(s, home.id, topic_id)
         asked = topics.asked_people(s, topic)
         choosing = responses.tally(s, topic, "choosing")
-        review = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
+        follow_up = responses.tally(s, topic, "review") if topic.stage == "reviewed" else None
         quiet = responses.not_yet_heard(s, topic, asked["resident"])
-        return render_template("staff/results.html", home=home, topic=topic, tally=choosing, review=review,
-                               quiet=quiet, asked=asked, rating_names=responses.RATING_NAMES, ratings=RATINGS,
+        return render_template("staff/results.html", home=home, topic=topic, tally=choosing, follow_up=follow_up,
+                               quiet=quiet, asked=asked, rating_names=RATING_NAMES, ratings=RATINGS,
                                channel_names=responses.CHANNEL_NAMES,
                                topic_comments=comments.for_topic(s, topic))
 

@@ -1,4 +1,4 @@
-"""Turn a read page's marks into answers: clear ones are recorded, anything in doubt goes to staff review."""
+"""Turn a read page's marks into answers: clear ones are recorded, anything in doubt goes to staff to check."""
 
 import json
 import secrets
@@ -11,11 +11,9 @@ from sqlalchemy import event, select
 from accessible import audit, comments, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import (
-    RATINGS,
-    YESNO,
     Option,
+    PaperCheck,
     PaperPage,
-    PaperReview,
     PaperScan,
     PaperScanRecord,
     Person,
@@ -23,15 +21,18 @@ from accessible.models import (
     Topic,
 )
 from accessible.paper import overlay, read
+from accessible.scales import RATINGS, YESNO
 
 #: What an anonymous person made for one blank sheet is called, by who the form is for.
 ANONYMOUS = dict(zip(("resident", "family"), people.ANONYMOUS_NAMES, strict=True))
 
 
 @dataclass
-class Outcome:
+class PageRecord:
+    """What recording one read page did: the answers recorded, the questions sent to staff, the blanks."""
+
     recorded: list = field(default_factory=list)
-    review: list = field(default_factory=list)
+    to_check: list = field(default_factory=list)
     unanswered: int = 0
     #: How many earlier readings of the same sheet this one replaced.
     replaced: int = 0
@@ -47,12 +48,12 @@ def questions(marks):
 
 
 def judge(question):
-    """Return ("answer", mark), ("none", None) or ("review", why) for one question's marks."""
+    """Return ("answer", mark), ("none", None) or ("check", why) for one question's marks."""
     ticked = [m for m in question if m.state == "ticked"]
     if any(m.state == "uncertain" for m in question):
-        return "review", "a mark is too faint or too small to be sure of"
+        return "check", "a mark is too faint or too small to be sure of"
     if len(ticked) > 1:
-        return "review", "more than one box is marked"
+        return "check", "more than one box is marked"
     if not ticked:
         return "none", None
     return "answer", ticked[0]
@@ -71,7 +72,7 @@ def boxes_for(session, home_id=None):
 
 
 def save_crop(data_dir, png, session=None):
-    """Save a crop as a PNG in the data folder's scans/ for the review queue; return its name.
+    """Save a crop as a PNG in the data folder's scans/ for staff to check; return its name.
 
     Given the *session* whose rows will name it, the file is deleted again unless that session commits.
     """
@@ -88,7 +89,7 @@ def save_crop(data_dir, png, session=None):
 
 
 def crop_path(data_dir, name):
-    """Return the file of a review crop; raise KeyError for a name that is not one."""
+    """Return the file of a crop staff check; raise KeyError for a name that is not one."""
     if not name or not all(c in "0123456789abcdef" for c in name.removesuffix(".png")) or len(name) != 28:
         raise KeyError(name)
     return Path(data_dir) / "scans" / name
@@ -212,8 +213,8 @@ def _replace_older(session, page, scan, actor, data_dir=None):
                      detail=f"replaced by scan {scan.id} of the same page")
     # Questions still waiting from an older reading are about paper that has been read again.
     crops = []
-    for item in session.scalars(select(PaperReview).where(PaperReview.paper_page_id == page.id,
-                                                          PaperReview.state == "pending")).all():
+    for item in session.scalars(select(PaperCheck).where(PaperCheck.paper_page_id == page.id,
+                                                          PaperCheck.state == "pending")).all():
         item.state = "replaced"
         if data_dir is not None and item.crop:
             try:
@@ -257,14 +258,14 @@ def _fits(text, length):
     return text[:length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir):
-    """Put one question of a read page in the review queue, with why and the part of the page it is on."""
-    outcome.review.append({"question": [m.as_dict() for m in question], "why": why})
+def _queue(session, page_record, scan, page, topic, reading, question, boxes, why, data_dir):
+    """Put one question of a read page in the checks staff make, with why and the part of the page it is on."""
+    page_record.to_check.append({"question": [m.as_dict() for m in question], "why": why})
     tops = [boxes[(m.option, m.value)]["y_mm"] for m in question if (m.option, m.value) in boxes]
     crop = overlay.question_png(reading, question, min(tops) - 32, max(tops) + 28) if tops else None
     rated = question[0].option if question[0].value in RATINGS and question[0].option else None
-    item = PaperReview(
-        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=_fits(why, PaperReview.why.type.length),
+    item = PaperCheck(
+        paper_page_id=page.id, topic_id=topic.id, kind="marks", why=_fits(why, PaperCheck.why.type.length),
         option_id=rated if rated is not None and session.get(Option, rated) is not None else None,
         marks=json.dumps([m.as_dict() for m in question]), crop=save_crop(data_dir, crop, session))
     session.add(item)
@@ -273,7 +274,7 @@ def _queue(session, outcome, scan, page, topic, reading, question, boxes, why, d
 
 
 def record(session, reading, data_dir=None, upload=None, page_number=None, actor=None):
-    """Record the clear answers of a read page (channel paper); queue the rest for review.
+    """Record the clear answers of a read page (channel paper); send the rest to staff to check.
 
     A newer reading of the same page replaces the older: its answers and the questions still waiting.
     """
@@ -283,10 +284,10 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
                      source=(reading.source or "")[:300], read_by_id=getattr(actor, "id", None))
     session.add(scan)
     session.flush()
-    outcome = Outcome(scan=scan)
+    page_record = PageRecord(scan=scan)
     # Read from the command line nobody is signed in: the audit log still files the events under the home.
     actor = actor or SimpleNamespace(id=None, home_id=topic.home_id)
-    outcome.replaced = _replace_older(session, page, scan, actor, data_dir)
+    page_record.replaced = _replace_older(session, page, scan, actor, data_dir)
     who = _respondent(session, page, topic, scan, actor)
     if who is not None and not topics.is_asked(who, topic):
         who = None  # e.g. a blank form for families of a topic that now asks residents only
@@ -294,22 +295,22 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
     for question in questions(reading.marks):
         verdict, detail = judge(question)
         if verdict == "none":
-            outcome.unanswered += 1
+            page_record.unanswered += 1
             continue
         # A form can come back late: printed while choosing and ticked after the topic moved on, or ticked on an
         # option since removed. Staff see it with the reason; nothing on the page is lost.
         gone = why_not_counted(topic, question, detail if verdict == "answer" else None)
         if gone is not None:
-            _queue(session, outcome, scan, page, topic, reading, question, boxes, gone, data_dir)
+            _queue(session, page_record, scan, page, topic, reading, question, boxes, gone, data_dir)
             continue
         ticked_before = _choice_on_another_page(session, page, topic, who) if who is not None else None
-        if verdict == "review" or who is None or ticked_before is not None:
+        if verdict == "check" or who is None or ticked_before is not None:
             if ticked_before is not None and verdict == "answer":
-                verdict, detail = "review", (f"{ticked_before.label} is ticked on another page of this form: click "
+                verdict, detail = "check", (f"{ticked_before.label} is ticked on another page of this form: click "
                                              f"this page's answer to count it instead, or No clear answer to keep "
                                              f"{ticked_before.label}")
-            why = detail if verdict == "review" else "staff say who filled in this form"
-            _queue(session, outcome, scan, page, topic, reading, question, boxes, why, data_dir)
+            why = detail if verdict == "check" else "staff say who filled in this form"
+            _queue(session, page_record, scan, page, topic, reading, question, boxes, why, data_dir)
             continue
         option = session.get(Option, detail.option) if detail.option is not None else None
         value = detail.value if detail.value in (*RATINGS, *YESNO) else None
@@ -318,39 +319,39 @@ def record(session, reading, data_dir=None, upload=None, page_number=None, actor
             response = responses.record(session, topic, who, "paper", option=option, value=value,
                                         confidence=confidence, recorded_by=actor)
         except Invalid as e:  # whatever else keeps it from counting: staff look, and the rest is still read
-            _queue(session, outcome, scan, page, topic, reading, question, boxes,
+            _queue(session, page_record, scan, page, topic, reading, question, boxes,
                    f"it could not be recorded as read: {str(e).rstrip('.')}", data_dir)
             continue
         session.add(PaperScanRecord(scan_id=scan.id, response_id=response.id))
-        outcome.recorded.append(detail.as_dict())
+        page_record.recorded.append(detail.as_dict())
     for box in boxes.values():
         if box["value"] == "write-in" and reading.image is not None and read.has_writing(reading, box):
-            item = PaperReview(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
+            item = PaperCheck(paper_page_id=page.id, topic_id=topic.id, kind="write-in",
                                why="something is written in the space for ideas and comments", marks="[]",
                                crop=save_crop(data_dir, overlay.area_png(reading, box), session))
             session.add(item)
             session.flush()
             session.add(PaperScanRecord(scan_id=scan.id, review_id=item.id))
-            outcome.review.append({"question": [], "why": "write-in"})
+            page_record.to_check.append({"question": [], "why": "write-in"})
     session.flush()
-    return outcome
+    return page_record
 
 
 def pending(session, home_id):
     """Return the paper questions waiting for staff, oldest first."""
-    query = (select(PaperReview).join(Topic, PaperReview.topic_id == Topic.id)
-             .where(Topic.home_id == home_id, PaperReview.state == "pending").order_by(PaperReview.id))
+    query = (select(PaperCheck).join(Topic, PaperCheck.topic_id == Topic.id)
+             .where(Topic.home_id == home_id, PaperCheck.state == "pending").order_by(PaperCheck.id))
     return session.scalars(query).all()
 
 
 def scan_of(session, item):
-    """Return the reading a review item came from, or None (items made before readings were kept)."""
+    """Return the reading a check came from, or None (items made before readings were kept)."""
     return session.scalar(select(PaperScan).join(PaperScanRecord, PaperScanRecord.scan_id == PaperScan.id)
                           .where(PaperScanRecord.review_id == item.id))
 
 
 def resolve(session, item, actor, choice=None, person=None, text=None):
-    """Settle a review item: record the answer staff read (or none), or type in what was written."""
+    """Settle a check: record the answer staff read (or none), or type in what was written."""
     page = item.paper_page
     topic = session.get(Topic, item.topic_id)
     scan = scan_of(session, item)

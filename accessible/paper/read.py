@@ -13,6 +13,7 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from accessible.paper import layout, markers
+from accessible.scales import RATINGS
 
 #: The straightened page is drawn at this many pixels per millimetre (about 200 dpi).
 SCALE = 8
@@ -237,7 +238,7 @@ def state_of(fill, circled=False):
 
 def question_of(mark):
     """Return the question a mark answers: the topic, and for a rated row the option rated."""
-    per_option = mark.value in ("like", "unsure", "dislike") and mark.option is not None
+    per_option = mark.value in RATINGS and mark.option is not None
     return mark.topic, mark.option if per_option else None
 
 

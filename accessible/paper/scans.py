@@ -4,6 +4,7 @@ import hashlib
 import tempfile
 from pathlib import Path
 
+from accessible import decoding
 from accessible.models import PaperUpload
 from accessible.paper import answers, read
 
@@ -68,13 +69,50 @@ def page_image(data_dir, upload, number):
     return next(read.page_images(original_path(data_dir, upload), upload.name, only=number))
 
 
-def read_one(session, upload, number, image, label, data_dir, actor=None):
-    """Read one page of an upload and record it; return what staff are told about it (a dict).
+def keep_file(db, home_id, data_dir, name, data, actor=None):
+    """Keep one uploaded file in a write of its own; return {"upload": id, "name", "pages"} or {"source", "error"}.
 
-    A page that cannot be read gives {"source", "error"} and records nothing.
+    The one way a file comes in, from the Filled forms page and from ``accessible paper read`` alike.
     """
-    reading = recognise(session, upload, image, label)
-    return record_one(session, upload, number, reading, data_dir, actor=actor)
+    try:
+        with db.write() as s:
+            upload = keep(s, home_id, data_dir, name, data, actor=s.merge(actor) if actor is not None else None)
+            return {"upload": upload.id, "name": upload.name, "pages": upload.pages}
+    except read.BadScan as e:
+        return {"source": Path(name or "upload").name, "error": str(e)}
+
+
+def upload_of(session, home_id, upload_id):
+    """Return a home's upload by its id; raise LookupError for one that is not this home's."""
+    upload = session.get(PaperUpload, upload_id)
+    if upload is None or upload.home_id != home_id:
+        raise LookupError(upload_id)
+    return upload
+
+
+def read_kept(db, home_id, data_dir, upload_id, number, actor=None):
+    """Read one page of a kept upload and record it; return what staff are told about it (a dict).
+
+    The page is decoded and read on the decoding thread under a read transaction (the memory-hungry part, without
+    the write lock), then recorded in a write. A page that cannot be read gives {"source", "error"} and records
+    nothing. The one reading loop of the Filled forms page and of ``accessible paper read``.
+
+    :raises LookupError: for an upload that is not this home's.
+    """
+    with db.read() as s:
+        upload = upload_of(s, home_id, upload_id)
+
+        def page():
+            label, image = page_image(data_dir, upload, number)
+            return recognise(s, upload, image, label)
+
+        try:
+            reading = decoding.run(page)
+        except read.BadScan as e:
+            return {"source": page_label(upload, number), "error": str(e)}
+    with db.write() as s:
+        return record_one(s, upload_of(s, home_id, upload_id), number, reading, data_dir,
+                          actor=s.merge(actor) if actor is not None else None)
 
 
 def recognise(session, upload, image, label):
@@ -92,6 +130,6 @@ def record_one(session, upload, number, reading, data_dir, actor=None):
     """Record a page's Reading (from recognise) as answers; return what staff are told about it (a dict)."""
     if isinstance(reading, dict):
         return reading
-    outcome = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
-    return {**reading.as_dict(), "recorded": len(outcome.recorded), "review": len(outcome.review),
-            "replaced": outcome.replaced}
+    page_record = answers.record(session, reading, data_dir, upload=upload, page_number=number, actor=actor)
+    return {**reading.as_dict(), "recorded": len(page_record.recorded), "to_check": len(page_record.to_check),
+            "replaced": page_record.replaced}

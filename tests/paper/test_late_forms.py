@@ -66,7 +66,7 @@ def test_a_form_ticked_after_the_topic_moved_on_waits_for_staff_and_the_rest_of_
         assert s.scalars(select(Response).where(Response.person_id == home["residents"][0])).all() == []
     html = staff_client.get("/staff/paper").get_data(as_text=True)
     item_id = int(html.split('id="review-', 1)[1].split('"', 1)[0])
-    settled = post(staff_client, f"/staff/paper/review/{item_id}", {"choice": "none"}, form_url="/staff/paper")
+    settled = post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": "none"}, form_url="/staff/paper")
     assert "Thank you: that paper question is settled." in text(staff_client.get(settled.location))
     assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
 
@@ -84,8 +84,8 @@ def test_the_command_line_reads_the_rest_of_the_batch_after_a_late_form(form, db
     result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "a.png"), str(tmp_path / "b.png"),
                                        "--data", str(data)])
     assert result.exit_code == 0, result.output
-    assert ", 0 answers recorded, 1 for review" in result.output.split("a.png: ")[1].splitlines()[0]
-    assert ", 1 answers recorded, 0 for review" in result.output.split("b.png: ")[1].splitlines()[0]
+    assert ", 0 answers recorded, 1 to check" in result.output.split("a.png: ")[1].splitlines()[0]
+    assert ", 1 answers recorded, 0 to check" in result.output.split("b.png: ")[1].splitlines()[0]
 
 
 @pytest.mark.parametrize("how, label", [("deleted", "an option since removed"), ("hidden", "Cawl")])
@@ -131,15 +131,15 @@ def test_the_rest_of_a_page_is_recorded_when_one_rated_option_has_gone(staff_cli
 
 
 def test_a_question_waiting_since_choosing_cannot_be_settled_as_how_it_is_going(staff_client, form, db):
-    from accessible.models import PaperReview
+    from accessible.models import PaperCheck
 
     _, image, boxes = form
     mark(mark(image, boxes[0]), boxes[1], "cross")  # two marks while choosing: staff are to look
     upload(staff_client, [("page1.png", png(image))])
     with db.read() as s:
-        item_id = s.scalars(select(PaperReview.id)).one()
+        item_id = s.scalars(select(PaperCheck.id)).one()
     _move_on(db, "reviewed")  # the page staff opened earlier still shows the buttons
-    response = post(staff_client, f"/staff/paper/review/{item_id}", {"choice": "like"}, form_url="/staff/paper")
+    response = post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": "like"}, form_url="/staff/paper")
     assert response.status_code == 302
     assert ("This answer cannot be counted now: this form was printed for choosing, and the topic is now "
             "asking how it is going.") in text(staff_client.get("/staff/paper"))
@@ -148,7 +148,7 @@ def test_a_question_waiting_since_choosing_cannot_be_settled_as_how_it_is_going(
 
 
 def test_a_long_reason_still_fits_the_review_queue(staff_client, db, home, tmp_path):
-    from accessible.models import Home, PaperReview
+    from accessible.models import Home, PaperCheck
 
     long_label = "Roast chicken with potatoes, gravy and the season's vegetables from the garden"
     with db.write() as s:
@@ -164,5 +164,5 @@ def test_a_long_reason_still_fits_the_review_queue(staff_client, db, home, tmp_p
     upload(staff_client, [("page1.png", png(mark(sheets[0], first)))])
     upload(staff_client, [("page2.png", png(mark(sheets[-1], last)))])
     with db.read() as s:
-        (why,) = s.scalars(select(PaperReview.why)).all()
-    assert len(why) <= PaperReview.why.type.length and why.startswith(long_label) and why.endswith("…")
+        (why,) = s.scalars(select(PaperCheck.why)).all()
+    assert len(why) <= PaperCheck.why.type.length and why.startswith(long_label) and why.endswith("…")

@@ -6,7 +6,7 @@ import re
 import cv2
 from sqlalchemy import select
 
-from accessible.models import PaperReview, Response
+from accessible.models import PaperCheck, Response
 from tests.helpers import mark, text
 
 
@@ -26,14 +26,14 @@ def test_upload_reads_clear_answers_and_queues_the_rest_with_a_crop(staff_client
     assert "notes.txt: notes.txt is not a photo, a scan or a PDF" in page
     assert "Why: more than one box is marked." in page
     with db.read() as s:
-        item = s.scalars(select(PaperReview)).one()
+        item = s.scalars(select(PaperCheck)).one()
         crop_url, item_id, fish = f"/staff/paper/crops/{item.crop}", item.id, boxes[0]["option"]
     crop = staff_client.get(crop_url)
     assert crop.mimetype == "image/png" and len(crop.data) > 1000
     crop.close()
     form_page = staff_client.get("/staff/paper").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form_page).group(1)
-    staff_client.post(f"/staff/paper/review/{item_id}", data={"csrf_token": token, "choice": str(fish)})
+    staff_client.post(f"/staff/paper/checks/{item_id}", data={"csrf_token": token, "choice": str(fish)})
     assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
@@ -55,10 +55,10 @@ def test_handwriting_in_the_space_for_comments_is_typed_in_by_staff(staff_client
     assert "p.png: 1 answer recorded, 1 for you to look at" in page
     assert "something is written in the space for ideas and comments" in page
     with db.read() as s:
-        item_id = s.scalars(select(PaperReview.id)).one()
+        item_id = s.scalars(select(PaperCheck.id)).one()
     form_page = staff_client.get("/staff/paper").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form_page).group(1)
-    staff_client.post(f"/staff/paper/review/{item_id}", data={"csrf_token": token,
+    staff_client.post(f"/staff/paper/checks/{item_id}", data={"csrf_token": token,
                                                               "text": "More cawl in winter please"})
     with db.read() as s:
         comment = s.scalars(select(Comment)).one()

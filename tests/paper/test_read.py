@@ -36,8 +36,8 @@ def test_a_tick_on_a_scan_is_read_and_recorded_as_the_residents_paper_answer(db,
     with db.write() as s:
         reading = read.read_page(image, answers.boxes_for(s), source="scan.png")
         assert states(reading) == ["ticked", "empty", "empty"]
-        outcome = answers.record(s, reading)
-    assert len(outcome.recorded) == 1 and outcome.review == []
+        page_record = answers.record(s, reading)
+    assert len(page_record.recorded) == 1 and page_record.to_check == []
     with db.read() as s:
         response = s.scalars(select(Response)).one()
         assert (response.person_id, response.channel, response.option.label) == (home["residents"][0], "paper",
@@ -60,8 +60,8 @@ def test_two_marks_on_a_single_choice_go_to_review_and_nothing_is_recorded(db, f
     _, image, boxes = form
     mark(mark(image, boxes[0]), boxes[2], "cross")
     with db.write() as s:
-        outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
-    assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
+        page_record = answers.record(s, read.read_page(image, answers.boxes_for(s)))
+    assert page_record.recorded == [] and page_record.to_check[0]["why"] == "more than one box is marked"
     with db.read() as s:
         assert s.scalars(select(Response)).all() == []
 
@@ -72,15 +72,15 @@ def test_a_tiny_mark_is_never_guessed(db, form):
     with db.write() as s:
         reading = read.read_page(image, answers.boxes_for(s))
         assert states(reading)[2] in ("uncertain", "empty")
-        outcome = answers.record(s, reading)
-    assert outcome.recorded == []
+        page_record = answers.record(s, reading)
+    assert page_record.recorded == []
 
 
 def test_an_untouched_form_records_nothing(db, form):
     _, image, _ = form
     with db.write() as s:
-        outcome = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
-    assert (outcome.recorded, outcome.review, outcome.unanswered) == ([], [], 1)
+        page_record = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
+    assert (page_record.recorded, page_record.to_check, page_record.unanswered) == ([], [], 1)
 
 
 def test_a_photo_of_the_wrong_page_gets_a_clear_message(db):
@@ -121,8 +121,8 @@ def test_a_circle_round_a_box_goes_to_review_not_read_as_empty(db, form):
     with db.write() as s:
         reading = read.read_page(image, answers.boxes_for(s))
         assert states(reading)[1] == "uncertain"
-        outcome = answers.record(s, reading)
-    assert outcome.recorded == [] and outcome.review
+        page_record = answers.record(s, reading)
+    assert page_record.recorded == [] and page_record.to_check
 
 
 def test_a_light_pencil_tick_is_read(db, form):
@@ -137,9 +137,9 @@ def test_a_corrected_answer_with_one_box_scribbled_out_goes_to_review(db, form):
     _, image, boxes = form
     mark(mark(image, boxes[0], "scribble"), boxes[2], "tick")
     with db.write() as s:
-        outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
+        page_record = answers.record(s, read.read_page(image, answers.boxes_for(s)))
     # A filled box counts as ticked (no "fill to cancel" rule people would not know): a person decides.
-    assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
+    assert page_record.recorded == [] and page_record.to_check[0]["why"] == "more than one box is marked"
 
 
 def rated(reading):
@@ -150,8 +150,8 @@ def test_an_untouched_rating_form_has_nothing_to_review(db, rate_form):
     # The faces printed above each box are not a circle drawn round it.
     _, image, _ = rate_form
     with db.write() as s:
-        outcome = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
-    assert (outcome.recorded, outcome.review, outcome.unanswered) == ([], [], 3)
+        page_record = answers.record(s, read.read_page(photograph(image), answers.boxes_for(s)))
+    assert (page_record.recorded, page_record.to_check, page_record.unanswered) == ([], [], 3)
 
 
 def test_a_rating_form_photographed_records_each_row(db, rate_form):
@@ -159,10 +159,10 @@ def test_a_rating_form_photographed_records_each_row(db, rate_form):
     ticks = [b for b in boxes if b["value"] != "write-in"]
     mark(mark(mark(image, ticks[0]), ticks[4], "cross"), ticks[8], "filled")
     with db.write() as s:
-        outcome = answers.record(s, read.read_page(photograph(image, upside_down=True), answers.boxes_for(s)))
-    assert [(m["option"], m["value"]) for m in outcome.recorded] == [
+        page_record = answers.record(s, read.read_page(photograph(image, upside_down=True), answers.boxes_for(s)))
+    assert [(m["option"], m["value"]) for m in page_record.recorded] == [
         (ticks[0]["option"], "like"), (ticks[4]["option"], "unsure"), (ticks[8]["option"], "dislike")]
-    assert outcome.review == []
+    assert page_record.to_check == []
 
 
 @pytest.mark.parametrize("depth_mm", [1, 3, 5])
@@ -173,16 +173,16 @@ def test_a_shaky_line_that_strays_a_little_into_the_next_box_does_not_tick_it(db
     with db.write() as s:
         reading = read.read_page(photograph(image), answers.boxes_for(s))
         assert rated(reading)[0] == ("like", "ticked") and reading.marks[1].state == "empty"
-        outcome = answers.record(s, reading)
-    assert [m["value"] for m in outcome.recorded] == ["like"] and outcome.review == []
+        page_record = answers.record(s, reading)
+    assert [m["value"] for m in page_record.recorded] == ["like"] and page_record.to_check == []
 
 
 def test_a_line_that_runs_far_into_the_next_box_goes_to_review(db, rate_form):
     _, image, boxes = rate_form
     stray(image, boxes[0], boxes[1], 11)
     with db.write() as s:
-        outcome = answers.record(s, read.read_page(image, answers.boxes_for(s)))
-    assert outcome.recorded == [] and outcome.review[0]["why"] == "more than one box is marked"
+        page_record = answers.record(s, read.read_page(image, answers.boxes_for(s)))
+    assert page_record.recorded == [] and page_record.to_check[0]["why"] == "more than one box is marked"
 
 
 def test_a_stray_line_into_an_empty_row_without_a_tick_is_not_guessed(db, rate_form):
@@ -194,8 +194,8 @@ def test_a_stray_line_into_an_empty_row_without_a_tick_is_not_guessed(db, rate_f
     with db.write() as s:
         reading = read.read_page(image, answers.boxes_for(s))
         assert reading.marks[1].state in ("uncertain", "empty")
-        outcome = answers.record(s, reading)
-    assert outcome.recorded == []
+        page_record = answers.record(s, reading)
+    assert page_record.recorded == []
 
 
 @pytest.mark.parametrize("dpi", [150, 300])

@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from accessible import people, printouts, responses, topics
-from accessible.models import AuditEvent, Home, PaperReview, PaperScan, Person, Response, Topic
+from accessible.models import AuditEvent, Home, PaperCheck, PaperScan, Person, Response, Topic
 from accessible.paper import scans
 from tests.helpers import PASSWORD, mark, photograph, png, post, rasterise, text, topic_option, upload
 
@@ -36,7 +36,7 @@ def test_the_review_crop_shows_each_box_outlined_and_labelled_as_read_and_one_cl
            'ticked; Curry: empty"' in html
     assert "Fish pie (read as ticked)" in text(staff_client.get("/staff/paper"))
     with db.read() as s:
-        item = s.scalars(select(PaperReview)).one()
+        item = s.scalars(select(PaperCheck)).one()
         crop_url, item_id, fish = f"/staff/paper/crops/{item.crop}", item.id, boxes[0]["option"]
     response = staff_client.get(crop_url)
     crop = cv2.imdecode(np.frombuffer(response.data, np.uint8), cv2.IMREAD_COLOR)
@@ -48,7 +48,7 @@ def test_the_review_crop_shows_each_box_outlined_and_labelled_as_read_and_one_cl
     rows = np.nonzero(green.any(axis=1))[0]
     assert rows.max() - rows.min() > 30 * 8  # the two ticked boxes are one row (46 mm) apart
     # One click: the button for the answer staff can see.
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(fish)}, form_url="/staff/paper")
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(fish)}, form_url="/staff/paper")
     assert "Nothing is waiting." in text(staff_client.get("/staff/paper"))
     assert tally_of(db, "resident")[0]["Fish pie"] == 1
 
@@ -199,8 +199,8 @@ def test_a_blank_form_with_two_marks_is_settled_as_the_anonymous_person(staff_cl
     page = text(staff_client.get("/staff/paper"))
     assert "Lunch – a blank form" in page and "As the form says: anonymous resident" in page
     with db.read() as s:
-        item_id = s.scalars(select(PaperReview.id)).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(boxes[1]["option"]), "person": ""},
+        item_id = s.scalars(select(PaperCheck.id)).one()
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(boxes[1]["option"]), "person": ""},
          form_url="/staff/paper")
     assert tally_of(db, "resident") == ({"Fish pie": 0, "Cawl": 1, "Curry": 0}, 1)
 
@@ -293,9 +293,9 @@ def test_a_blank_form_of_one_residents_own_goals_asks_staff_who_filled_it_in(sta
     assert "Why: staff say who filled in this form." in text(staff_client.get("/staff/paper"))
     with db.read() as s:
         assert s.scalars(select(Person).where(Person.active.is_(False))).all() == []  # nobody made up
-        item_id = s.scalars(select(PaperReview.id)).one()
+        item_id = s.scalars(select(PaperCheck.id)).one()
         baking = result.pages[0].boxes[1]["option"]
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(baking), "person": str(home["residents"][0])},
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(baking), "person": str(home["residents"][0])},
          form_url="/staff/paper")
     with db.read() as s:
         answer = s.scalars(select(Response)).one()
@@ -318,8 +318,8 @@ def test_an_idea_written_on_a_blank_family_form_is_typed_in_as_that_anonymous_fa
     upload(staff_client, [("garden.png", png(sheet))])
     assert "Type what is written (it becomes an idea, attributed to them)" in text(staff_client.get("/staff/paper"))
     with db.read() as s:
-        item_id = s.scalars(select(PaperReview.id)).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"text": "Sweet peas", "person": ""}, form_url="/staff/paper")
+        item_id = s.scalars(select(PaperCheck.id)).one()
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"text": "Sweet peas", "person": ""}, form_url="/staff/paper")
     with db.read() as s:
         idea = s.scalars(select(Option).where(Option.label == "Sweet peas")).one()
         assert (idea.proposed_by.kind, idea.proposed_by.name, idea.recorded_by_id) == (
@@ -341,7 +341,7 @@ def test_forms_read_from_the_command_line_are_kept_and_shown_as_uploads_are(staf
     result = CliRunner().invoke(main, ["paper", "read", str(tmp_path / "IMG_0412.jpg"), str(tmp_path / "notes.txt"),
                                        "--data", str(data)])
     assert result.exit_code == 0, result.output
-    assert "IMG_0412.jpg: page " in result.output and ", 0 answers recorded, 1 for review" in result.output
+    assert "IMG_0412.jpg: page " in result.output and ", 0 answers recorded, 1 to check" in result.output
     assert "notes.txt: notes.txt is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files." in result.output
     kept = list((data / "scans" / "originals").iterdir())
     assert [p.read_bytes() for p in kept] == [photo]
@@ -433,7 +433,7 @@ def test_a_newer_scan_deletes_the_crops_of_the_questions_it_replaces_and_staff_s
     assert "this reading replaces the earlier one" in page and "1 for you to look at" in page
     (second,) = _crops(data)
     with db.read() as s:
-        assert s.scalars(select(PaperReview.crop).where(PaperReview.state == "pending")).all() == [second]
+        assert s.scalars(select(PaperCheck.crop).where(PaperCheck.state == "pending")).all() == [second]
     html = staff_client.get("/staff/paper").get_data(as_text=True)
     assert f"/staff/paper/crops/{second}" in html and first not in html
     shown = staff_client.get(f"/staff/paper/crops/{second}")
@@ -460,7 +460,7 @@ def test_a_reading_that_is_not_committed_leaves_the_older_question_and_its_crop(
         raise RuntimeError("the database write fails")
     assert _crops(data) == [first]  # the older question's crop is kept, the unsaved reading's is not left over
     with db.read() as s:
-        assert s.scalars(select(PaperReview.crop).where(PaperReview.state == "pending")).all() == [first]
+        assert s.scalars(select(PaperCheck.crop).where(PaperCheck.state == "pending")).all() == [first]
 
 
 @pytest.mark.parametrize("whose", ["Margaret's own", "blank"])
@@ -487,8 +487,8 @@ def test_a_choose_one_form_ticked_on_both_of_its_pages_asks_staff_which_counts(s
     rows, counted = tally_of(db, "resident")
     assert counted == 1 and rows["Cawl"] == 1 and rows["Risotto"] == 0  # one person, one answer so far
     with db.read() as s:
-        item_id = s.scalars(select(PaperReview.id).where(PaperReview.state == "pending")).one()
-    post(staff_client, f"/staff/paper/review/{item_id}", {"choice": str(topic_option(db, "Risotto"))},
+        item_id = s.scalars(select(PaperCheck.id).where(PaperCheck.state == "pending")).one()
+    post(staff_client, f"/staff/paper/checks/{item_id}", {"choice": str(topic_option(db, "Risotto"))},
          form_url="/staff/paper")
     rows, counted = tally_of(db, "resident")
     assert counted == 1 and rows["Cawl"] == 0 and rows["Risotto"] == 1  # the page staff chose counts instead

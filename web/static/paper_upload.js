@@ -114,7 +114,7 @@
                 SERVER_PROBLEM;
             }
             note(result.message, Boolean(result.error));
-            if (!result.error) { read += 1; recorded += result.recorded; review += result.review; }
+            if (!result.error) { read += 1; recorded += result.recorded; review += result.to_check; }
             bar.value = i + 1;
           });
         });
