@@ -88,15 +88,15 @@ def test_an_idea_is_put_in_both_languages_as_it_is_accepted_or_is_listed_until_i
     assert "Its words in English" in page and "Its words in Welsh (you can write them later)" in page
     url = f"/staff/topics/{lounge_id}"
     welsh_idea = ideas["Lluniau o hen Abertawe"]
-    too_long = post(staff_client, f"{url}/options/{welsh_idea}/review",
+    too_long = post(staff_client, f"{url}/options/{welsh_idea}/moderate",
                     {"decision": "accept", "own_label": "Photos of old Swansea", "other_label": "L" * 201},
                     form_url=url)
     assert too_long.status_code == 400 and "The Welsh label is too long" in text(too_long)
     assert 'value="Photos of old Swansea"' in too_long.get_data(as_text=True)  # what was typed is still there
-    post(staff_client, f"{url}/options/{welsh_idea}/review",
+    post(staff_client, f"{url}/options/{welsh_idea}/moderate",
          {"decision": "accept", "own_label": "Photos of old Swansea", "other_label": "Lluniau o hen Abertawe"},
          form_url=url)
-    post(staff_client, f"{url}/options/{ideas['A bird feeder']}/review", {"decision": "accept"}, form_url=url)
+    post(staff_client, f"{url}/options/{ideas['A bird feeder']}/moderate", {"decision": "accept"}, form_url=url)
     with db.read() as s:
         photos, feeder = s.get(Option, welsh_idea), s.get(Option, ideas["A bird feeder"])
         assert (photos.status, photos.label) == ("accepted", "Photos of old Swansea")
