@@ -257,15 +257,19 @@ def said_by(session, resident):
     return found
 
 
-def waiting_residents(session, open_topics):
-    """Return [(resident, [topics they have not had a say on yet]), …] over *open_topics*, by resident name."""
+def waiting_residents(session, open_topics, asked=None):
+    """Return [(resident, [topics they have not had a say on yet]), …] over *open_topics*, by resident name.
+
+    *asked* may give the residents each topic asks, by topic id, where the caller has them already.
+    """
     from accessible.topics import asked_people
 
     waiting = {}
     for topic in open_topics:
         if phase_of(topic) is None or not topic.ask_residents:
             continue
-        for resident in not_yet_heard(session, topic, asked_people(session, topic)["resident"]):
+        residents = asked[topic.id] if asked is not None else asked_people(session, topic)["resident"]
+        for resident in not_yet_heard(session, topic, residents):
             waiting.setdefault(resident, []).append(topic)
     return sorted(waiting.items(), key=lambda item: item[0].name)
 

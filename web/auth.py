@@ -10,7 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from accessible import guessing, people
 from accessible.models import Person
-from web.i18n import _
+from web.i18n import _, current_language
 
 bp = Blueprint("auth", __name__)
 
@@ -137,8 +137,9 @@ def staff_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         staff = current_staff()
-        if staff is not None and staff.language:
-            g.lang = staff.language  # chosen on another device too: the account's choice wins
+        if staff is not None:
+            # Chosen on another device too: the account's choice wins. Settled once for the whole page.
+            g.lang = staff.language or current_language()
         if staff is None:
             session.clear()
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

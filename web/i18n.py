@@ -10,7 +10,11 @@ from accessible.models import LANGUAGES
 
 def browser_language():
     """Return the product language the browser asks for first (Accept-Language), or None."""
-    return request.accept_languages.best_match(LANGUAGES) if has_request_context() else None
+    if not has_request_context():
+        return None
+    if "browser_lang" not in g:  # read once a request: a page asks for hundreds of words
+        g.browser_lang = request.accept_languages.best_match(LANGUAGES)
+    return g.browser_lang
 
 
 def current_language():

@@ -59,23 +59,24 @@ def dashboard():
         residents = people.people(s, home.id, "resident")
         due = [r for r in residents if r.needs and r.needs.review_due()]
         speech_ok, speech_message = speech_status()
+        # Who each topic asks, worked out once for the two lists that need it.
+        asked = {t.id: topics.asked_people(s, t)["resident"] for t in all_topics}
         return render_template(
             "staff/dashboard.html", home=home, topics=all_topics, residents=residents, due=due,
             stage_names=topics.STAGE_NAMES, speech_problem=None if speech_ok else speech_message,
             ideas=[o for t in all_topics for o in t.options if o.status == "pending"],
             talk=ideas.talk_requests(s, home.id),
             comments_waiting=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
-            waiting=responses.waiting_residents(s, all_topics), overdue=[t for t in all_topics if topics.overdue(t)],
-            untranslated=_untranslated(s, home, all_topics))
+            waiting=responses.waiting_residents(s, all_topics, asked),
+            overdue=[t for t in all_topics if topics.overdue(t)], untranslated=_untranslated(home, all_topics, asked))
 
 
-def _untranslated(s, home, all_topics):
+def _untranslated(home, all_topics, asked):
     """Return (topic, its other language, what is still to write in it) for each topic not yet wholly in the
-    other language that a resident it asks reads."""
+    other language that a resident it asks reads (*asked*: the residents each topic asks, by topic id)."""
     found = []
     for t in all_topics:
-        if t.archived_at is None and wording.missing(t) and \
-                wording.wanted(t, topics.asked_people(s, t)["resident"], home.language):
+        if t.archived_at is None and wording.missing(t) and wording.wanted(t, asked[t.id], home.language):
             found.append((t, wording.other_language(t), _still_to_write(t)))
     return found
 
