@@ -204,6 +204,11 @@ def test_results_name_who_has_not_had_a_say_as_links_and_channels_in_words(staff
     assert "How people answered: 1 written in by staff." in page
     assert "staff-entry" not in page and "family-web" not in page
     assert re.search(r'<text [^>]*class="bar-label">Fish pie: 1</text>', html)  # each bar says what it is
+    # Straight from the list, this device becomes Dafydd's kiosk, open at this question.
+    assert f'action="/kiosk/start/{home["residents"][1]}"' in quiet and "Start the kiosk for Dafydd" in quiet
+    started = post(staff_client, f"/kiosk/start/{home['residents'][1]}", {"topic": menu}, form_url=f"{url}/results")
+    assert started.status_code == 302 and started.headers["Location"].endswith(f"/kiosk/topics/{menu}")
+    assert "What would you like" in text(staff_client.get(started.headers["Location"]))
 
 
 def test_decide_together_comes_right_after_the_next_step(staff_client, menu):

@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from accessible import asking, outcomes, people, responses
+from accessible import asking, outcomes, people, responses, topics
 from accessible.errors import Invalid
-from accessible.models import Home, Option
+from accessible.models import Home, Option, Topic
 from accessible.scales import RATING_SYMBOLS, RATING_WORDS, RATINGS, SPOKEN_SYNONYMS, YESNO_SYMBOLS, YESNO_WORDS
 from web.auth import db, staff_required
 from web.i18n import _, words
@@ -28,9 +28,13 @@ def start_kiosk(resident_id, staff_id):
 @staff_required
 def start(resident_id):
     """Start a kiosk session for one resident on this device (a member of staff does this)."""
+    topic_id = request.form.get("topic", type=int)  # started from a topic's "has not had a say" list
     with db().read() as s:
         resident = people.get_person(s, g.staff.home_id, resident_id, "resident")
         start_kiosk(resident.id, g.staff.id)
+        topic = s.get(Topic, topic_id) if topic_id else None
+        if topic is not None and topic.home_id == resident.home_id and topics.is_asked(resident, topic):
+            return redirect(url_for("kiosk.question", topic_id=topic.id))
     return redirect(url_for("kiosk.home"))
 
 
