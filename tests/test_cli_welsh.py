@@ -79,4 +79,4 @@ def test_serve_says_where_it_serves_in_welsh(tmp_path):
         assert line.strip() == f"Yn gweini {tmp_path} yn http://localhost:{port}/"
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.communicate(timeout=30)  # and close its pipe (left open, it warned later, in another test)

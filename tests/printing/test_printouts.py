@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accessible import printouts, topics
 from accessible.models import Home, PaperPage, Person, Topic
-from tests.helpers import qr_texts, raster
+from tests.helpers import qr_texts, raster, text
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_new_cards_can_replace_the_old_ones_whose_codes_then_stop_working(app, s
     first = card_code(make_cards(staff_client, menu), "first")
     again = card_code(make_cards(staff_client, menu), "again")
     assert opens(first) and opens(again)  # a second printing alone keeps the first cards working
-    page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
+    page = text(staff_client.get(f"/staff/topics/{menu}"))
     assert "Print new cards instead of the old ones (the old cards' codes stop working)" in page
     new = card_code(make_cards(staff_client, menu, {"replace": "1"}, form_url=f"/staff/topics/{menu}/new-cards"),
                     "new")
@@ -223,11 +223,11 @@ def test_a_welsh_speaking_residents_own_form_is_in_welsh_and_the_topics_words_as
     assert question in first and first_option in first  # the topic's own words, as staff wrote them
     assert "Your views" in _pages_text(english.pdf)[0]  # asked for English: English
     # A batch: each resident's pages in their own language.
-    for owner, text in zip(owners, _pages_text(batch.pdf), strict=True):
+    for owner, words in zip(owners, _pages_text(batch.pdf), strict=True):
         if owner == "Dafydd Jones":
-            assert "Eich barn" in text and "Your views" not in text
+            assert "Eich barn" in words and "Your views" not in words
         else:
-            assert "Your views" in text and "Eich barn" not in text
+            assert "Your views" in words and "Eich barn" not in words
 
 
 def test_an_option_whose_photo_is_lost_prints_its_symbol_instead(db, data, menu, home, tmp_path):
