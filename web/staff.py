@@ -697,13 +697,18 @@ def record_response(topic_id):
     return _topic_action(topic_id, action, "")
 
 
+def chosen_option(topic):
+    """Return the option of *topic* the form names (the decision's "The option chosen"), or None."""
+    option_id = request.form.get("option", "")
+    return next((o for o in topic.options if str(o.id) == option_id), None)
+
+
 @bp.post("/topics/<int:topic_id>/decide")
 def decide(topic_id):
     """Write down what was decided and why."""
 
     def action(s, topic, actor):
-        option_id = request.form.get("option", "")
-        option = next((o for o in topic.options if str(o.id) == option_id), None)
+        option = chosen_option(topic)
         asked = topics.asked_people(s, topic)["resident"]
         quiet = responses.not_yet_heard(s, topic, asked) if topic.stage == "choosing" else []
         if quiet and not _checked("decide_anyway") and (request.form.get("decision") or "").strip():

@@ -9,7 +9,7 @@ from accessible.errors import Invalid
 from accessible.models import Option, TalkRequest
 from web.auth import db
 from web.i18n import _
-from web.staff import _checked, _topic_action, bp
+from web.staff import _checked, _topic_action, bp, chosen_option
 
 
 def _idea(s, option_id):
@@ -80,10 +80,8 @@ def propose(topic_id):
     """Propose a decision to the topic's co-owners: each is asked "Do you agree?" on the kiosk."""
 
     def action(s, topic, actor):
-        option_id = request.form.get("option", "")
-        option = next((o for o in topic.options if str(o.id) == option_id), None)
-        committee.propose(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
-                          actor=actor)
+        committee.propose(s, topic, request.form.get("decision"), reason=request.form.get("reason"),
+                          option=chosen_option(topic), actor=actor)
         return _("The decision has been proposed to the co-owners. Residents among them are asked \u201cDo you "
                  "agree?\u201d on their kiosk; their answers show here. Confirm it when you are ready.")
 

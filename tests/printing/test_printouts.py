@@ -6,16 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from accessible import printouts, topics
-from accessible.models import Home, PaperPage, Person, Topic
+from accessible.models import PaperPage, Person, Topic
 from tests.helpers import qr_texts, raster, text
-
-
-@pytest.fixture
-def menu(db, home):
-    with db.write() as s:
-        topic = topics.create_from_template(s, s.get(Home, home["home"]), "menu")
-        topics.move_to(s, topic, "choosing")
-        return topic.id
 
 
 @pytest.mark.slow
