@@ -93,7 +93,7 @@ def make_cards(topic_id):
         job = card_jobs.start(data_dir, g.staff.home_id, lambda progress: printing.render_cards(
             printable, sets, base, sheet=sheet, progress=progress).pdf, count, topic_id=topic_id)
     except Invalid as e:
-        flash(str(e))
+        flash(_(str(e)))
         return redirect(url_for("staff.topic", topic_id=topic_id) + "#print-h")
     return redirect(url_for("paper.cards_job", topic_id=topic_id, job=job), code=303)
 
