@@ -80,6 +80,7 @@ def start(data_dir, home_id, make, cards, topic_id=None):
 
 
 def _run(key, folder, job_id, state, make):
+    final = None
     try:
         with _turns:
             _write(folder, job_id, state | {"state": "running"})
@@ -94,13 +95,17 @@ def _run(key, folder, job_id, state, make):
             with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
                 out.write(pdf)  # family members' links: for the home's staff only
             os.replace(temporary, path)
-            _write(folder, job_id, state | {"state": "done", "done": state["total"], "finished": time.time()})
+            final = state | {"state": "done", "done": state["total"], "finished": time.time()}
     except Exception:
         log.exception("Making cards failed (job %s)", job_id)
-        _write(folder, job_id, state | {"state": "failed", "finished": time.time()})
+        final = state | {"state": "failed", "finished": time.time()}
     finally:
+        # Said and freed together: once a job says it is over, the home's next cards can be made.
         with _lock:
-            _active.pop(key, None)
+            try:
+                _write(folder, job_id, final or state | {"state": "failed", "finished": time.time()})
+            finally:
+                _active.pop(key, None)
 
 
 def status(data_dir, home_id, job_id):
