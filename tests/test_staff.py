@@ -351,11 +351,18 @@ def test_the_topic_page_offers_every_printout_in_welsh(staff_client, menu):
     from tests.helpers import make_cards
 
     page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
-    for what in ("menu", "form"):
-        link = re.search(rf'href="(/staff/topics/{menu}/print/{what}\.pdf\?lang=cy)" lang="cy"', page).group(1)
-        response = staff_client.get(link)
-        assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
-        response.close()
+    link = re.search(rf'href="(/staff/topics/{menu}/print/menu\.pdf\?lang=cy)" lang="cy"', page).group(1)
+    response = staff_client.get(link)
+    assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+    response.close()
+    # A form gives each page a code to read it back: a button (a POST) prints it, in Welsh.
+    assert re.search(rf'action="/staff/topics/{menu}/print/form\.pdf" class="inline">.*\s*<input type="hidden" '
+                     r'name="lang" value="cy"><button type="submit" class="link" lang="cy">'
+                     r'Ffurflen yn Gymraeg</button>', page)
+    response = post(staff_client, f"/staff/topics/{menu}/print/form.pdf", {"lang": "cy"},
+                    form_url=f"/staff/topics/{menu}")
+    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
+        assert "Eich barn" in pdf.pages[0].extract_text()
     # Cards make family links: a button (a POST) makes them, in Welsh.
     assert re.search(r'<input type="hidden" name="lang" value="cy"><button type="submit" class="link" lang="cy">'
                      r'Cardiau lluniau</button>', page)

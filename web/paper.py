@@ -16,6 +16,7 @@ from flask import (
     send_file,
     url_for,
 )
+from werkzeug.datastructures import MultiDict
 
 from accessible import audit, card_jobs, decoding, people, printing, printouts, topics
 from accessible.errors import Invalid
@@ -30,38 +31,76 @@ from web.i18n import _
 bp = Blueprint("paper", __name__)
 
 
+#: What a form's printing is asked: whose, in which language, how many blank copies and for whom.
+FORM_FIELDS = ("resident", "each", "lang", "copies", "for")
+
+
 @bp.route("/staff/topics/<int:topic_id>/print/<what>.pdf", methods=["GET", "POST"])
 @staff_required
 def download(topic_id, what):
     """Download a printout of a topic as PDF (cards, menu, form or poster).
 
-    Cards are made in the background (see make_cards): a POST here starts them, a GET shows where to.
+    Cards and forms make records (family links; each printed page's code, so it can be read back): a POST makes
+    them. A GET of cards shows where to start them (see make_cards); a GET of a form shows the button that prints
+    it, and makes nothing. Menus and posters are only read, so a link opens them.
     """
     if what == "cards":
         if request.method == "POST":
             return make_cards(topic_id)
         flash(_("Press “Make the picture cards”: this page then shows how far they have got."))
         return redirect(url_for("staff.topic", topic_id=topic_id) + "#print-h")
-    base = link_base()
+    if what == "form":
+        return print_form(topic_id, request.form) if request.method == "POST" else _form_button(topic_id)
     try:
-        with db().write() as s:
+        with db().read() as s:
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
-            resident_id = request.args.get("resident", type=int)
-            resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
             result = printouts.render(
-                s, topic, what, current_app.instance_path, base or "", resident=resident,
-                lang=request.args.get("lang") if request.args.get("lang") in ("en", "cy", "both") else None,
-                size="a3" if request.args.get("size") == "a3" else "a4",
-                each_resident=request.args.get("each") == "1", actor=s.merge(g.staff),
-                copies=request.args.get("copies", default=1, type=int),
-                audience=request.args.get("for") or None)
+                s, topic, what, current_app.instance_path, link_base() or "", lang=_lang(request.args),
+                size="a3" if request.args.get("size") == "a3" else "a4")
     except Invalid as e:
         flash(_(str(e)))
         return redirect(url_for("staff.topic", topic_id=topic_id))
-    response = current_app.response_class(result.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="topic-{topic_id}-{what}.pdf"'
+    return _pdf_response(result.pdf, f"topic-{topic_id}-{what}.pdf")
+
+
+def _lang(values):
+    return values.get("lang") if values.get("lang") in ("en", "cy", "both") else None
+
+
+def _pdf_response(pdf, name):
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _form_button(topic_id):
+    """Show what a form's link asks to print and the button that prints it: a GET makes no page codes."""
+    asked = {k: request.args[k] for k in FORM_FIELDS if request.args.get(k)}
+    with db().read() as s:
+        topic = topics.get_topic(s, g.staff.home_id, topic_id)
+        resident_id = request.args.get("resident", type=int)
+        resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+        return render_template("staff/print_form.html", topic=topic, asked=asked, resident=resident,
+                               each=request.args.get("each") == "1", copies=request.args.get("copies", type=int),
+                               audience=request.args.get("for"))
+
+
+def print_form(topic_id, values):
+    """Print a topic's large-print form as *values* (a POST's form) ask, recording each page's code; return the PDF."""
+    try:
+        with db().write() as s:
+            topic = topics.get_topic(s, g.staff.home_id, topic_id)
+            resident_id = values.get("resident", type=int)
+            resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+            result = printouts.render(
+                s, topic, "form", current_app.instance_path, link_base() or "", resident=resident, lang=_lang(values),
+                each_resident=values.get("each") == "1", actor=s.merge(g.staff),
+                copies=values.get("copies", default=1, type=int), audience=values.get("for") or None)
+    except Invalid as e:
+        flash(_(str(e)))
+        return redirect(url_for("staff.topic", topic_id=topic_id))
+    return _pdf_response(result.pdf, f"topic-{topic_id}-form.pdf")
 
 
 @bp.post("/staff/topics/<int:topic_id>/cards")
@@ -194,17 +233,20 @@ def scans():
                                open_topics=[t for t in topics.topics(s, home.id) if t.stage in topics.PRINTABLE_STAGES])
 
 
-@bp.get("/staff/paper/blank")
+@bp.route("/staff/paper/blank", methods=["GET", "POST"])
 @staff_required
 def blank():
-    """Print blank forms of a topic, for residents or family members, each sheet with its own code."""
-    topic_id = request.args.get("topic", type=int)
+    """Print blank forms of a topic, for residents or family members, each sheet with its own code (a POST)."""
+    values = request.form if request.method == "POST" else request.args
+    topic_id = values.get("topic", type=int)
     if topic_id is None:
         flash(_("Choose the topic to print blank forms of."))
         return redirect(url_for("paper.scans"))
-    return redirect(url_for("paper.download", topic_id=topic_id, what="form",
-                            copies=request.args.get("copies", default=1, type=int),
-                            **{"for": "family" if request.args.get("for") == "family" else "resident"}))
+    asked = {"copies": values.get("copies", default=1, type=int),
+             "for": "family" if values.get("for") == "family" else "resident"}
+    if request.method == "POST":
+        return print_form(topic_id, MultiDict(asked))
+    return redirect(url_for("paper.download", topic_id=topic_id, what="form", **asked))
 
 
 def describe(result):

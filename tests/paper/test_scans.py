@@ -160,7 +160,8 @@ def test_blank_forms_count_once_each_for_an_anonymous_person_as_the_form_says(st
                                     options=["Fish pie", "Cawl", "Curry"])
         topics.move_to(s, topic, "choosing")
         topic_id = topic.id
-    pdf = staff_client.get(f"/staff/paper/blank?topic={topic_id}&for={audience}&copies=3", follow_redirects=True)
+    pdf = post(staff_client, "/staff/paper/blank", {"topic": topic_id, "for": audience, "copies": 3},
+               form_url="/staff/paper")
     assert pdf.mimetype == "application/pdf"
     sheets = rasterise(pdf.data, tmp_path)
     assert len(sheets) == 3

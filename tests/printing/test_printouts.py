@@ -1,5 +1,6 @@
 """Printouts from the database: the server answers every QR code printed on cards and forms."""
 
+import json
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from sqlalchemy import select
 
 from accessible import printouts, topics
 from accessible.models import PaperPage, Person, Topic
-from tests.helpers import qr_texts, raster, text
+from tests.helpers import post, qr_texts, raster, text
 
 
 @pytest.mark.slow
@@ -64,13 +65,27 @@ def test_form_qr_codes_resolve_to_their_page_for_staff(db, data, menu, staff_cli
             staff_client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+def _row_counts(db):
+    """Return how many rows every table holds."""
+    from sqlalchemy import func
+
+    from accessible.models import Base
+
+    with db.read() as s:
+        return {t.name: s.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+
 def test_staff_download_printouts_from_the_topic_page(staff_client, menu, db):
     from accessible.models import FamilyLink
     from tests.helpers import make_cards, text
 
-    for what in ("menu", "form"):
-        response = staff_client.get(f"/staff/topics/{menu}/print/{what}.pdf")
-        assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+    before = _row_counts(db)
+    response = staff_client.get(f"/staff/topics/{menu}/print/menu.pdf")
+    assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+    # A form's link (an old bookmark) shows the button that prints it; nothing is written until it is pressed.
+    page = text(staff_client.get(f"/staff/topics/{menu}/print/form.pdf"))
+    assert "Blank forms for residents: 1." in page and "Print the form (PDF)" in page
+    assert _row_counts(db) == before
     # Cards make family links, so a GET (an old bookmark) makes nothing and says which button makes them.
     response = staff_client.get(f"/staff/topics/{menu}/print/cards.pdf")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/topics/{menu}#print-h")
@@ -83,6 +98,43 @@ def test_staff_download_printouts_from_the_topic_page(staff_client, menu, db):
     assert response.status_code == 302  # not decided yet: back to the topic with the reason
     assert "record the decision first" in staff_client.get(response.headers["Location"]).get_data(as_text=True)
 
+
+
+@pytest.mark.slow
+def test_a_form_is_printed_by_its_button_a_get_makes_nothing_and_its_pages_read_back(staff_client, menu, db, home,
+                                                                                     tmp_path):
+    from accessible.models import Response
+    from tests.helpers import mark, png, rasterise, upload
+
+    margaret = home["residents"][0]
+    link = f"/staff/topics/{menu}/print/form.pdf?resident={margaret}"
+    before = _row_counts(db)
+    page = text(staff_client.get(link))  # opened twice, as a bookmark would be: still nothing made
+    assert "A form for Margaret Evans, in their text size." in page and "Print the form (PDF)" in page
+    assert "Print the form (PDF)" in text(staff_client.get(link))
+    blank = staff_client.get(f"/staff/paper/blank?topic={menu}&for=family&copies=3", follow_redirects=True)
+    assert "Blank forms for relatives or friends of residents: 3." in text(blank)
+    assert _row_counts(db) == before and before["paper_page"] == 0
+    response = post(staff_client, f"/staff/topics/{menu}/print/form.pdf", {"resident": margaret}, form_url=link)
+    assert response.mimetype == "application/pdf"
+    with db.read() as s:
+        stored = s.scalars(select(PaperPage)).all()
+        assert stored and {p.resident_id for p in stored} == {margaret}
+        boxes = [b for p in stored for b in json.loads(p.layout)["boxes"] if b["value"] == "tick"]
+    # The printed page, ticked for the first option and scanned, is read back as Margaret's own answer.
+    (sheet, *_rest) = rasterise(response.data, tmp_path)
+    assert "1 answer recorded." in text(upload(staff_client, [("margaret.png", png(mark(sheet, boxes[0])))]))
+    with db.read() as s:
+        (answer,) = s.scalars(select(Response)).all()
+        assert (answer.person_id, answer.option_id, answer.channel) == (margaret, boxes[0]["option"], "paper")
+
+
+def test_the_page_with_a_forms_button_is_in_welsh(staff_client, menu, home):
+    response = post(staff_client, "/language", {"lang": "cy", "back": "/staff/"}, form_url="/staff/")
+    assert response.status_code == 303
+    page = text(staff_client.get(f"/staff/topics/{menu}/print/form.pdf?each=1"))
+    assert "Un ffurflen i bob preswylydd a holwyd, pob un ym maint ei destun ei hun." in page
+    assert "Argraffu'r ffurflen (PDF)" in page and "Print the form" not in page
 
 @pytest.mark.slow
 def test_print_command_makes_one_form_per_resident(tmp_path):
@@ -175,7 +227,9 @@ def test_a_blank_form_says_on_the_sheet_whom_it_is_for_in_english_and_welsh(staf
     import pdfplumber
 
     def first_page_text(query):
-        response = staff_client.get(f"/staff/topics/{menu}/print/form.pdf?{query}")
+        fields = dict(field.split("=") for field in query.split("&"))
+        response = post(staff_client, f"/staff/topics/{menu}/print/form.pdf", fields,
+                        form_url=f"/staff/topics/{menu}/print/form.pdf?{query}")
         assert response.mimetype == "application/pdf"
         with pdfplumber.open(io.BytesIO(response.data)) as doc:
             return " ".join(doc.pages[0].extract_text().split())
