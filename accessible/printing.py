@@ -350,7 +350,7 @@ def _height_mm(text, pt, width_mm, bold=False):
     return _lines(text, pt, width_mm, bold) * pt * LINE_SPACING * PT_MM
 
 
-def _instruction(topic, _, pages=1):
+def _instruction(topic, _, pages=1, short=False):
     if topic.stage == "reviewed":
         return _("How is it going? Tick one face.")
     if topic.kind == "rate":
@@ -358,7 +358,7 @@ def _instruction(topic, _, pages=1):
     if topic.kind == "yesno":
         return _("Tick yes or no.")
     if pages > 1:
-        return _("Tick one box only, on any page.")
+        return _("Tick one box only.") if short else _("Tick one box only, on any page.")
     return _("Tick one box. Tick the picture you choose.")
 
 
@@ -368,8 +368,16 @@ def _decision(topic, _):
         else None
 
 
-#: The words above the answers, on a form of one page; on the first page of several and on a later page.
-ONE_PAGE, SEVERAL_PAGES = ((1, 1),), ((1, 2), (2, 2))
+#: How much of the words above the answers a form of several pages prints, tried in turn where fewer words save a
+#: page (or keep one answer from standing alone on the last): 0 all of them; 1 a later page only its number and
+#: what to do (the question is on the first); 2 the first page also without "Your views" (the home's name goes to
+#: the foot); 3 also the resident's room at the foot (their name stays); 4 the first page also says only "Tick one
+#: box only." (every later page adds "on any page").
+WORDS_ABOVE = range(5)
+#: The words above the answers as (which page, of how many, how much: see WORDS_ABOVE): on a form of one page; on
+#: the first page of several and on a later page, each way.
+ONE_PAGE = ((1, 1, 0),)
+SEVERAL_PAGES = tuple((number, 2, level) for level in WORDS_ABOVE for number in (1, 2))
 
 
 def _measure_tops(env, topic, forms, pages, **values):
@@ -384,7 +392,7 @@ def _measure_tops(env, topic, forms, pages, **values):
         key = (form["lang"], (r.name, r.room) if r else None, t.body, t.heading, t.question)
         if key not in seen:
             seen[key] = len(variants)
-            variants.extend((form, number, total) for number, total in pages)
+            variants.extend((form, *page) for page in pages)
         keys.append(seen[key])
     html = env.get_template("form.html").render(topic=topic, measure=variants, forms=forms, **values)
     heights = {}
@@ -422,39 +430,43 @@ ANSWERS_TOP_MM = layout.MARKER_INSET_MM + layout.MARKER_MM + 2 + layout.QR_MM + 
 
 @dataclass
 class FormShape:
-    """How a form's answers are laid out: one or two to a row, and how big their pictures are."""
+    """How a form's answers are laid out: one or two to a row, how big their pictures are, and the room in mm above
+    and below an answer within its row."""
 
     columns: int = 1
     picture: float = 40
+    pad: float = 3
 
 
-#: Tried in turn: the first that needs the fewest pages wins, so big pictures stay wherever they fit.
+#: Tried in turn: the first that needs the fewest pages wins, so big pictures stay wherever they fit; then the same
+#: with less room around each answer (its words keep their 1.5 line spacing).
 SHAPES = (FormShape(1, 40), FormShape(1, 30), FormShape(2, 30), FormShape(1, 24), FormShape(2, 24), FormShape(1, 20))
+SHAPES += tuple(replace(shape, pad=1) for shape in SHAPES)
 
 
 def _box_offset(shape, faces):
     """Return how far below its row's top an answer's tick box stands: beside the picture, under any faces."""
-    return max(3 + (shape.picture - layout.BOX_MM) / 2, 18 if faces else 3)
+    return max(shape.pad + (shape.picture - layout.BOX_MM) / 2, 15 + shape.pad if faces else shape.pad)
 
 
 def _label_place(shape, faces):
     """Return (left, top, width) of an answer's words within its row or cell, in mm."""
     if shape.columns == 2:  # under the picture and the box, across the cell
-        return 0, 3 + shape.picture + 2, CELL_W_MM - 2
+        return 0, shape.pad + shape.picture + 2, CELL_W_MM - 2
     left = shape.picture + 6
     box_x = RATE_BOX_X_MM[0] if faces else BOX_X_MM
-    return left, LABEL_TOP_MM, box_x - 4 - ROWS_X_MM - left
+    return left, LABEL_TOP_MM if shape.pad >= 3 else shape.pad, box_x - 4 - ROWS_X_MM - left
 
 
 def _answer_mm(text, shape, faces, face_words, t):
     """Return how tall one answer must be: its picture, its words and its boxes, never words under a box."""
     left, top, width = _label_place(shape, faces)
-    need = max(3 + shape.picture, top + _height_mm(text, t.label, width, bold=True))
+    need = max(shape.pad + shape.picture, top + _height_mm(text, t.label, width, bold=True))
     offset = _box_offset(shape, faces)
     need = max(need, offset + layout.BOX_MM)
     if face_words:
         need = max(need, offset + layout.BOX_MM + 1 + max(_height_mm(w, t.face, FACE_WORD_W_MM) for w in face_words))
-    return need + 3
+    return need + shape.pad
 
 
 def write_in_prompt(topic, t, _):
@@ -477,17 +489,18 @@ MOST_ROWS_WEIGHED = 16
 
 def _split(heights, counts, starts, write_in_h, least=1):
     """Return the rows of answers cut into the fewest pages (*least* at least), as [[row index, …], …], with the
-    space to write in after the last.
+    space to write in (*write_in_h* tall, with the gap above it) after the last.
 
-    Pages break only between rows. Of the cuts into that many pages, the one without a lone answer on the last
-    page ("Page 2 of 2" holding one answer looks like a new question), then the most even, wins.
+    Pages break only between rows. Of the cuts into that many pages, one without a lone answer on any page, then
+    one without one on the last ("Page 2 of 2" holding one answer looks like a new question), then the most even,
+    wins.
     """
     n = len(heights)
     first, later = starts
     ends = list(itertools.accumulate(heights, initial=0))
 
     def fits(a, b, page, last):
-        return (first if page == 0 else later) + ends[b] - ends[a] + (3 + write_in_h if last else 0) \
+        return (first if page == 0 else later) + ends[b] - ends[a] + (write_in_h if last else 0) \
             <= WRITE_IN_BOTTOM_MM
 
     if n <= MOST_ROWS_WEIGHED:
@@ -497,7 +510,8 @@ def _split(heights, counts, starts, write_in_h, least=1):
                 bounds = list(itertools.pairwise((0, *cuts, n)))
                 if all(fits(a, b, page, b == n) for page, (a, b) in enumerate(bounds)):
                     answers = [sum(counts[a:b]) for a, b in bounds]
-                    score = (count > 1 and answers[-1] == 1, max(answers) - min(answers))
+                    score = (count > 1 and min(answers) == 1, count > 1 and answers[-1] == 1,
+                             max(answers) - min(answers))
                     if best is None or score < best[0]:
                         best = (score, [list(range(a, b)) for a, b in bounds])
             if best is not None:
@@ -518,7 +532,7 @@ def _lay_out(rows, shape, faces, face_words, t, starts, write_in_h, least=1):
     """Return the answers page by page as [[(row, column, top, height), …], …], on *least* pages at least."""
     lines = [rows[i:i + shape.columns] for i in range(0, len(rows), shape.columns)]
     heights = [max(_answer_mm(r[2], shape, faces, face_words, t) for r in line) for line in lines]
-    cut = _split(heights, [len(line) for line in lines], starts, write_in_h, least)
+    cut = _split(heights, [len(line) for line in lines], starts, shape.pad + write_in_h, least)
     pages = []
     for number, indices in enumerate(cut):
         y, page = starts[number > 0], []
@@ -548,22 +562,26 @@ def _form_pages(topic, resident, t, tops, _):
     write_in_h = _write_in_mm(topic, t, _)
     # Two to a row only where each answer has one box (a rated option's three faces need the whole width).
     shapes = [s for s in SHAPES if s.columns == 1 or (topic.kind == "choose" and not faces and len(rows) > 1)]
-    # The answers start under the words above them, and below the page's code at the top right.
-    tries = [(False, (tops[0], tops[0]))] if len(tops) == 1 else [(True, tops)]
+    # The answers start under the words above them, and below the page's code at the top right. Fewer words above
+    # them (see WORDS_ABOVE) only where that saves a page or keeps an answer from standing alone on the last.
+    tries = [(False, 0, (tops[0], tops[0]))] if len(tops) == 1 else \
+        [(True, level, tops[2 * level:2 * level + 2]) for level in WORDS_ABOVE]
     best = None
     for rank, shape in enumerate(shapes):
-        for several, starts in tries:
+        for several, level, starts in tries:
             # One page needs the one-page words above it (no page number), several pages theirs.
             laid = _lay_out(rows, shape, faces, face_words, t, starts, write_in_h, least=2 if several else 1)
             if (len(laid) > 1) != several:
                 continue
-            lone = len(laid) > 1 and len(laid[-1]) == 1
-            score = (len(laid), lone, rank)
+            # A row too tall for the room left on its page (set there only when nothing fits) runs over the foot.
+            over = any(top + height > WRITE_IN_BOTTOM_MM for page in laid for _row, _column, top, height in page)
+            lone = len(laid) > 1 and min(len(page) for page in laid) == 1
+            score = (over, len(laid), lone, level, rank)
             if best is None or score < best[0]:
                 best = (score, shape, laid, starts)
     if best is None:
         return None
-    _score, shape, chunks, starts = best
+    (_over, _pages, _lone, level, _rank), shape, chunks, starts = best
     pages = []
     for number, chunk in enumerate(chunks, 1):
         page_id = secrets.token_urlsafe(9)  # 72 random bits: a forged or mistyped page is not found
@@ -582,17 +600,20 @@ def _form_pages(topic, resident, t, tops, _):
             boxes.extend(row_boxes)
             placed.append({"key": key, "option": option, "label": label, "top": top, "boxes": row_boxes,
                            "height": need, "left": left, "width": CELL_W_MM if shape.columns == 2 else ROWS_W_MM,
-                           "picture": shape.picture, "label_left": label_left, "label_top": label_top,
+                           "picture": shape.picture, "pad": shape.pad, "label_left": label_left, "label_top": label_top,
                            "label_w": label_w, "face_words": bool(face_words)})
         write_in = None
         if number == len(chunks):
             x, _y, w, _h = layout.WRITE_IN
-            top = max((p["top"] + p["height"] for p in placed), default=starts[number > 1]) + 3
+            top = max((p["top"] + p["height"] for p in placed), default=starts[number > 1]) + shape.pad
             write_in = layout.box(x, top, topic.id, None, "write-in", w=w,
                                   h=max(layout.WRITE_IN[3], min(write_in_h, WRITE_IN_BOTTOM_MM - top)))
+            # Where the writing starts, under the printed words over it (which are not someone's writing).
+            write_in["writing_mm"] = max(layout.WRITING_MM, round(2 + _height_mm(
+                write_in_prompt(topic, t, _), t.body, layout.WRITE_IN[2] - 8) + 1, 1))
             boxes.append(write_in)
         pages.append((PageLayout(page_id, topic.id, resident.id if resident else None, list(layout.PAGE_MM), boxes),
-                      placed, write_in, number, len(chunks)))
+                      placed, write_in, number, len(chunks), level))
     for page, *_rest in pages:
         page.sheet = pages[0][0].page_id
     return pages
@@ -618,7 +639,8 @@ def render_form(topic, residents=None, base_url="", progress=None, audience=None
         decision = _decision(shown, _)
         forms.append({"resident": resident, "topic": shown, "lang": lang, "_": _, "type": t, "home_above": home_above,
                       "write_in": write_in_prompt(shown, t, _),
-                      "instruction": (_instruction(shown, _, 1), _instruction(shown, _, 2)), "decision": decision,
+                      "instruction": (_instruction(shown, _, 1), _instruction(shown, _, 2),
+                                      _instruction(shown, _, 2, short=True)), "decision": decision,
                       "decision_html": decision and _with_words(_decision(replace(shown, outcome="\0"), _),
                                                                 shown.outcome, shown.decision_lang(), lang),
                       "credit": _(OPENMOJI_CREDIT)})

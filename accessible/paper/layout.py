@@ -19,6 +19,9 @@ BOX_MM = 15
 BOX_X_MM = 168
 RATE_BOX_X_MM = (118, 143, 168)
 WRITE_IN = (22, 0, 166, 26)  # x, y (filled in per page), w, h: clear of the corner markers
+#: Where the writing starts in a write-in area, in mm below its top: under the words printed over it. A page's
+#: write-in box says so as "writing_mm" (bigger print, bigger words); a page without it has one line of 16 pt.
+WRITING_MM = 12
 
 
 def marker_positions():

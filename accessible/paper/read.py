@@ -318,9 +318,9 @@ def read_page(image, boxes_for, source=""):
 
 
 def has_writing(reading, box):
-    """Return True when someone wrote in the write-in area."""
+    """Return True when someone wrote in the write-in area (below the words printed over it)."""
     ink = _dark(reading.image)
-    inside = ink[_px(box["y_mm"] + 12):_px(box["y_mm"] + box["h_mm"] - 2),
+    inside = ink[_px(box["y_mm"] + box.get("writing_mm", layout.WRITING_MM)):_px(box["y_mm"] + box["h_mm"] - 2),
                  _px(box["x_mm"] + 2):_px(box["x_mm"] + box["w_mm"] - 2)]
     return bool(inside.size) and float(inside.mean()) > 0.01
 

@@ -414,18 +414,50 @@ def test_the_home_is_named_at_the_foot_where_its_name_would_wrap_the_heading():
     assert foot.startswith("Tŷ Glas · Symbols: OpenMoji")
 
 
-@pytest.mark.parametrize(("size", "pages"), [(16, 2), (32, 2), (36, 3)])
-def test_a_menu_of_eight_never_leaves_one_dish_alone_on_the_last_page_of_the_form(size, pages):
+def _eight_options():
     eight = _five_options()
     more = [(6, "Macaroni cheese", "1F9C0"), (7, "Jacket potato with beans", "1F954"), (8, "Ham salad", "1F957")]
     eight.options += [printing.PrintOption(i, label, SVG_DIR / f"{symbol}.svg", label, openmoji=True)
                       for i, label, symbol in more]
-    result = printing.render_form(eight, [printing.PrintResident(3, "Margaret Evans", "1", size)], "http://x")
+    return eight
+
+
+@pytest.mark.parametrize(("size", "pages"), [(16, 1), (32, 2), (36, 2), (40, 2)])
+def test_a_menu_of_eight_never_leaves_one_dish_alone_on_the_last_page_of_the_form(size, pages):
+    result = printing.render_form(_eight_options(), [printing.PrintResident(3, "Margaret Evans", "1", size)],
+                                  "http://x")
     per_page = [len([b for b in p.boxes if b["value"] == "tick"]) for p in result.pages]
-    assert len(per_page) == pages and sum(per_page) == 8 and min(per_page) >= 2
+    assert len(per_page) == pages and sum(per_page) == 8 and (pages == 1 or min(per_page) >= 2)
     with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
-        assert [p.extract_text().split("\n")[0] for p in pdf.pages] == [f"Page {n} of {pages}" for n in
-                                                                        range(1, pages + 1)]
+        firsts = [p.extract_text().split("\n")[0] for p in pdf.pages]
+    assert firsts == ([f"Page {n} of {pages}" for n in range(1, pages + 1)] if pages > 1 else ["Your views · Tŷ Glas"])
+
+
+def _rated(count):
+    rated = _eight_options() if count == 8 else _five_options()
+    rated.kind = "rate"
+    return rated
+
+
+@pytest.mark.parametrize(("make", "lang"), [(_five_options, None), (_five_options, "cy"), (_eight_options, None),
+                                            (lambda: _rated(5), None), (lambda: _rated(5), "cy")])
+@pytest.mark.parametrize("size", [33, 36, 38, 40])
+def test_at_the_largest_print_one_question_takes_two_pages_at_most_none_with_a_lone_answer(make, lang, size):
+    result = printing.render_form(make(), [printing.PrintResident(3, "Margaret Evans", "12", size, lang=lang)],
+                                  "http://x")
+    per_page = [len({b["option"] for b in p.boxes if b["value"] != "write-in"}) for p in result.pages]
+    assert len(per_page) <= 2 and sum(per_page) == len(make().options)
+    assert len(per_page) == 1 or min(per_page) >= 2
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
+        words = [w for p in pdf.pages for w in p.extract_words(extra_attrs=["size"])]
+    # Each page says which it is; every word but the page's foot (the credit, the home) is at the resident's size.
+    numbered = "Tudalen {n} o {total}" if lang == "cy" else "Page {n} of {total}"
+    assert len(texts) == 1 or all(t.startswith(numbered.format(n=n, total=len(texts))) for n, t in enumerate(texts, 1))
+    assert min(round(w["size"]) for w in words if w["top"] < 274 * PT_PER_MM) >= size
+    # A later page says what to do on it, a page of two or more answers: "on any page", whatever it leaves out.
+    if len(texts) == 2 and make().kind == "choose":
+        assert ("ar unrhyw dudalen." if lang else "Tick one box only, on any page.") in texts[1]
 
 
 @pytest.mark.parametrize("resident", [None, printing.PrintResident(3, "Margaret Evans", "1", 28),
@@ -450,3 +482,25 @@ def test_cards_carry_a_short_code_to_type_where_a_phone_cannot_scan(tmp_path):
         text = " ".join(first_card.extract_text().split())
     assert "Family of Peggy: scan to add your view, or go to care.local:5000/c and type KX7P-M2QD" in text
     assert "tokenForCarys" not in text  # no 43 letters to copy by hand
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("make", "lang", "size"), [(_eight_options, None, 40), (_eight_options, None, 16),
+                                                    (lambda: _rated(5), "cy", 40), (_five_options, "cy", 40)])
+def test_a_form_laid_out_tighter_at_a_big_size_is_read_back_box_for_box(make, lang, size, tmp_path):
+    from accessible.paper import read
+    from tests.helpers import mark, rasterise
+
+    result = printing.render_form(make(), [printing.PrintResident(3, "Margaret Evans", "12", size, lang=lang)],
+                                  "http://x")
+    boxes = {page.page_id: page.boxes for page in result.pages}
+    for number, (page, image) in enumerate(zip(result.pages, rasterise(result.pdf, tmp_path), strict=True)):
+        answers = [b for b in page.boxes if b["value"] != "write-in"]
+        chosen = answers[-1 - number]  # the last box of the first page, the one before it on the second
+        reading = read.read_page(mark(image, chosen), lambda code: boxes.get(code.rsplit("/", 1)[-1]))
+        assert reading.page == page.page_id
+        assert [(m.option, m.value) for m in reading.marks if m.state == "ticked"] == \
+            [(chosen["option"], chosen["value"])]
+        assert {m.state for m in reading.marks} == {"ticked", "empty"}
+        # The words over the space to write in, however big, are not taken for someone's writing.
+        assert not any(read.has_writing(reading, b) for b in page.boxes if b["value"] == "write-in")
