@@ -458,15 +458,40 @@ def _label_place(shape, faces):
     return left, LABEL_TOP_MM if shape.pad >= 3 else shape.pad, box_x - 4 - ROWS_X_MM - left
 
 
-def _answer_mm(text, shape, faces, face_words, t):
-    """Return how tall one answer must be: its picture, its words and its boxes, never words under a box."""
+@dataclass
+class AnswerPlace:
+    """Where one answer's parts stand within its row or cell, in mm from its top left, and how tall it is."""
+
+    height: float
+    label: tuple  # (left, top, width) of its words
+    box_top: float
+    picture_top: float
+
+
+def _answer_place(text, shape, faces, face_words, t):
+    """Return where one answer's picture, words and boxes go, never words under a box.
+
+    A rated answer's words stand beside its picture, left of its faces; where they would take more lines there than
+    across the whole row, and the answers are set close, they go across the row above its picture and faces.
+    """
     left, top, width = _label_place(shape, faces)
     need = max(shape.pad + shape.picture, top + _height_mm(text, t.label, width, bold=True))
     offset = _box_offset(shape, faces)
     need = max(need, offset + layout.BOX_MM)
     if face_words:
         need = max(need, offset + layout.BOX_MM + 1 + max(_height_mm(w, t.face, FACE_WORD_W_MM) for w in face_words))
-    return need + shape.pad
+    beside = AnswerPlace(need + shape.pad, (left, top, width), offset, shape.pad)
+    if not faces or face_words or shape.pad >= 3:
+        return beside
+    under = shape.pad + _height_mm(text, t.label, ROWS_W_MM - 2, bold=True) + 1  # the faces' tops, and the picture's
+    across = AnswerPlace(max(under + 15 + layout.BOX_MM, under + shape.picture) + shape.pad,
+                         (0, shape.pad, ROWS_W_MM - 2), under + 15, under)
+    return across if across.height < beside.height else beside
+
+
+def _answer_mm(text, shape, faces, face_words, t):
+    """Return how tall one answer must be (see _answer_place)."""
+    return _answer_place(text, shape, faces, face_words, t).height
 
 
 def write_in_prompt(topic, t, _):
@@ -586,10 +611,10 @@ def _form_pages(topic, resident, t, tops, _):
     for number, chunk in enumerate(chunks, 1):
         page_id = secrets.token_urlsafe(9)  # 72 random bits: a forged or mistyped page is not found
         boxes, placed = [], []
-        label_left, label_top, label_w = _label_place(shape, faces)
         for (key, option, label), column, top, need in chunk:
             left = ROWS_X_MM + column * CELL_STEP_MM
-            box_top = top + _box_offset(shape, faces)
+            place = _answer_place(label, shape, faces, face_words, t)
+            box_top = top + place.box_top
             if faces:
                 row_boxes = [layout.box(x, box_top, topic.id, option.id if option else None, value)
                              for x, value in zip(RATE_BOX_X_MM, FACES, strict=True)]
@@ -600,8 +625,8 @@ def _form_pages(topic, resident, t, tops, _):
             boxes.extend(row_boxes)
             placed.append({"key": key, "option": option, "label": label, "top": top, "boxes": row_boxes,
                            "height": need, "left": left, "width": CELL_W_MM if shape.columns == 2 else ROWS_W_MM,
-                           "picture": shape.picture, "pad": shape.pad, "label_left": label_left, "label_top": label_top,
-                           "label_w": label_w, "face_words": bool(face_words)})
+                           "picture": shape.picture, "picture_top": place.picture_top, "label_left": place.label[0],
+                           "label_top": place.label[1], "label_w": place.label[2], "face_words": bool(face_words)})
         write_in = None
         if number == len(chunks):
             x, _y, w, _h = layout.WRITE_IN

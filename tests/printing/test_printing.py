@@ -486,7 +486,8 @@ def test_cards_carry_a_short_code_to_type_where_a_phone_cannot_scan(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("make", "lang", "size"), [(_eight_options, None, 40), (_eight_options, None, 16),
-                                                    (lambda: _rated(5), "cy", 40), (_five_options, "cy", 40)])
+                                                    (lambda: _rated(5), "cy", 40), (lambda: _rated(8), None, 40),
+                                                    (_five_options, "cy", 40)])
 def test_a_form_laid_out_tighter_at_a_big_size_is_read_back_box_for_box(make, lang, size, tmp_path):
     from accessible.paper import read
     from tests.helpers import mark, rasterise
