@@ -439,8 +439,15 @@ def _rated(count):
     return rated
 
 
+def _eight_longer():
+    eight = _eight_options()
+    eight.question = "Which dishes should be on next month's menu?"
+    return eight
+
+
 @pytest.mark.parametrize(("make", "lang"), [(_five_options, None), (_five_options, "cy"), (_eight_options, None),
-                                            (lambda: _rated(5), None), (lambda: _rated(5), "cy")])
+                                            (_eight_longer, None), (lambda: _rated(5), None),
+                                            (lambda: _rated(5), "cy")])
 @pytest.mark.parametrize("size", [33, 36, 38, 40])
 def test_at_the_largest_print_one_question_takes_two_pages_at_most_none_with_a_lone_answer(make, lang, size):
     result = printing.render_form(make(), [printing.PrintResident(3, "Margaret Evans", "12", size, lang=lang)],
@@ -455,6 +462,10 @@ def test_at_the_largest_print_one_question_takes_two_pages_at_most_none_with_a_l
     numbered = "Tudalen {n} o {total}" if lang == "cy" else "Page {n} of {total}"
     assert len(texts) == 1 or all(t.startswith(numbered.format(n=n, total=len(texts))) for n, t in enumerate(texts, 1))
     assert min(round(w["size"]) for w in words if w["top"] < 274 * PT_PER_MM) >= size
+    # Whatever is left out to fit, the first page keeps the question and whose form it is, the room at its foot if
+    # not beside the name.
+    assert make().question in texts[0] and "Margaret Evans" in texts[0]
+    assert re.search(r"(room|ystafell) 12|(Room|Ystafell) 12 · Tŷ Glas", texts[0])
     # A later page says what to do on it, a page of two or more answers: "on any page", whatever it leaves out.
     if len(texts) == 2 and make().kind == "choose":
         assert ("ar unrhyw dudalen." if lang else "Tick one box only, on any page.") in texts[1]
