@@ -94,7 +94,7 @@ def test_staff_pages_pass_axe_and_fit_a_narrow_screen(browser, demo_server):
         margaret = s.scalars(select(Person.id).where(Person.name == "Margaret Evans")).one()
     for url in ["/staff/", "/staff/topics?q=menu", "/staff/topics?archived=1", "/staff/residents?sort=room",
                 f"/staff/topics/{menu}/new-cards", f"/staff/topics/{menu}/results",
-                f"/staff/residents/{margaret}/said"]:
+                f"/staff/residents/{margaret}/said", f"/staff/topics/{menu}/print/form.pdf?each=1"]:
         page.goto(base + url)
         assert axe_violations(page) == [], url
     page.set_viewport_size({"width": 320, "height": 640})
@@ -139,4 +139,31 @@ def test_making_cards_shows_how_far_they_have_got_then_opens_the_pdf(browser, de
     assert link.is_visible()
     page.click("text=Back to the topic")
     assert page.url.endswith(f"/staff/topics/{menu}#print-h")
+    context.close()
+
+
+def test_a_form_is_printed_by_its_button_and_opening_its_address_prints_nothing(browser, demo_server):
+    from sqlalchemy import func
+
+    from accessible.models import PaperPage
+
+    base, db = demo_server
+
+    def printed_pages():
+        with db.read() as s:
+            return s.scalar(select(func.count()).select_from(PaperPage))
+
+    context, page = _signed_in(browser, base)
+    menu = _menu_id(db)
+    before = printed_pages()
+    page.goto(f"{base}/staff/topics/{menu}/print/form.pdf")  # an old bookmark: the button, no page codes
+    assert page.locator("h1").inner_text() == "Large-print form: Next week's menu"
+    assert printed_pages() == before
+    page.goto(f"{base}/staff/topics/{menu}")
+    with page.expect_response(lambda r: r.request.method == "POST" and "/print/form.pdf" in r.url) as printed:
+        page.click("text=Large-print form, blank")
+    # Chromium shows the PDF in its own viewer (Playwright then hands back the viewer's page, not the file).
+    assert printed.value.status == 200 and printed.value.headers["content-type"] == "application/pdf"
+    assert printed.value.headers["content-disposition"] == f'inline; filename="topic-{menu}-form.pdf"'
+    assert printed_pages() == before + 1  # one blank form, one page, its code kept to read it back
     context.close()
