@@ -369,7 +369,7 @@ def _decision(topic, _):
 
 
 #: How much of the words above the answers a form of several pages prints, tried in turn where fewer words save a
-#: page (or keep one answer from standing alone on the last): 0 all of them; 1 a later page only its number and
+#: page (or keep an answer from standing alone on a page): 0 all of them; 1 a later page only its number and
 #: what to do (the question is on the first); 2 the first page also without "Your views" (the home's name goes to
 #: the foot); 3 also the resident's room at the foot (their name stays); 4 the first page also says only "Tick one
 #: box only." (every later page adds "on any page").
@@ -588,7 +588,7 @@ def _form_pages(topic, resident, t, tops, _):
     # Two to a row only where each answer has one box (a rated option's three faces need the whole width).
     shapes = [s for s in SHAPES if s.columns == 1 or (topic.kind == "choose" and not faces and len(rows) > 1)]
     # The answers start under the words above them, and below the page's code at the top right. Fewer words above
-    # them (see WORDS_ABOVE) only where that saves a page or keeps an answer from standing alone on the last.
+    # them (see WORDS_ABOVE) only where that saves a page or keeps an answer from standing alone on a page.
     tries = [(False, 0, (tops[0], tops[0]))] if len(tops) == 1 else \
         [(True, level, tops[2 * level:2 * level + 2]) for level in WORDS_ABOVE]
     best = None
