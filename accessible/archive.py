@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import Date, select
 
-from accessible import pictures
+from accessible import ideas, pictures
 from accessible.models import (
     AuditEvent,
     Comment,
     CommunicationNeeds,
+    DecisionProposal,
     FamilyLink,
     Home,
     Option,
@@ -25,7 +26,9 @@ from accessible.models import (
     PaperScanRecord,
     PaperUpload,
     Person,
+    ProposalAnswer,
     Response,
+    TalkRequest,
     Topic,
     UTCDateTime,
     family_of,
@@ -84,6 +87,9 @@ _TABLES = [
     (Outcome, {"topic_id": Topic, "option_id": Option, "decided_by_id": Person}),
     (FamilyLink, {"family_id": Person, "resident_id": Person, "topic_id": Topic}),
     (OutcomeNotice, {"outcome_id": Outcome, "resident_id": Person}),
+    (DecisionProposal, {"topic_id": Topic, "option_id": Option, "proposed_by_id": Person}),
+    (ProposalAnswer, {"proposal_id": DecisionProposal, "person_id": Person}),
+    (TalkRequest, {"topic_id": Topic, "person_id": Person, "done_by_id": Person}),
     (PaperPage, {"topic_id": Topic, "resident_id": Person}),
     (PaperCheck, {"paper_page_id": PaperPage, "topic_id": Topic, "option_id": Option}),
     (PaperUpload, {"home_id": Home, "uploaded_by_id": Person}),
@@ -110,6 +116,9 @@ def _rows_of(session, model, home_id):
         query = select(table).where(table.c.home_id == home_id)
     elif model in (CommunicationNeeds, FamilyLink, OutcomeNotice):
         query = select(table).join(Person, Person.id == table.c.resident_id).where(Person.home_id == home_id)
+    elif model is ProposalAnswer:
+        query = (select(table).join(DecisionProposal, DecisionProposal.id == table.c.proposal_id)
+                 .join(Topic, Topic.id == DecisionProposal.topic_id).where(Topic.home_id == home_id))
     elif model in (PaperScan, PaperScanRecord):
         query = select(table)
         if model is PaperScanRecord:
@@ -201,8 +210,10 @@ def _photo_ids(tables):
 
 
 def _files_of(tables, data_dir):
-    """Return the files that a home's rows name (kept scans, review crops, option photos) as [(key, path)]."""
+    """Return the files that a home's rows name (kept scans, review crops, option photos, residents' spoken
+    ideas) as [(key, path)]."""
     paths = [_original(data_dir, row["stored"]) for row in tables["paper_upload"]]
+    paths += [_recording(data_dir, row["recording"]) for row in tables["option"] if row.get("recording")]
     paths += [_crop(data_dir, row["crop"]) for row in tables["paper_review"] if row["crop"]]
     for photo_id in _photo_ids(tables):
         try:
@@ -216,6 +227,11 @@ def _files_of(tables, data_dir):
 
 def _original(data_dir, stored):
     return scans.originals(data_dir) / stored
+
+
+def _recording(data_dir, name):
+    """Return the file of a spoken idea's recording named *name* (None when that is no recording's name)."""
+    return ideas.recording_file(data_dir, name)
 
 
 def _photo_meta(data_dir, photo_id):
@@ -290,6 +306,11 @@ def import_home(session, archive, data_dir=None):
         name = _key(_original(data_dir, row["stored"]), data_dir)
         if name in files:
             scans.restore(data_dir, row["stored"], _decoded(files[name], name))
+    for row in archive["tables"].get(Option.__tablename__, []) if files else []:
+        path = _recording(data_dir, row.get("recording"))
+        data = files.get(_key(path, data_dir)) if path is not None else None
+        if data is not None:
+            ideas.restore_recording(data_dir, row["recording"], _decoded(data, row["recording"]))
     for photo_id in _photo_ids(archive["tables"]) if files else []:
         meta = files.get(_key(_photo_meta(data_dir, photo_id), data_dir))
         described = _decoded(meta, photo_id) if meta else None

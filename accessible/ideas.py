@@ -44,12 +44,38 @@ def discard_draft(data_dir, token):
         (_folder(data_dir) / name).unlink(missing_ok=True)
 
 
+def recording_file(data_dir, name):
+    """Return where the recording named *name* is kept (it may be gone), or None when that is no recording's name."""
+    if not name or not _NAME.fullmatch(name) or name.startswith("draft-"):
+        return None
+    return _folder(data_dir) / name
+
+
 def recording_path(data_dir, option):
     """Return the file of a spoken idea's recording, or None when it has none (or it is gone)."""
-    if not option.recording or not _NAME.fullmatch(option.recording):
-        return None
-    path = _folder(data_dir) / option.recording
-    return path if path.is_file() else None
+    path = recording_file(data_dir, option.recording)
+    return path if path is not None and path.is_file() else None
+
+
+def restore_recording(data_dir, name, audio):
+    """Put a spoken idea's recording back from a home archive (it keeps its random name).
+
+    :raises ValueError: when the name is not a recording's, or the audio is not a WAV recording.
+    """
+    path = recording_file(data_dir, name)
+    if path is None or not audio.startswith(b"RIFF") or audio[8:12] != b"WAVE":
+        raise ValueError(f"the recording {name} in the archive is damaged")
+    part = path.with_name(f".{secrets.token_hex(8)}.part")
+    part.write_bytes(audio)
+    part.replace(path)
+
+
+def forget_recordings(data_dir, names):
+    """Delete the recordings named *names* now (their ideas were erased): nothing of them stays on disk."""
+    for name in names:
+        path = recording_file(data_dir, name)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
 
 def _check_open(topic, resident):

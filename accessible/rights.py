@@ -1,6 +1,6 @@
 """People's data rights: everything held about one person, on request; a family member's data erased."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select, update
 
@@ -80,6 +80,8 @@ class Erased:
     ideas_deleted: int = 0
     #: Their accepted options, kept in their topics without saying who proposed them.
     options_kept: int = 0
+    #: The recordings of their deleted ideas (names in the data folder), to delete from disk once this is saved.
+    recordings: list[str] = field(default_factory=list)
 
 
 def erase_family_member(session, family, actor):
@@ -101,6 +103,8 @@ def erase_family_member(session, family, actor):
     for option in session.scalars(select(Option).where(Option.proposed_by_id == person_id)).all():
         if option.status != "accepted" and option.id not in answered:
             audit.record(session, actor, "delete", option, detail="idea not accepted, erased with who proposed it")
+            if option.recording:
+                erased.recordings.append(option.recording)
             session.delete(option)
             erased.ideas_deleted += 1
         else:

@@ -183,7 +183,13 @@ def _connection_class(limits):
         def parse_request(self):
             super().parse_request()
             if self.ready and not limits.allow(self.conn.remote_addr or "unknown"):
-                self.simple_response("503 Service Unavailable", _SAY_BUSY.decode())
+                # The same 503 as a refused connection: "Connection: close" tells a client that keeps its
+                # connection open for the next request to open a new one, instead of finding it closed.
+                try:
+                    self.conn.wfile.write(_BUSY)
+                except OSError:
+                    pass
+                self.close_connection = True
                 self.ready = False  # the connection is closed; the app never sees the request
                 self.conn.refused = True
 

@@ -329,3 +329,63 @@ def test_a_home_with_hundreds_of_megabytes_of_scans_downloads_in_little_memory(d
     status, size, _digest, peak = done.stdout.split()[-4:]
     assert status == "200" and int(size) > 8 * 40 * 2**20 * 4 // 3
     assert int(peak) < 2**30 // 2, f"the server reached {int(peak) / 2**20:.0f} MB"
+
+
+@sqlite_only
+def test_spoken_ideas_proposals_committee_answers_and_wishes_to_talk_move_with_the_home(tmp_path):
+    """export-home then import-home on a new machine: staff still hear a resident's spoken idea, and the
+    proposed decision, who agreed and who asked to talk are all still there."""
+    from click.testing import CliRunner
+
+    from accessible import committee, ideas
+    from accessible.cli import main
+    from accessible.demo import DEMO_PASSWORD, DEMO_USERNAME
+    from accessible.models import DecisionProposal, Option, Person, ProposalAnswer, TalkRequest, Topic
+    from web import create_app
+
+    def run(*args):
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    run("demo", "--data", old)
+    said = subprocess.run(["espeak-ng", "-v", "en-gb", "--stdout", "a bird feeder by the window"], check=True,
+                          capture_output=True).stdout
+    first = Database.for_data_dir(old)
+    with first.write() as s:
+        person = {p.name: p for p in s.scalars(select(Person))}
+        lounge = s.scalars(select(Topic).where(Topic.stage == "ideas", Topic.title.like("%lounge%"))).one()
+        menu = s.scalars(select(Topic).where(Topic.title == "Next week's menu")).one()
+        token = ideas.keep_draft(old, said)
+        ideas.propose_spoken(s, lounge, person["Kenneth Morgan"], old, token, "a bird feeder by the window")
+        ideas.ask_to_talk(s, lounge, person["Harold Price"], "idea", "switch")
+        committee.propose(s, menu, "We will serve fish pie on Friday.", actor=person["Sam Patel"])
+        committee.answer(s, menu, person["Margaret Evans"], "agree")
+        committee.answer(s, menu, person["Kenneth Morgan"], "talk", channel="voice")
+    first.dispose()
+    run("export-home", tmp_path / "home.json", "--data", old)
+    run("import-home", tmp_path / "home.json", "--data", new)
+
+    moved = Database.for_data_dir(new)
+    with moved.read() as s:
+        idea = s.scalars(select(Option).where(Option.recording.is_not(None))).one()
+        assert (idea.label, idea.proposed_by.name, idea.status) == ("a bird feeder by the window", "Kenneth Morgan",
+                                                                    "pending")
+        idea_id = idea.id
+        (proposal,) = s.scalars(select(DecisionProposal)).all()
+        assert (proposal.topic.title, proposal.decision) == ("Next week's menu", "We will serve fish pie on Friday.")
+        assert {(a.person.name, a.answer, a.channel) for a in s.scalars(select(ProposalAnswer))} == {
+            ("Margaret Evans", "agree", "touch"), ("Kenneth Morgan", "talk", "voice")}
+        assert ("Harold Price", lounge.title, "idea", "switch") in {
+            (t.person.name, t.topic.title, t.about, t.channel) for t in s.scalars(select(TalkRequest))}
+    moved.dispose()
+    application = create_app({"DATA_DIR": str(new), "TESTING": True})
+    client = application.test_client()
+    assert post(client, "/login", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}).status_code == 302
+    heard = client.get(f"/staff/ideas/{idea_id}/recording")
+    assert heard.status_code == 200 and heard.data == said  # staff hear what Kenneth said, on the new machine
+    heard.close()
+    queue = text(client.get("/staff/comments"))
+    assert "Harold Price" in queue and "a bird feeder by the window" in queue
+    application.extensions["db"].dispose()

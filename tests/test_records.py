@@ -88,3 +88,33 @@ def test_a_person_data_pdf_a_person_can_read(staff_client, answered, home):
     with pdfplumber.open(io.BytesIO(response.data)) as pdf:
         welsh = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert "Popeth sydd gennym am Dafydd Jones" in welsh and "Iaith Cymraeg" in welsh
+
+
+def test_erasing_someone_deletes_the_recordings_of_their_erased_ideas_from_disk_at_once(staff_client, answered,
+                                                                                        home, db, data):
+    """Not at the next idea sent or accepted: the moment the erasure is saved. (Only family members can be
+    erased, and the kiosk records residents, so the idea here is given its recording directly.)"""
+    import subprocess
+
+    from accessible import ideas
+    from accessible.models import Option, Topic
+
+    said = subprocess.run(["espeak-ng", "-v", "en-gb", "--stdout", "a quiz night"], check=True,
+                          capture_output=True).stdout
+    other_said = subprocess.run(["espeak-ng", "-v", "en-gb", "--stdout", "more walks"], check=True,
+                                capture_output=True).stdout
+    with db.write() as s:
+        topic = s.get(Topic, answered)
+        kept = []
+        for who, audio in ((home["family"], said), (home["residents"][0], other_said)):
+            name = f"{ideas.keep_draft(data, audio)}.wav"
+            (data / ideas.RECORDINGS / f"draft-{name}").rename(data / ideas.RECORDINGS / name)
+            topic.options.append(Option(label="An idea", status="pending", proposed_by_id=who, channel="kiosk",
+                                        recording=name, position=len(topic.options)))
+            kept.append(data / ideas.RECORDINGS / name)
+    theirs, margarets = kept
+    post(staff_client, f"/staff/records/people/{home['family']}/erase", {"confirm_name": "Carys Evans"},
+         form_url="/staff/records/")
+    assert "Their idea not accepted into a topic was erased too." in text(staff_client.get("/staff/records/"))
+    assert not theirs.exists()  # gone from the disk now
+    assert margarets.read_bytes() == other_said  # someone else's recording stays

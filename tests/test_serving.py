@@ -132,6 +132,26 @@ def test_a_device_starting_requests_faster_than_its_share_is_refused_before_the_
         assert _get(port, source="127.0.0.6")[0] == 200
 
 
+def test_a_request_refused_on_a_kept_open_connection_says_the_connection_closes(app, home):
+    # A client keeps its connection open for its next request; the refusal closes it, and says so, so the client
+    # opens a new one instead of finding its next request cut off.
+    with serving_app(app, limits=serving.Limits(threads=4, burst=2, per_second=0.1)) as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=("127.0.0.8", 0))
+        try:
+            answers = []
+            for _ in range(3):
+                connection.request("GET", "/login")
+                response = connection.getresponse()
+                answers.append((response.status, response.getheader("Connection"), response.getheader("Retry-After"),
+                                response.getheader("Content-Type"), response.read().decode()))
+            assert [a[0] for a in answers] == [200, 200, 503]
+            assert answers[2][1:4] == ("close", "1", "text/plain; charset=utf-8")
+            assert "Too many requests from this device at once" in answers[2][4]
+            assert response.will_close  # the client knows to open a new connection
+        finally:
+            connection.close()
+
+
 def _post_recording(port, source, size):
     """POST *size* bytes as a kiosk sends a recording; return the status and words the server answered with."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from accessible import archive, audit, people, rights, topics
+from accessible import archive, audit, ideas, people, rights, topics
 from accessible.errors import Invalid
 from accessible.models import Home
 from web.auth import db, staff_required
@@ -115,6 +115,8 @@ def erase(person_id):
         except Invalid as e:  # pragma: no cover - people.get_person already checked the kind
             flash(_(str(e)))
             return redirect(url_for("records.index"))
+    # Saved: the recordings of their erased ideas go from the disk now, not at the next sweep.
+    ideas.forget_recordings(current_app.instance_path, erased.recordings)
     flash(_erased_message(name, erased))
     return redirect(url_for("records.index"))
 

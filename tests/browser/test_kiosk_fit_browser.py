@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from accessible.demo import RESIDENTS
 from accessible.models import Person
-from tests.browser.kiosk_screens import outside, settle, start_kiosk, walk
+from tests.browser.kiosk_screens import VIEWPORTS, outside, settle, start_kiosk, walk
 
 pytestmark = pytest.mark.slow
 
@@ -63,3 +63,37 @@ def test_turning_the_tablet_round_fits_the_screen_again(page, demo_server):
         page.wait_for_selector(f"html[data-fit=done][data-fit-size='{width}x{height}']", state="attached")
         assert outside(page) == [], (width, height)
         assert page.locator(".rated img").is_visible() and page.locator(".choice-card").count() == 3
+
+
+CUT_BY_THE_EDGE_JS = """() => {
+  // Headings, words and buttons that the bottom of the screen cuts in two: partly seen, partly below.
+  const h = window.innerHeight;
+  return Array.from(document.querySelectorAll('main h1, main h2, main p, main a, main button'))
+    .filter(el => el.getClientRects().length && !el.closest('[hidden]'))
+    .filter(el => { const r = el.getBoundingClientRect(); return r.top < h - 1 && r.bottom > h + 1; })
+    .map(el => el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40));
+}"""
+
+
+@pytest.mark.parametrize("name", ["Dafydd Jones", "Arthur Thomas", "Iolo Rees"])
+def test_the_list_of_questions_below_the_start_button_is_never_cut_in_two_by_the_screen_edge(page, demo_server,
+                                                                                              name):
+    """The first screen's list of questions may go below the screen; a heading the edge cut in half looked broken
+    (seen at 40 points in Welsh on a 1024x768 tablet: 'Cwestiynau' with its lower half missing)."""
+    base, db = demo_server
+    start_kiosk(page, base, db, name)
+    seen = []
+    for size in (24, 32, 36, 40):
+        with db.write() as s:
+            s.scalars(select(Person).where(Person.name == name)).one().needs.text_size = size
+        for width, height in VIEWPORTS[:3]:
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{base}/kiosk/")
+            settle(page)
+            assert page.locator("a.big-button").is_visible()  # Start
+            seen.append((size, f"{width}x{height}", page.evaluate(CUT_BY_THE_EDGE_JS), outside(page)))
+    assert [s for s in seen if s[2] or s[3]] == []
+    # Scrolling still shows every question below, whole.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator(".topic-buttons a").last.bounding_box()
+    assert last["y"] >= 0 and last["y"] + last["height"] <= page.viewport_size["height"]

@@ -119,9 +119,29 @@
     window.location.replace(url.pathname + url.search);
     return true;
   }
+  // What may go below the screen (the list of questions on the first screen) is never cut across its edge:
+  // a heading or button the edge would cut in two starts below it, with a heading kept with its first button.
+  var optional = Array.prototype.slice.call(document.querySelectorAll(
+    "main > [data-fit-optional]:not(ul), main > ul[data-fit-optional] > li"));
+  function tuckOptional() {
+    optional.forEach(function (el) { el.style.removeProperty("margin-top"); });
+    var edge = window.innerHeight;
+    for (var i = 0; i < optional.length; i++) {
+      var r = optional[i].getBoundingClientRect();
+      if (r.bottom <= edge - 2) { continue; }
+      if (r.top < edge) {
+        var el = i > 0 && optional[i - 1].tagName === "H2" ? optional[i - 1] : optional[i];
+        var top = el.getBoundingClientRect().top;
+        var gap = parseFloat(getComputedStyle(el).marginTop) || 0;
+        el.style.setProperty("margin-top", (gap + edge - top + 8) + "px");
+      }
+      return;
+    }
+  }
   function fit() {
     root.dataset.fit = "fitting";
     root.style.fontSize = "";
+    optional.forEach(function (el) { el.style.removeProperty("margin-top"); });
     window.scrollTo(0, 0);
     if (!layout()) {
       if (fewerOptions()) { return false; }
@@ -135,6 +155,7 @@
       root.style.fontSize = (baseFont * lo) + "px";
       layout();
     }
+    tuckOptional();
     root.dataset.fit = "done";
     root.dataset.fitSize = window.innerWidth + "x" + window.innerHeight; // what it was fitted to
     return true;
