@@ -46,6 +46,8 @@ class Decoded:
     choice: int | None
     confidence: float
     heard: str
+    #: When the answer was turned away: the option that fitted best all the same (Whisper), for a second opinion.
+    best: int | None = None
 
 
 def ipa_to_arpabet(ipa):
