@@ -46,6 +46,8 @@ class Decoded:
     choice: int | None
     confidence: float
     heard: str
+    #: When the answer was turned away: the option that fitted best all the same (Whisper), for a second opinion.
+    best: int | None = None
 
 
 def ipa_to_arpabet(ipa):
@@ -152,6 +154,10 @@ class PocketSphinxEngine:
     def _run(decoder, pcm, search=None):
         if search is not None:
             decoder.activate_search(search)
+        # Every recording from a fresh start: the feature extraction otherwise carries its noise estimate
+        # and cepstral mean over from the recording before, and the same Welsh "coffi" scored 0.998 alone
+        # and 0.986 after an English one (confidences of 0.70 and 0.52 for a slower one).
+        decoder.reinit_feat()
         decoder.start_utt()
         decoder.process_raw(pcm, full_utt=True)
         decoder.end_utt()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from accessible.speech.engines import EngineUnavailable, PocketSphinxEngine, VoskEngine
-from accessible.speech.grammar import build_grammar
+from accessible.speech.engines import Decoded, EngineUnavailable, PocketSphinxEngine, VoskEngine
+from accessible.speech.grammar import build_grammar, normalise
 from accessible.speech.models import find_vosk_model, find_whisper_model
 
 RATE = 16000
@@ -190,14 +190,40 @@ def warm_up(language="en", models_dir=None):
     _decode(chosen, hum, grammar)  # Whisper: loads the voice activity detector, which finds no speech in it
     if chosen.name == "whisper":
         chosen.score(hum, grammar)  # and runs the model itself once
+        _loaded("pocketsphinx", PocketSphinxEngine)  # the second opinion on answers Whisper turns away
     return chosen.name
 
 
 def _decode(chosen, samples, grammar, urgent=True):
     """Return what *chosen* makes of float *samples*, prepared the way that engine listens best."""
     if chosen.name == "whisper":
-        return chosen.decode(_trim(samples), grammar, urgent)
+        decoded = chosen.decode(_trim(samples), grammar, urgent)
+        if decoded.choice is None and decoded.best is not None:
+            return _second_opinion(decoded, samples, grammar)
+        return decoded
     return chosen.decode(to_pcm16(_prepare(samples)), grammar)
+
+
+def _second_opinion(decoded, samples, grammar):
+    """Return Whisper's turned-away answer taken after all when PocketSphinx, by its own rule, heard the same option.
+
+    Most right answers Whisper turns away have a voice behind them, and there its own transcription is
+    garbled, so the option fits far worse than the words it made up. PocketSphinx listens another way (a
+    grammar of the options, checked against a free phone decode); when it accepts the same option, by
+    the option's own words and not by a number ("the number two" is where it lands most often when
+    other speech is forced onto a grammar), the two agreeing is the evidence. On the tuning corpus
+    this put 78.0 % right to 82.7 % (voice behind at 10 dB 78 % to 85 %, at 5 dB 60 % to 63 %), still with
+    no other speech accepted, and 1.0 % the wrong option as before.
+    """
+    try:
+        other = _loaded("pocketsphinx", PocketSphinxEngine).decode(to_pcm16(_prepare(samples)), grammar)
+    except EngineUnavailable:
+        return decoded
+    said = f" {normalise(other.heard)} "
+    if other.choice == decoded.best and any(f" {phrase} " in said for phrase in grammar.phrases_of(decoded.best)
+                                            if phrase not in grammar.numbered):
+        return Decoded(decoded.best, 0.5, decoded.heard)
+    return decoded
 
 
 def listen(audio, options, engine="auto", models_dir=None, yesno=None, language=None, urgent=True):

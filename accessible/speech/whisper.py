@@ -196,6 +196,9 @@ class WhisperEngine:
         scores = self.score(speech, grammar, urgent)
         choice, confidence = decide(scores, self.max_gap, self.lead, self.max_gap_with_lead, self.min_fit,
                                     self.max_above_heard, self.good_fit)
+        best = max(range(len(scores.options)), key=lambda i: scores.options[i][0], default=None)
+        if choice is None and best is not None and scores.options[best][0] > -math.inf:
+            return Decoded(None, 0.0, scores.heard, best=best)
         return Decoded(choice, confidence, scores.heard)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from accessible.speech import listen as listening
-from accessible.speech.engines import EngineUnavailable
+from accessible.speech.engines import Decoded, EngineUnavailable
 from accessible.speech.grammar import build_grammar
 from accessible.speech.listen import listen
 from accessible.speech.models import (
@@ -196,3 +196,19 @@ def test_the_engine_is_loaded_once_and_warmed():
     engine = listening._engine("auto", "en", None)
     assert listening._engine("auto", "en", None) is engine
     assert listening.warm_up("cy") == "pocketsphinx"
+
+
+@pytest.mark.slow
+def test_an_answer_whisper_turned_away_is_taken_when_pocketsphinx_hears_the_same_option_by_name(espeak_wav):
+    # What Whisper gives back when its own words fitted better than any option (a voice behind garbled them).
+    grammar = build_grammar(MEALS)
+    omelette = listening.read_wav(espeak_wav("omelette please", RP))
+    turned_away = Decoded(None, 0.0, "Oh, let it be.", best=1)
+    taken = listening._second_opinion(turned_away, omelette, grammar)
+    assert (taken.choice, taken.confidence, taken.heard) == (1, 0.5, "Oh, let it be.")
+    # PocketSphinx hearing another option than Whisper's best: still no choice.
+    assert listening._second_opinion(Decoded(None, 0.0, "", best=2), omelette, grammar).choice is None
+    # An ordinal is where other speech forced onto the grammar lands: agreement on one is not taken.
+    second = espeak_wav("the second one", RP)
+    assert listen(second, MEALS, engine="pocketsphinx")["choice"] == "Omelette"
+    assert listening._second_opinion(Decoded(None, 0.0, "", best=1), listening.read_wav(second), grammar).choice is None
