@@ -20,6 +20,27 @@ def languages():
     return [SOURCE_LANGUAGE, *found]
 
 
+class Message(str):
+    """A message for a person to read, built from catalogue words and values: it reads as English text, and
+    keeps its catalogue words (``msgid``) and values so a page or command can show it in its reader's language.
+
+    ``Message("%(name)s is not asked about this topic.", name="Iolo Rees")`` is the text "Iolo Rees is not
+    asked about this topic.", and in Welsh the catalogue's words for "%(name)s is not asked …" with the name.
+    A value that is itself a Message (a stage's name) is translated too.
+    """
+
+    def __new__(cls, msgid, **values):
+        made = super().__new__(cls, msgid % values if values else msgid)
+        made.msgid, made.values = msgid, values
+        return made
+
+    def __str__(self):
+        return self  # str(an error) keeps the message, so it can still be translated
+
+    def __getnewargs_ex__(self):
+        return (self.msgid,), self.values
+
+
 @cache
 def _catalog(lang, domain):
     path = LOCALE_DIR / lang / f"{domain}.po"
@@ -31,9 +52,14 @@ def _catalog(lang, domain):
 
 
 def gettext(lang, domain, message):
-    """Return *message* in *lang*, or the English text where no translation exists."""
+    """Return *message* (text or a :class:`Message`) in *lang*, or the English text where no translation exists."""
     if lang == SOURCE_LANGUAGE or not lang:
-        return message
+        return str.__str__(message)
+    if isinstance(message, Message):
+        values = {key: gettext(lang, domain, value) if isinstance(value, Message) else value
+                  for key, value in message.values.items()}
+        text = _catalog(lang, domain).get(message.msgid, message.msgid)
+        return text % values if values else text
     return _catalog(lang, domain).get(message, message)
 
 

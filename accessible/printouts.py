@@ -37,15 +37,14 @@ def _symbol_path(picture):
 
 def _option(data_dir, option, style=None, lang="en"):
     """Return *option* as printed for a person whose language is *lang*: its label in it where it is written in
-    it (else in the topic's own), with the picture their needs say."""
-    picture, alt = option.picture_for(style) if style else (option.picture, option.picture_alt)
+    it (else in the topic's own), with the picture their needs say, described in the same language."""
+    picture = option.picture_for(style)[0] if style else option.picture
     said = wording.words(option, lang)
     label = said.label
-    if said.lang != option.topic.language:
-        alt = None  # the pictures' descriptions are in the topic's language: the label, in the person's, instead
 
-    def printed(path, alt, openmoji=False):
-        return printing.PrintOption(option.id, label, path, alt or label, openmoji=openmoji, lang=said.lang)
+    def printed(path, shown, openmoji=False):
+        alt = wording.described(option, shown, lang).alt if shown else label
+        return printing.PrintOption(option.id, label, path, alt, openmoji=openmoji, lang=said.lang)
 
     kind, _, ident = (picture or "").partition(":")
     if kind == "photo":
@@ -54,19 +53,18 @@ def _option(data_dir, option, style=None, lang="en"):
         except KeyError:
             path = None
         if path is not None and _readable(path):
-            return printed(path, alt)
+            return printed(path, picture)
         # A photo that cannot be read (removed, or a backup restored without the photos folder): the option's
         # symbol instead, else the best symbol for its words, else the words alone.
         symbol = next((p for p in (option.picture, option.second_picture) if _symbol_path(p)), None)
         if symbol is not None:
-            alt = option.second_picture_alt if symbol == option.second_picture else option.picture_alt
-            return printed(_symbol_path(symbol), alt if said.lang == option.topic.language else None, openmoji=True)
+            return printed(_symbol_path(symbol), symbol, openmoji=True)
         found = pictures.search(label, limit=1, lang=said.lang)
         if found:
             return printed(found[0].svg_path, None, openmoji=True)
         return printed(None, None)
     path = _symbol_path(picture)
-    return printed(path, alt, openmoji=path is not None)
+    return printed(path, picture, openmoji=path is not None)
 
 
 def print_topic_of(session, topic, data_dir, lang=None):

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from accessible import audit, pictures
+from accessible import audit, pictures, wording
 from accessible.errors import Invalid, NotFound
 from accessible.models import LANGUAGES, STAGES, TOPIC_KINDS, Option, Outcome, Person, Topic, utcnow
 from accessible.topic_templates import template
@@ -213,7 +213,8 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
         # A picture straight away: the best symbol for the words; staff can change it for a photo.
         best = pictures.best(label, lang=topic.language, food=topic.template == "menu")
         if best is not None:
-            picture, picture_alt = f"openmoji:{best.id}", best.name.capitalize()
+            # The symbol's own name is English: a topic in Welsh describes it by its own words.
+            picture, picture_alt = f"openmoji:{best.id}", best.name.capitalize() if topic.language == "en" else label
     if picture and not picture_alt:
         picture_alt = label
     option = Option(
@@ -243,8 +244,12 @@ def set_picture(session, option, picture, picture_alt, actor=None):
         # A photo beside a symbol (or the other way round): both are kept, and each resident sees the style
         # their communication needs say. The newest is what everyone else sees.
         option.second_picture, option.second_picture_alt = option.picture, option.picture_alt
-    elif (option.second_picture or "").startswith(f"{kind}:"):
-        option.second_picture = option.second_picture_alt = None
+        wording.moved_to_second(option)
+    else:
+        if (option.second_picture or "").startswith(f"{kind}:"):
+            option.second_picture = option.second_picture_alt = None
+            wording.picture_replaced(option, second=True)
+        wording.picture_replaced(option)  # its description in the other language was of the old picture
     option.picture, option.picture_alt = picture, alt
     audit.record(session, actor, "update", option, detail="picture")
     return option

@@ -33,6 +33,12 @@ def words(record, lang=None):
     return wording.words(record, lang or current_language())
 
 
+def described(option, picture=None, lang=None):
+    """Return what an option's picture (its main one by default) shows, in this request's language where staff
+    described it in it (else the option's words in it), as Words with ``alt``."""
+    return wording.described(option, picture or option.picture, lang or current_language())
+
+
 def lang_attr(found):
     """Return ` lang="cy"` for Words in another language than the page's, so screen readers and speech switch."""
     return Markup(' lang="%s"') % found.lang if found.lang != current_language() else ""
@@ -74,9 +80,9 @@ def choose_language():
 
 
 def init_app(app):
-    """Make ``_``, ``lang``, ``words_of`` (a topic's words), ``lang_attr`` and the language switch available in
-    every template."""
-    app.jinja_env.globals.update(_=_, words_of=words, lang_attr=lang_attr)
+    """Make ``_``, ``lang``, ``words_of`` (a topic's words), ``described`` (a picture's), ``lang_attr`` and the
+    language switch available in every template."""
+    app.jinja_env.globals.update(_=_, words_of=words, described=described, lang_attr=lang_attr)
     app.jinja_env.filters["translate"] = lambda text: _(text) if text else text  # a word the code names (a stage)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["in_language"] = in_language

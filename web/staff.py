@@ -532,8 +532,9 @@ def option_picture(topic_id, option_id):
             chosen = pictures.symbol(request.form.get("symbol", ""))
             if chosen is None:
                 raise Invalid({"picture": "Choose one of the symbols, or upload a photo."})
-            topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or
-                               chosen.name.capitalize(), actor=actor)
+            # The symbol's own name is English: an option in Welsh is described by its own words.
+            named = chosen.name.capitalize() if topic.language == "en" else option.label
+            topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or named, actor=actor)
         return _("%(label)s has a new picture.", label=option.label)
 
     return _topic_action(topic_id, action, "")
