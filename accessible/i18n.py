@@ -26,11 +26,12 @@ class Message(str):
 
     ``Message("%(name)s is not asked about this topic.", name="Iolo Rees")`` is the text "Iolo Rees is not
     asked about this topic.", and in Welsh the catalogue's words for "%(name)s is not asked …" with the name.
-    A value that is itself a Message (a stage's name) is translated too.
+    A value that is itself a Message (a stage's name) is translated too, and a tuple of values is listed with
+    commas ("the question, the option “Curry”").
     """
 
     def __new__(cls, msgid, **values):
-        made = super().__new__(cls, msgid % values if values else msgid)
+        made = super().__new__(cls, msgid % _filled(values, str) if values else msgid)
         made.msgid, made.values = msgid, values
         return made
 
@@ -39,6 +40,15 @@ class Message(str):
 
     def __getnewargs_ex__(self):
         return (self.msgid,), self.values
+
+
+def _filled(values, say):
+    """Return a Message's *values* as its text takes them: each Message and each of a tuple's said by *say*."""
+    def one(value):
+        return say(value) if isinstance(value, Message) else value
+
+    return {key: ", ".join(map(str, map(one, value))) if isinstance(value, tuple) else one(value)
+            for key, value in values.items()}
 
 
 @cache
@@ -56,10 +66,8 @@ def gettext(lang, domain, message):
     if lang == SOURCE_LANGUAGE or not lang:
         return str.__str__(message)
     if isinstance(message, Message):
-        values = {key: gettext(lang, domain, value) if isinstance(value, Message) else value
-                  for key, value in message.values.items()}
         text = _catalog(lang, domain).get(message.msgid, message.msgid)
-        return text % values if values else text
+        return text % _filled(message.values, lambda value: gettext(lang, domain, value)) if message.values else text
     return _catalog(lang, domain).get(message, message)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from accessible import family_links, pictures, printing, responses, topics, wording
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import LANGUAGES, Home, PaperPage, Person
 
 KINDS = ("cards", "menu", "form", "poster")
@@ -123,14 +124,15 @@ def languages_for(topic, what, lang=None):
         return list(BOTH)
     if lang == "both":
         missing = wording.missing(topic)
-        raise Invalid({"lang": f"To print in both languages, translate first: {', '.join(missing)}."})
+        raise Invalid({"lang": Message("To print in both languages, translate first: %(missing)s.",
+                                       missing=tuple(missing))})
     return None
 
 
 def _residents(session, topic, resident):
     if resident is not None:
         if not topics.is_asked(resident, topic):
-            raise Invalid({"resident": f"{resident.name} is not asked about this topic."})
+            raise Invalid({"resident": Message("%(name)s is not asked about this topic.", name=resident.name)})
         return [resident]
     return topics.asked_people(session, topic)["resident"]
 
@@ -151,7 +153,7 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
     "family"; by default whoever the topic asks, residents first).
     """
     if what not in KINDS:
-        raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
+        raise Invalid({"what": Message("Print one of: %(kinds)s.", kinds=", ".join(KINDS))})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
         raise Invalid({"what": "This topic has no options to print yet."})
     if what == "poster" and topic.outcome is None:
@@ -178,7 +180,7 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         if audience not in (None, *AUDIENCES):
             raise Invalid({"audience": "A blank form is for residents or for families."})
         if not 1 <= copies <= MAX_COPIES:
-            raise Invalid({"copies": f"Print between 1 and {MAX_COPIES} blank forms at once."})
+            raise Invalid({"copies": Message("Print between 1 and %(most)s blank forms at once.", most=MAX_COPIES)})
         audience = audience or ("family" if topic.ask_families and not topic.ask_residents else "resident")
         people = [None] * copies  # each copy its own sheet, with its own code
     result = printing.render_form(printable, people, base_url, progress=progress, audience=None if chosen else audience)
@@ -249,5 +251,5 @@ def resident_of(session, resident_id, home_id):
     """Return a resident of the home by id, or raise Invalid."""
     person = session.get(Person, resident_id)
     if person is None or person.home_id != home_id or person.kind != "resident":
-        raise Invalid({"resident": f"There is no resident with id {resident_id}."})
+        raise Invalid({"resident": Message("There is no resident with id %(id)s.", id=resident_id)})
     return person

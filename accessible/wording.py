@@ -109,18 +109,21 @@ def missing(topic, lang=None, phrases=None):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
     default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"] (or *phrases*'s
     words for them, as :data:`PHRASES`)."""
-    phrases = phrases or PHRASES
+
+    def phrase(key, **values):
+        return phrases[key] % values if phrases else Message(PHRASES[key], **values)  # a Message: said in Welsh too
+
     lang = lang or other_language(topic)
     if lang == topic.language:
         return []
-    found = [] if has(topic, lang) else [phrases["question"]]
+    found = [] if has(topic, lang) else [phrase("question")]
     for option in topic.accepted_options:
         if not has(option, lang):
-            found.append(phrases["option"] % {"label": option.label})
+            found.append(phrase("option", label=option.label))
         elif not pictures_described(option, lang):
-            found.append(phrases["picture"] % {"label": option.label})
+            found.append(phrase("picture", label=option.label))
     if topic.outcome is not None and not has(topic.outcome, lang):
-        found.append(phrases["decision"])
+        found.append(phrase("decision"))
     return found
 
 

@@ -204,8 +204,6 @@ def _in_family_words(message):
     """Return a library message as a family member should read it, in their language."""
     if message == "Write the option's words.":
         return _("Write your idea first.")
-    if message.endswith(" is an option already."):
-        return _("%(label)s is an option already.", label=message.removesuffix(" is an option already."))
     return _(message)
 
 

@@ -56,7 +56,7 @@ def download(topic_id, what):
                 copies=request.args.get("copies", default=1, type=int),
                 audience=request.args.get("for") or None)
     except Invalid as e:
-        flash(_(str(e)))
+        flash(_(e.message))
         return redirect(url_for("staff.topic", topic_id=topic_id))
     response = current_app.response_class(result.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="topic-{topic_id}-{what}.pdf"'
@@ -93,7 +93,7 @@ def make_cards(topic_id):
         job = card_jobs.start(data_dir, g.staff.home_id, lambda progress: printing.render_cards(
             printable, sets, base, sheet=sheet, progress=progress).pdf, count, topic_id=topic_id)
     except Invalid as e:
-        flash(_(str(e)))
+        flash(_(e.message))
         return redirect(url_for("staff.topic", topic_id=topic_id) + "#print-h")
     return redirect(url_for("paper.cards_job", topic_id=topic_id, job=job), code=303)
 
@@ -358,5 +358,5 @@ def settle(item_id):
                             text=request.form.get("text"))
         flash(_("Thank you: that paper question is settled."))
     except Invalid as e:
-        flash(_(str(e)))
+        flash(_(e.message))
     return redirect(url_for("paper.scans"))

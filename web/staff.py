@@ -584,13 +584,13 @@ def _idea_in_both_languages(s, topic, option, actor):
             topics.update_option(s, option, own, picture=option.picture, picture_alt=option.picture_alt,
                                  spoken_text=option.spoken_text, synonyms=option.synonyms, actor=actor)
         except Invalid as e:
-            raise Invalid({f"own-label-{option.id}": " ".join(e.problems.values())}) from None
+            raise Invalid({f"own-label-{option.id}": e.message}) from None
     other = (request.form.get("other_label") or "").strip()
     if other:
         try:
             wording.translate(option, wording.other_language(topic), label=other)
         except Invalid as e:
-            raise Invalid({f"other-label-{option.id}": " ".join(e.problems.values())}) from None
+            raise Invalid({f"other-label-{option.id}": e.message}) from None
 
 
 @bp.post("/topics/<int:topic_id>/options/<int:option_id>/merge")
