@@ -7,7 +7,7 @@ import re
 from accessible import family_links, topics
 from accessible.i18n import Message, gettext
 from accessible.models import Home, Person, Topic
-from tests.helpers import csrf_token, post, text
+from tests.helpers import PASSWORD, csrf_token, post, text
 
 
 def _in_welsh(client, back="/staff/"):
@@ -100,3 +100,13 @@ def test_a_welsh_resident_is_told_in_welsh_when_a_recording_cannot_be_used(staff
     assert heard.status_code == 400
     assert heard.get_json()["error"] == ("Mae'n ddrwg gen i, wnaeth hynny ddim gweithio. Rhowch gynnig arall arni, "
                                          "neu cyffyrddwch â'ch dewis.")
+
+
+def test_a_password_too_easy_to_guess_is_explained_in_welsh(staff_client):
+    _in_welsh(staff_client)
+    weak = post(staff_client, "/staff/password", {"password": PASSWORD, "new_password": "password123",
+                                                  "repeat": "password123"})
+    assert weak.status_code == 400
+    # The password checker's own reason too, where the catalogue knows it.
+    assert ("Mae'r cyfrinair hwnnw'n rhy hawdd i'w ddyfalu. Mae hwn yn gyfrinair cyffredin iawn. Mae tri neu bedwar "
+            "gair cyffredin") in text(weak)
