@@ -297,3 +297,45 @@ def test_a_welsh_reader_rates_each_activity_in_welsh(staff_client, home, db):
     page = kiosk.get(f"/kiosk/topics/{topic_id}/rate/{singing}").get_data(as_text=True)
     assert '<h1 class="question" lang="en">Singing</h1>' in page
     assert spoken_parts(page)[:2] == [("Pa weithgareddau hoffech chi eu gwneud?", "cy"), ("Singing?", "en")]
+
+
+def test_a_welsh_resident_is_asked_for_ideas_and_shown_suggestions_in_welsh(staff_client, home, db):
+    from accessible import ideas
+
+    with db.write() as s:
+        lounge = topics.create_from_template(s, s.get(Home, home["home"]), "redecorate")
+        topics.move_to(s, lounge, "ideas")
+        wording.translate(lounge, "cy", question="Sut hoffech chi i'r lolfa edrych?")
+        tank = ideas.suggest(s, lounge, "A fish tank", actor=s.get(Person, home["staff"]))
+        plants = ideas.suggest(s, lounge, "Plants", actor=s.get(Person, home["staff"]))
+        wording.translate(tank, "cy", label="Tanc pysgod")
+        lounge_id, plants_label = lounge.id, plants.label
+    kiosk = kiosk_for(staff_client, home["residents"][1])  # Dafydd reads Welsh
+    start = kiosk.get(f"/kiosk/ideas/{lounge_id}").get_data(as_text=True)
+    assert '<h1 class="question">Sut hoffech chi i&#39;r lolfa edrych?</h1>' in start
+    assert ("Sut hoffech chi i'r lolfa edrych?", "cy") in spoken_parts(start)
+    assert "Sut hoffech chi i&#39;r lolfa edrych?" in kiosk.get(f"/kiosk/ideas/{lounge_id}/say").get_data(as_text=True)
+    pictures = kiosk.get(f"/kiosk/ideas/{lounge_id}/pictures").get_data(as_text=True)
+    assert '<span class="choice-label">Tanc pysgod</span>' in pictures
+    # Plants is not yet in Welsh: shown and spoken in English, marked as English.
+    assert f'<span class="choice-label" lang="en">{plants_label}</span>' in pictures
+    assert ("Tanc pysgod.", "cy") in spoken_parts(pictures) and (f"{plants_label}.", "en") in spoken_parts(pictures)
+
+
+def test_a_welsh_co_owner_sees_what_people_chose_in_welsh(staff_client, home, menu, db):
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        dafydd = s.get(Person, home["residents"][1])
+        wording.translate(topic, "cy", question="Beth hoffech chi i ginio dydd Gwener nesaf?")
+        wording.translate(topic.accepted_options[0], "cy", label="Pastai bysgod")
+        responses.record(s, topic, dafydd, "touch", option=topic.accepted_options[0])
+        topics.set_co_owners(s, topic, [dafydd, s.get(Person, home["staff"])])
+    post(staff_client, f"/staff/topics/{menu}/proposal", {"decision": "Fish pie on Fridays.", "option": ""},
+         form_url=f"/staff/topics/{menu}")
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    page = kiosk.get(f"/kiosk/committee/{menu}").get_data(as_text=True)
+    assert '<p class="big-text">Beth hoffech chi i ginio dydd Gwener nesaf?</p>' in page
+    # The picture not yet described in Welsh: its Welsh words describe it, not the English "A fish".
+    assert '<span class="choice-label">Pastai bysgod</span>' in page and 'alt="Pastai bysgod"' in page
+    assert '<span class="choice-label" lang="en">Roast chicken</span>' in page
+    assert ("Pastai bysgod.", "cy") in spoken_parts(page) and ("Roast chicken.", "en") in spoken_parts(page)
