@@ -185,13 +185,18 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     assert "Pastai bysgod" not in results and "Fish pie 2" in results
 
 
+def _dafydd_chose_fish_pie_in_welsh(s, topic_id, home, question):
+    """Write the menu's question and its fish pie in Welsh, and record Dafydd's choice of it; return the topic."""
+    topic = s.get(Topic, topic_id)
+    wording.translate(topic, "cy", question=question)
+    wording.translate(topic.accepted_options[0], "cy", label="Pastai bysgod")
+    responses.record(s, topic, s.get(Person, home["residents"][1]), "touch", option=topic.accepted_options[0])
+    return topic
+
+
 def test_the_decision_is_told_in_welsh_with_the_welsh_voice(staff_client, home, menu, db):
     with db.write() as s:
-        topic = s.get(Topic, menu)
-        dafydd = s.get(Person, home["residents"][1])
-        wording.translate(topic, "cy", question="Beth hoffech chi i ginio?")
-        wording.translate(topic.accepted_options[0], "cy", label="Pastai bysgod")
-        responses.record(s, topic, dafydd, "touch", option=topic.accepted_options[0])
+        topic = _dafydd_chose_fish_pie_in_welsh(s, menu, home, "Beth hoffech chi i ginio?")
         topics.decide(s, topic, "Fish pie on Fridays.", option=topic.accepted_options[0])
         s.flush()
         wording.translate(topic.outcome, "cy", decision="Pastai bysgod bob dydd Gwener.")
@@ -324,12 +329,8 @@ def test_a_welsh_resident_is_asked_for_ideas_and_shown_suggestions_in_welsh(staf
 
 def test_a_welsh_co_owner_sees_what_people_chose_in_welsh(staff_client, home, menu, db):
     with db.write() as s:
-        topic = s.get(Topic, menu)
-        dafydd = s.get(Person, home["residents"][1])
-        wording.translate(topic, "cy", question="Beth hoffech chi i ginio dydd Gwener nesaf?")
-        wording.translate(topic.accepted_options[0], "cy", label="Pastai bysgod")
-        responses.record(s, topic, dafydd, "touch", option=topic.accepted_options[0])
-        topics.set_co_owners(s, topic, [dafydd, s.get(Person, home["staff"])])
+        topic = _dafydd_chose_fish_pie_in_welsh(s, menu, home, "Beth hoffech chi i ginio dydd Gwener nesaf?")
+        topics.set_co_owners(s, topic, [s.get(Person, home["residents"][1]), s.get(Person, home["staff"])])
     post(staff_client, f"/staff/topics/{menu}/proposal", {"decision": "Fish pie on Fridays.", "option": ""},
          form_url=f"/staff/topics/{menu}")
     kiosk = kiosk_for(staff_client, home["residents"][1])
