@@ -3,6 +3,7 @@
 from flask import g, has_request_context, redirect, request, session, url_for
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from accessible import wording
 from accessible.i18n import SOURCE_LANGUAGE, gettext
@@ -39,13 +40,17 @@ def _home_language():
     if "home_lang" not in g:
         from web.auth import current_staff, db
 
-        staff = current_staff()
-        with db().read() as s:
-            if staff is not None:
-                g.home_lang = s.get(Home, staff.home_id).language
-            else:
-                found = s.scalars(select(Home.language).limit(2)).all()
-                g.home_lang = found[0] if len(found) == 1 else None
+        g.home_lang = None
+        try:
+            staff = current_staff()
+            with db().read() as s:
+                if staff is not None:
+                    g.home_lang = s.get(Home, staff.home_id).language
+                else:
+                    found = s.scalars(select(Home.language).limit(2)).all()
+                    g.home_lang = found[0] if len(found) == 1 else None
+        except SQLAlchemyError:
+            pass  # the database is what went wrong (an error page is saying so): the browser's language will do
     return g.home_lang
 
 
