@@ -107,8 +107,11 @@ def languages(topic):
 
 def missing(topic, lang=None, phrases=None):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
-    default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"] (or *phrases*'s
-    words for them, as :data:`PHRASES`)."""
+    default), as plain phrases: ["the question", "the option “Fish pie”", "what the picture of “Cawl” shows",
+    "the decision"], each a Message (or in *phrases*'s words for them, as :data:`PHRASES`).
+
+    A picture counts once its option's words are written in *lang*, where staff described it in more than
+    its label (:func:`pictures_described`)."""
 
     def phrase(key, **values):
         return phrases[key] % values if phrases else Message(PHRASES[key], **values)  # a Message: said in Welsh too
