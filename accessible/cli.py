@@ -57,7 +57,7 @@ def with_data(command):
         try:
             return command(*args, folder=folder, db=db, **kwargs)
         except Invalid as e:
-            raise click.ClickException(_(str(e))) from None
+            raise click.ClickException(_(e.message)) from None
         finally:
             db.dispose()
 

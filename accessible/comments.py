@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from accessible import audit
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import Comment, Topic
 from accessible.topics import can_see
 
@@ -17,7 +18,7 @@ def add(session, topic, person, text):
     if not text:
         raise Invalid({"text": "Write your comment first."})
     if len(text) > MAX_LENGTH:
-        raise Invalid({"text": f"A comment can be {MAX_LENGTH} characters at most."})
+        raise Invalid({"text": Message("A comment can be %(n)s characters at most.", n=MAX_LENGTH)})
     if not can_see(person, topic):
         raise Invalid({"topic": "That topic is not open to you."})
     comment = Comment(topic_id=topic.id, person_id=person.id, text=text,

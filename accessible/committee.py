@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from accessible import audit, ideas, responses, topics
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import AGREEMENTS, DecisionProposal, ProposalAnswer, Topic, utcnow
 
 
@@ -40,7 +41,7 @@ def answer(session, topic, person, agreement, channel="touch"):
     if proposal is None:
         raise Invalid({"proposal": "No decision is proposed for this topic now."})
     if person not in topic.co_owners:
-        raise Invalid({"person": f"{person.name} is not one of this topic's co-owners."})
+        raise Invalid({"person": Message("%(name)s is not one of this topic's co-owners.", name=person.name)})
     if agreement not in AGREEMENTS:
         raise Invalid({"answer": "Answer yes, no, or that you want to talk about it."})
     found = next((a for a in proposal.answers if a.person_id == person.id), None)

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from accessible import ideas, people, responses, topics, wording
 from accessible.models import Home
+from accessible.topic_templates import template
 
 DEMO_USERNAME = "manager"
 DEMO_PASSWORD = "tea-and-biscuits"
@@ -67,8 +68,10 @@ def _in_welsh(topic, key):
     """Write the demo topic made from the template *key* in Welsh as well."""
     title, question, options, *decided = WELSH[key]
     wording.translate(topic, "cy", title=title, question=question)
+    # The template's Welsh description of each picture, where an option still has the template's picture.
+    described = {f"openmoji:{ready.symbol}": ready.alt["cy"] for ready in template(key).options}
     for option, (label, synonyms) in zip(topic.accepted_options, options, strict=True):
-        wording.translate(option, "cy", label=label, synonyms=synonyms)
+        wording.translate(option, "cy", label=label, synonyms=synonyms, picture_alt=described.get(option.picture))
     if decided:
         wording.translate(topic.outcome, "cy", decision=decided[0][0], reason=decided[0][1])
 

@@ -10,6 +10,13 @@ class Invalid(ValueError):
         self.problems = dict(problems)
         super().__init__("; ".join(self.problems.values()))
 
+    @property
+    def message(self):
+        """Return the one problem (as it was given, so a page can still translate it), or all of them joined."""
+        if len(self.problems) == 1:
+            return next(iter(self.problems.values()))
+        return "; ".join(self.problems.values())
+
 
 class NotFound(LookupError):
     """A record asked for by id is not there, or not in this home."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from accessible import audit
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import FamilyLink, utcnow
 
 #: 32 random bytes: 256 bits, well over the 128 the design asks for.
@@ -29,9 +30,11 @@ def token_hash(token):
 def issue(session, family, resident, topic=None, lifetime=DEFAULT_LIFETIME, actor=None, token=None):
     """Create a link for *family* to speak about *resident*; return (link, raw token). The token is not kept."""
     if resident not in family.residents:
-        raise Invalid({"family": f"{family.name} is not linked to {resident.name}."})
+        raise Invalid({"family": Message("%(family)s is not linked to %(resident)s.", family=family.name,
+                                         resident=resident.name)})
     if not resident.active:
-        raise Invalid({"family": f"{resident.name} has left the home: their family's cards no longer work."})
+        raise Invalid({"family": Message("%(name)s has left the home: their family's cards no longer work.",
+                                         name=resident.name)})
     token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = FamilyLink(
         family_id=family.id, resident_id=resident.id, topic_id=topic.id if topic else None,

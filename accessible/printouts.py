@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from accessible import family_links, pictures, printing, responses, topics, wording
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import LANGUAGES, Home, PaperPage, Person
 
 KINDS = ("cards", "menu", "form", "poster")
@@ -37,15 +38,14 @@ def _symbol_path(picture):
 
 def _option(data_dir, option, style=None, lang="en"):
     """Return *option* as printed for a person whose language is *lang*: its label in it where it is written in
-    it (else in the topic's own), with the picture their needs say."""
-    picture, alt = option.picture_for(style) if style else (option.picture, option.picture_alt)
+    it (else in the topic's own), with the picture their needs say, described in the same language."""
+    picture = option.picture_for(style)[0] if style else option.picture
     said = wording.words(option, lang)
     label = said.label
-    if said.lang != option.topic.language:
-        alt = None  # the pictures' descriptions are in the topic's language: the label, in the person's, instead
 
-    def printed(path, alt, openmoji=False):
-        return printing.PrintOption(option.id, label, path, alt or label, openmoji=openmoji, lang=said.lang)
+    def printed(path, shown, openmoji=False):
+        alt = wording.described(option, shown, lang).alt if shown else label
+        return printing.PrintOption(option.id, label, path, alt, openmoji=openmoji, lang=said.lang)
 
     kind, _, ident = (picture or "").partition(":")
     if kind == "photo":
@@ -54,19 +54,18 @@ def _option(data_dir, option, style=None, lang="en"):
         except KeyError:
             path = None
         if path is not None and _readable(path):
-            return printed(path, alt)
+            return printed(path, picture)
         # A photo that cannot be read (removed, or a backup restored without the photos folder): the option's
         # symbol instead, else the best symbol for its words, else the words alone.
         symbol = next((p for p in (option.picture, option.second_picture) if _symbol_path(p)), None)
         if symbol is not None:
-            alt = option.second_picture_alt if symbol == option.second_picture else option.picture_alt
-            return printed(_symbol_path(symbol), alt if said.lang == option.topic.language else None, openmoji=True)
+            return printed(_symbol_path(symbol), symbol, openmoji=True)
         found = pictures.search(label, limit=1, lang=said.lang)
         if found:
             return printed(found[0].svg_path, None, openmoji=True)
         return printed(None, None)
     path = _symbol_path(picture)
-    return printed(path, alt, openmoji=path is not None)
+    return printed(path, picture, openmoji=path is not None)
 
 
 def print_topic_of(session, topic, data_dir, lang=None):
@@ -125,14 +124,15 @@ def languages_for(topic, what, lang=None):
         return list(BOTH)
     if lang == "both":
         missing = wording.missing(topic)
-        raise Invalid({"lang": f"To print in both languages, translate first: {', '.join(missing)}."})
+        raise Invalid({"lang": Message("To print in both languages, translate first: %(missing)s.",
+                                       missing=tuple(missing))})
     return None
 
 
 def _residents(session, topic, resident):
     if resident is not None:
         if not topics.is_asked(resident, topic):
-            raise Invalid({"resident": f"{resident.name} is not asked about this topic."})
+            raise Invalid({"resident": Message("%(name)s is not asked about this topic.", name=resident.name)})
         return [resident]
     return topics.asked_people(session, topic)["resident"]
 
@@ -153,7 +153,7 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
     "family"; by default whoever the topic asks, residents first).
     """
     if what not in KINDS:
-        raise Invalid({"what": f"Print one of: {', '.join(KINDS)}."})
+        raise Invalid({"what": Message("Print one of: %(kinds)s.", kinds=", ".join(KINDS))})
     if topic.kind != "yesno" and not topic.accepted_options and what != "poster":
         raise Invalid({"what": "This topic has no options to print yet."})
     if what == "poster" and topic.outcome is None:
@@ -180,7 +180,7 @@ def render(session, topic, what, data_dir, base_url, resident=None, lang=None, s
         if audience not in (None, *AUDIENCES):
             raise Invalid({"audience": "A blank form is for residents or for families."})
         if not 1 <= copies <= MAX_COPIES:
-            raise Invalid({"copies": f"Print between 1 and {MAX_COPIES} blank forms at once."})
+            raise Invalid({"copies": Message("Print between 1 and %(most)s blank forms at once.", most=MAX_COPIES)})
         audience = audience or ("family" if topic.ask_families and not topic.ask_residents else "resident")
         people = [None] * copies  # each copy its own sheet, with its own code
     result = printing.render_form(printable, people, base_url, progress=progress, audience=None if chosen else audience)
@@ -251,5 +251,5 @@ def resident_of(session, resident_id, home_id):
     """Return a resident of the home by id, or raise Invalid."""
     person = session.get(Person, resident_id)
     if person is None or person.home_id != home_id or person.kind != "resident":
-        raise Invalid({"resident": f"There is no resident with id {resident_id}."})
+        raise Invalid({"resident": Message("There is no resident with id %(id)s.", id=resident_id)})
     return person

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from accessible import audit
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import CHANNELS, PHASES, Comment, PaperScan, Person, Response, Topic
 from accessible.scales import RATING_NAMES, RATINGS, YESNO, YESNO_NAMES
 from accessible.topics import is_asked
@@ -47,7 +48,7 @@ def record(session, topic, person, channel, option=None, value=None, on_behalf_o
     if phase is None:
         raise Invalid({"topic": "This topic is not asking for answers at the moment."})
     if channel not in CHANNELS:
-        problems["channel"] = f"Unknown channel {channel}."
+        problems["channel"] = Message("Unknown channel %(channel)s.", channel=channel)
     if on_behalf_of is not None:
         if person.kind != "family" or on_behalf_of not in person.residents:
             problems["on_behalf_of"] = "Only a resident's own family can say what they think the resident would choose."
@@ -56,7 +57,7 @@ def record(session, topic, person, channel, option=None, value=None, on_behalf_o
         elif not is_asked(on_behalf_of, topic):
             problems["on_behalf_of"] = "Residents are not asked about this topic."
     elif not is_asked(person, topic):
-        problems["person"] = f"{person.name} is not asked about this topic."
+        problems["person"] = Message("%(name)s is not asked about this topic.", name=person.name)
     if assisted_by is not None and (assisted_by.kind != "staff" or assisted_by.home_id != topic.home_id):
         problems["assisted_by"] = "Only staff of this home can help a resident answer."
     if confidence is not None and not 0.0 <= confidence <= 1.0:

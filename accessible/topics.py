@@ -4,8 +4,9 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from accessible import audit, pictures
+from accessible import audit, pictures, wording
 from accessible.errors import Invalid, NotFound
+from accessible.i18n import Message
 from accessible.models import LANGUAGES, STAGES, TOPIC_KINDS, Option, Outcome, Person, Topic, utcnow
 from accessible.topic_templates import template
 
@@ -152,7 +153,7 @@ def create_from_template(session, home, key, resident=None, language=None, actor
     """Create a topic from a ready-made template, in the home's language (or *language*)."""
     tpl = template(key)
     if tpl is None:
-        raise Invalid({"template": f"There is no template called {key}."})
+        raise Invalid({"template": Message("There is no template called %(key)s.", key=key)})
     if tpl.personal and resident is None:
         raise Invalid({"resident": "Choose the resident whose care plan this is."})
     lang = language or home.language
@@ -208,12 +209,13 @@ def add_option(session, topic, label, picture=None, picture_alt=None, spoken_tex
     if topic.stage in DECIDED_STAGES:
         raise Invalid({"label": "This topic has been decided; options can no longer change."})
     if any(o.label.casefold() == label.casefold() and o.status != "hidden" for o in topic.options):
-        raise Invalid({"label": f"{label} is an option already."})
+        raise Invalid({"label": Message("%(label)s is an option already.", label=label)})
     if picture is None:
         # A picture straight away: the best symbol for the words; staff can change it for a photo.
         best = pictures.best(label, lang=topic.language, food=topic.template == "menu")
         if best is not None:
-            picture, picture_alt = f"openmoji:{best.id}", best.name.capitalize()
+            # The symbol's own name is English: a topic in Welsh describes it by its own words.
+            picture, picture_alt = f"openmoji:{best.id}", best.name.capitalize() if topic.language == "en" else label
     if picture and not picture_alt:
         picture_alt = label
     option = Option(
@@ -243,8 +245,12 @@ def set_picture(session, option, picture, picture_alt, actor=None):
         # A photo beside a symbol (or the other way round): both are kept, and each resident sees the style
         # their communication needs say. The newest is what everyone else sees.
         option.second_picture, option.second_picture_alt = option.picture, option.picture_alt
-    elif (option.second_picture or "").startswith(f"{kind}:"):
-        option.second_picture = option.second_picture_alt = None
+        wording.moved_to_second(option)
+    else:
+        if (option.second_picture or "").startswith(f"{kind}:"):
+            option.second_picture = option.second_picture_alt = None
+            wording.picture_replaced(option, second=True)
+        wording.picture_replaced(option)  # its description in the other language was of the old picture
     option.picture, option.picture_alt = picture, alt
     audit.record(session, actor, "update", option, detail="picture")
     return option
@@ -255,7 +261,7 @@ def update_option(session, option, label, picture=None, picture_alt=None, spoken
     """Change an option's words, picture and speech."""
     label = _clean_label(label)
     if any(o.id != option.id and o.label.casefold() == label.casefold() for o in option.topic.options):
-        raise Invalid({"label": f"{label} is an option already."})
+        raise Invalid({"label": Message("%(label)s is an option already.", label=label)})
     option.label = label
     option.picture = picture or None
     option.picture_alt = (picture_alt or "").strip() or (label if picture else None)
@@ -274,14 +280,15 @@ def propose_idea(session, topic, label, proposer, recorded_by=None):
     if topic.stage != "ideas":
         raise Invalid({"label": "Ideas are collected before choosing starts; this topic is not collecting ideas."})
     if not is_asked(proposer, topic):
-        raise Invalid({"proposer": f"{proposer.name} is not asked about this topic."})
+        raise Invalid({"proposer": Message("%(name)s is not asked about this topic.", name=proposer.name)})
     status = "pending" if proposer.kind == "family" and recorded_by is None else "accepted"
     words = " ".join((label or "").split()).casefold()
     waiting = [o for o in topic.options if o.status == "pending" and o.label.casefold() == words]
     if status == "pending" and waiting:
         # Not "an option already": nobody can choose it yet, and staff have still to look at it.
-        who = "You have" if any(o.proposed_by_id == proposer.id for o in waiting) else "Someone has"
-        raise Invalid({"label": f"{who} suggested this already; staff will look at it."})
+        raise Invalid({"label": Message("You have suggested this already; staff will look at it.") if any(
+            o.proposed_by_id == proposer.id for o in waiting) else
+            Message("Someone has suggested this already; staff will look at it.")})
     return add_option(session, topic, label, proposed_by=proposer, recorded_by=recorded_by, status=status)
 
 
@@ -294,10 +301,10 @@ def moderate_idea(session, option, accept, actor=None):
 def show_again(session, option, actor=None):
     """Undo hiding an option (or merging it into another): it is one of the options again."""
     if option.status != "hidden":
-        raise Invalid({"option": f"{option.label} is not hidden."})
+        raise Invalid({"option": Message("%(label)s is not hidden.", label=option.label)})
     if any(o.id != option.id and o.status != "hidden" and o.label.casefold() == option.label.casefold()
            for o in option.topic.options):
-        raise Invalid({"option": f"{option.label} is an option already."})
+        raise Invalid({"option": Message("%(label)s is an option already.", label=option.label)})
     if option.topic.stage in DECIDED_STAGES:
         raise Invalid({"option": "This topic has been decided; options can no longer change."})
     option.status, option.merged_into_id = "accepted", None
@@ -313,8 +320,10 @@ def merge_option(session, option, into, answers=0, actor=None):
     if into.id == option.id or into.topic_id != option.topic_id or into.status == "hidden":
         raise Invalid({"merge": "Choose another of this topic's options."})
     if answers:
-        raise Invalid({"merge": f"{answers} answer{'s' if answers != 1 else ''} chose {option.label}: it cannot "
-                                "be merged now. Hide it instead, or keep both."})
+        raise Invalid({"merge": Message(
+            "%(n)s answers chose %(label)s: it cannot be merged now. Hide it instead, or keep both." if answers != 1
+            else "1 answer chose %(label)s: it cannot be merged now. Hide it instead, or keep both.",
+            n=answers, label=option.label)})
     if option.topic.stage in DECIDED_STAGES:
         raise Invalid({"merge": "This topic has been decided; options can no longer change."})
     option.status, option.merged_into_id = "hidden", into.id
@@ -333,14 +342,15 @@ def set_co_owners(session, topic, owners, actor=None):
 def move_to(session, topic, stage, actor=None):
     """Move a topic to its next stage, checking it is ready."""
     if stage not in STAGES:
-        raise Invalid({"stage": f"There is no stage called {stage}."})
+        raise Invalid({"stage": Message("There is no stage called %(stage)s.", stage=stage)})
     if stage not in NEXT_STAGES[topic.stage]:
-        raise Invalid({"stage": f"A topic that is {STAGE_NAMES[topic.stage].lower()} cannot move to "
-                                f"{STAGE_NAMES[stage].lower()}."})
+        raise Invalid({"stage": Message("A topic at “%(now)s” cannot move on to “%(next)s”.",
+                                        now=Message(STAGE_NAMES[topic.stage]), next=Message(STAGE_NAMES[stage]))})
     if stage == "choosing":
         needed = {"choose": 2, "rate": 1, "yesno": 0}[topic.kind]
         if len(topic.accepted_options) < needed:
-            raise Invalid({"stage": f"Add at least {needed} option{'s' if needed > 1 else ''} before choosing starts."})
+            raise Invalid({"stage": Message("Add at least %(n)s options before choosing starts." if needed > 1 else
+                                            "Add at least 1 option before choosing starts.", n=needed)})
     if stage == "decided" and topic.outcome is None:
         raise Invalid({"stage": "Write down what was decided first."})
     topic.previous_stage, topic.stage = topic.stage, stage

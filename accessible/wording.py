@@ -1,11 +1,11 @@
 """A topic's words in each person's language: one topic, one tally, written in English, Welsh or both.
 
-A topic's own columns (title, question, each option's label, spoken words and other words, the decision
-and why) are in ``topic.language``. The same words in the other language are kept beside them in a
-``translations`` column, ``{"cy": {"question": "Beth hoffech chi i ginio?", …}}``. Everybody reads,
-hears and prints the topic in their own language where it has been written in it, and in the topic's own
-language where it has not; the answers count together either way, because they are answers to the same
-options.
+A topic's own columns (title, question, each option's label, spoken words, other words and the
+descriptions of its pictures, the decision and why) are in ``topic.language``. The same words in the other
+language are kept beside them in a ``translations`` column, ``{"cy": {"question": "Beth hoffech chi i ginio?",
+…}}``. Everybody reads, hears and prints the topic in their own language where it has been written in it, and
+in the topic's own language where it has not; the answers count together either way, because they are
+answers to the same options.
 
 Each piece of text comes back with the language it is really in (:class:`Words`), so a page marks it
 with ``lang`` and speech reads it with the right voice even when the rest of the screen is in another.
@@ -13,21 +13,27 @@ with ``lang`` and speech reads it with the right voice even when the rest of the
 
 from dataclasses import dataclass
 
-from accessible import audit
+from accessible import audit, pictures
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import LANGUAGES
 
 #: The words of each kind of record that can be written in a second language; the first must be there
 #: for the record to count as written in that language.
 FIELDS = {
     "Topic": ("question", "title"),
-    "Option": ("label", "spoken_text", "synonyms"),
+    "Option": ("label", "spoken_text", "synonyms", "picture_alt", "second_picture_alt"),
     "Outcome": ("decision", "reason"),
 }
-LIMITS = {"title": 200, "label": 200, "spoken_text": 300}
+LIMITS = {"title": 200, "label": 200, "spoken_text": 300, "picture_alt": 300, "second_picture_alt": 300}
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+#: How a message names each piece of words (a Message, so a Welsh page says it in Welsh).
+FIELD_NAMES = {"title": Message("title"), "label": Message("label"), "spoken_text": Message("spoken text"),
+               "picture_alt": Message("picture's description"),
+               "second_picture_alt": Message("other picture's description")}
 #: How :func:`missing` names what is still to translate; a page in another language passes its own words.
-PHRASES = {"question": "the question", "option": "the option “%(label)s”", "decision": "the decision"}
+PHRASES = {"question": "the question", "option": "the option “%(label)s”",
+           "picture": "what the picture of “%(label)s” shows", "decision": "the decision"}
 
 
 @dataclass(frozen=True)
@@ -101,18 +107,81 @@ def languages(topic):
 
 def missing(topic, lang=None, phrases=None):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
-    default), as plain phrases: ["the question", "the option “Fish pie”", "the decision"] (or *phrases*'s
-    words for them, as :data:`PHRASES`)."""
-    phrases = phrases or PHRASES
+    default), as plain phrases: ["the question", "the option “Fish pie”", "what the picture of “Cawl” shows",
+    "the decision"], each a Message (or in *phrases*'s words for them, as :data:`PHRASES`).
+
+    A picture counts once its option's words are written in *lang*, where staff described it in more than
+    its label (:func:`pictures_described`)."""
+
+    def phrase(key, **values):
+        return phrases[key] % values if phrases else Message(PHRASES[key], **values)  # a Message: said in Welsh too
+
     lang = lang or other_language(topic)
     if lang == topic.language:
         return []
-    found = [] if has(topic, lang) else [phrases["question"]]
-    found += [phrases["option"] % {"label": option.label} for option in topic.accepted_options
-              if not has(option, lang)]
+    found = [] if has(topic, lang) else [phrase("question")]
+    for option in topic.accepted_options:
+        if not has(option, lang):
+            found.append(phrase("option", label=option.label))
+        elif not pictures_described(option, lang):
+            found.append(phrase("picture", label=option.label))
     if topic.outcome is not None and not has(topic.outcome, lang):
-        found.append(phrases["decision"])
+        found.append(phrase("decision"))
     return found
+
+
+def _alt_key(option, picture):
+    return "second_picture_alt" if picture != option.picture and picture == option.second_picture else "picture_alt"
+
+
+def _said_by_label(option, picture, alt):
+    """Say whether a picture's description says no more than the option's label: the label itself, or a symbol's
+    own English name given to it automatically."""
+    kind, _, ident = picture.partition(":")
+    named = pictures.symbol(ident) if kind == "openmoji" else None
+    return alt.casefold() in (option.label.casefold(), named.name.casefold() if named else None)
+
+
+def pictures_described(option, lang):
+    """Say whether each picture of *option* has its description in *lang*, where staff described it in more than
+    its label (without one, the option's words in *lang* describe it)."""
+    given = (option.translations or {}).get(lang) or {}
+    return lang == option.topic.language or all(
+        given.get(_alt_key(option, picture)) for picture, alt in
+        ((option.picture, option.picture_alt), (option.second_picture, option.second_picture_alt))
+        if picture and alt and not _said_by_label(option, picture, alt))
+
+
+def described(option, picture, lang):
+    """Return what *picture* (the option's picture or its second one) shows, as Words whose ``alt`` is in *lang*
+    where staff described it in *lang*, else the option's words in *lang* (its label), else its own description.
+    """
+    said = words(option, lang)
+    if said.lang == _own_language(option):
+        own = option.second_picture_alt if _alt_key(option, picture) == "second_picture_alt" else option.picture_alt
+        return Words(said.lang, {"alt": own or said.label})
+    return Words(said.lang, {"alt": said.texts.get(_alt_key(option, picture)) or said.label})
+
+
+def moved_to_second(option):
+    """Carry the descriptions in other languages of an option's picture over to its second picture, as the
+    picture itself is (staff gave it a picture of the other style); the new picture is not yet described."""
+    everything = {}
+    for lang, given in (option.translations or {}).items():
+        given = dict(given)
+        given.pop("second_picture_alt", None)
+        if given.get("picture_alt"):
+            given["second_picture_alt"] = given.pop("picture_alt")
+        everything[lang] = given
+    option.translations = everything or None
+
+
+def picture_replaced(option, second=False):
+    """Forget the descriptions in other languages of an option's picture (or second picture) that was replaced."""
+    key = "second_picture_alt" if second else "picture_alt"
+    everything = {lang: {k: v for k, v in given.items() if k != key}
+                  for lang, given in (option.translations or {}).items()}
+    option.translations = everything or None
 
 
 def translate(record, lang, **texts):
@@ -125,9 +194,10 @@ def translate(record, lang, **texts):
     """
     kind = type(record).__name__
     if lang not in LANGUAGES:
-        raise Invalid(f"Translations are into {' or '.join(LANGUAGE_NAMES[code] for code in LANGUAGES)}.")
+        raise Invalid(Message("Translations are into English or Welsh."))
     if lang == _own_language(record):
-        raise Invalid(f"This is already written in {LANGUAGE_NAMES[lang]}; edit it where it is written.")
+        raise Invalid(Message("This is already written in %(language)s; edit it where it is written.",
+                              language=Message(LANGUAGE_NAMES[lang])))
     unknown = set(texts) - set(FIELDS[kind])
     if unknown:
         raise ValueError(f"{kind} has no words called {', '.join(sorted(unknown))}")
@@ -135,8 +205,9 @@ def translate(record, lang, **texts):
     for field, text in texts.items():
         text = "\n".join(line.strip() for line in (text or "").strip().splitlines() if line.strip())
         if field in LIMITS and len(text) > LIMITS[field]:
-            raise Invalid(f"The {LANGUAGE_NAMES[lang]} {field.replace('_', ' ')} is too long "
-                          f"({len(text)} characters; {LIMITS[field]} at most).")
+            raise Invalid(Message("The %(language)s %(words)s is too long (%(n)s characters; %(most)s at most).",
+                                  language=Message(LANGUAGE_NAMES[lang]), words=FIELD_NAMES[field], n=len(text),
+                                  most=LIMITS[field]))
         if text:
             cleaned[field] = text
     everything = dict(record.translations or {})
@@ -170,12 +241,12 @@ def translate_topic(session, topic, lang, texts, actor=None):
     problems = {}
     for key, given in texts.items():
         if key not in records:
-            problems[key] = "That is not part of this topic now: look at the page again."
+            problems[key] = Message("That is not part of this topic now: look at the page again.")
             continue
         try:
             translate(records[key], lang, **given)
         except Invalid as e:
-            problems[key] = " ".join(e.problems.values())
+            problems[key] = e.message
     if problems:
         raise Invalid(problems)
     audit.record(session, actor, "update", topic, detail=f"words in {LANGUAGE_NAMES[lang]}")

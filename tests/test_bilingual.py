@@ -15,8 +15,10 @@ from tests.helpers import PASSWORD, post, text
 
 WELSH = {"tr-topic-title": "Cinio dydd Gwener", "tr-topic-question": "Beth hoffech chi i ginio dydd Gwener nesaf?"}
 # The menu (conftest's, in English only) is asked of Dafydd, who reads Welsh.
-OPTIONS = {"Fish pie": ("Pastai bysgod", "pysgod"), "Shepherd's pie": ("Pastai'r bugail", ""),
-           "Roast chicken": ("Cyw iâr rhost", "cyw iâr"), "Vegetable curry": ("Cyri llysiau", "cyri")}
+# Each option's words, other words and what its picture (the template's symbol) shows, in Welsh.
+OPTIONS = {"Fish pie": ("Pastai bysgod", "pysgod", "Pysgodyn"), "Shepherd's pie": ("Pastai'r bugail", "", "Pastai"),
+           "Roast chicken": ("Cyw iâr rhost", "cyw iâr", "Coes cyw iâr"),
+           "Vegetable curry": ("Cyri llysiau", "cyri", "Powlen o gyri a reis")}
 
 
 def _option_ids(db, topic_id):
@@ -28,7 +30,8 @@ def _in_welsh(db, topic_id):
     """Return the staff form that writes the whole menu in Welsh."""
     form = dict(WELSH)
     for label, option_id in _option_ids(db, topic_id).items():
-        form[f"tr-option-{option_id}-label"], form[f"tr-option-{option_id}-synonyms"] = OPTIONS[label]
+        (form[f"tr-option-{option_id}-label"], form[f"tr-option-{option_id}-synonyms"],
+         form[f"tr-option-{option_id}-picture_alt"]) = OPTIONS[label]
         form[f"tr-option-{option_id}-spoken_text"] = ""
     return form
 
@@ -73,6 +76,35 @@ def test_staff_write_the_welsh_and_what_is_missing_goes_away(staff_client, home,
         assert wording.languages(topic) == ["en", "cy"]
         curry = wording.words(topic.accepted_options[3], "cy")
         assert (curry.label, curry.synonyms, curry.spoken_text) == ("Cyri llysiau", "cyri", None)
+
+
+def test_staff_describe_each_picture_in_welsh_and_a_welsh_relative_is_told_what_it_shows(
+        staff_client, client, home, menu, db):
+    url = f"/staff/topics/{menu}"
+    form = _in_welsh(db, menu)
+    fish = _option_ids(db, menu)["Fish pie"]
+    page = staff_client.get(url).get_data(as_text=True)
+    assert f'<label for="tr-option-{fish}-picture_alt">What the symbol shows, in a few words</label>' in page
+    assert f'<p class="hint" id="tr-option-{fish}-picture_alt-own">English: <span lang="en">A fish</span>' in page
+    # The words written, the pictures not yet described: saved, and what is still to write says so.
+    words_only = {k: v for k, v in form.items() if not k.endswith("picture_alt")}
+    saved = post(staff_client, f"{url}/words", words_only, form_url=url)
+    page = text(staff_client.get(saved.headers["Location"]))
+    assert "Still to write in Welsh: what the picture of “Fish pie” shows, what the picture of “Shepherd's pie”" in page
+    assert "Not yet in Welsh: what the picture of “Fish pie” shows" in page
+    post(staff_client, f"{url}/words", form, form_url=url)
+    assert "Everything people are asked is written in Welsh." in text(staff_client.get(url))
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        topics.decide(s, topic, "Fish pie on Fridays.", option=topic.accepted_options[0])
+        token = family_links.issue(s, s.get(Person, home["family"]), s.get(Person, home["residents"][0]))[1]
+    client.get(f"/f/{token}")
+    post(client, "/family/language", {"lang": "cy", "back": f"/family/topics/{menu}"}, form_url="/family/")
+    page = client.get(f"/family/topics/{menu}").get_data(as_text=True)
+    assert 'alt="Pysgodyn"' in page and 'alt="Powlen o gyri a reis"' in page and "A fish" not in page
+    # The same page in English describes them in English.
+    post(client, "/family/language", {"lang": "en", "back": f"/family/topics/{menu}"}, form_url="/family/")
+    assert 'alt="A fish"' in client.get(f"/family/topics/{menu}").get_data(as_text=True)
 
 
 def test_an_idea_is_put_in_both_languages_as_it_is_accepted_or_is_listed_until_it_is(staff_client, home, db):
@@ -121,6 +153,9 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     assert '<p class="topic-title">Cinio dydd Gwener</p>' in page
     assert '<span class="choice-label">Pastai bysgod</span>' in page
     assert '<span class="choice-label" lang="en">Vegetable curry</span>' in page
+    # Each picture is described in Welsh as staff wrote it; the curry's, not yet translated, in its English.
+    assert 'alt="Pysgodyn"' in page and 'alt="Coes cyw iâr"' in page
+    assert 'alt="A bowl of curry and rice" lang="en"' in page and 'alt="A fish"' not in page
     assert spoken_parts(page) == [("Beth hoffech chi i ginio dydd Gwener nesaf?", "cy"), ("Pastai bysgod.", "cy"),
                                   ("Pastai'r bugail.", "cy"), ("Cyw iâr rhost.", "cy"), ("Vegetable curry.", "en")]
     assert "text=Pastai+bysgod&amp;lang=cy" in re.search(r'<a class="choice-card"[^>]*>', page).group(0)
@@ -136,6 +171,7 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     page = english.get(f"/kiosk/topics/{menu}").get_data(as_text=True)
     assert '<h1 class="question">What would you like for Friday lunch next week?</h1>' in page
     assert "Pastai" not in page and 'lang="cy"' not in page
+    assert 'alt="A fish"' in page
     assert spoken_parts(page)[:2] == [("What would you like for Friday lunch next week?", "en"), ("Fish pie.", "en")]
     confirm = english.get(f"/kiosk/topics/{menu}/confirm?choice={ids['Fish pie']}")
     form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.get_data(as_text=True)))
@@ -149,13 +185,18 @@ def test_each_resident_sees_and_hears_the_menu_in_their_own_language_and_the_ans
     assert "Pastai bysgod" not in results and "Fish pie 2" in results
 
 
+def _dafydd_chose_fish_pie_in_welsh(s, topic_id, home, question):
+    """Write the menu's question and its fish pie in Welsh, and record Dafydd's choice of it; return the topic."""
+    topic = s.get(Topic, topic_id)
+    wording.translate(topic, "cy", question=question)
+    wording.translate(topic.accepted_options[0], "cy", label="Pastai bysgod")
+    responses.record(s, topic, s.get(Person, home["residents"][1]), "touch", option=topic.accepted_options[0])
+    return topic
+
+
 def test_the_decision_is_told_in_welsh_with_the_welsh_voice(staff_client, home, menu, db):
     with db.write() as s:
-        topic = s.get(Topic, menu)
-        dafydd = s.get(Person, home["residents"][1])
-        wording.translate(topic, "cy", question="Beth hoffech chi i ginio?")
-        wording.translate(topic.accepted_options[0], "cy", label="Pastai bysgod")
-        responses.record(s, topic, dafydd, "touch", option=topic.accepted_options[0])
+        topic = _dafydd_chose_fish_pie_in_welsh(s, menu, home, "Beth hoffech chi i ginio?")
         topics.decide(s, topic, "Fish pie on Fridays.", option=topic.accepted_options[0])
         s.flush()
         wording.translate(topic.outcome, "cy", decision="Pastai bysgod bob dydd Gwener.")
@@ -177,8 +218,8 @@ def test_a_relative_who_reads_welsh_gets_the_family_page_in_welsh_and_answers_th
     with db.write() as s:
         topic = s.get(Topic, menu)
         wording.translate(topic, "cy", question="Beth hoffech chi i ginio dydd Gwener nesaf?")
-        for option, (label, synonyms) in zip(topic.accepted_options, OPTIONS.values(), strict=True):
-            wording.translate(option, "cy", label=label, synonyms=synonyms)
+        for option, (label, synonyms, alt) in zip(topic.accepted_options, OPTIONS.values(), strict=True):
+            wording.translate(option, "cy", label=label, synonyms=synonyms, picture_alt=alt)
         token = family_links.issue(s, s.get(Person, home["family"]), s.get(Person, home["residents"][0]))[1]
     client.get(f"/f/{token}")
     post(client, "/family/language", {"lang": "cy", "back": f"/family/topics/{menu}"}, form_url="/family/")
@@ -261,3 +302,41 @@ def test_a_welsh_reader_rates_each_activity_in_welsh(staff_client, home, db):
     page = kiosk.get(f"/kiosk/topics/{topic_id}/rate/{singing}").get_data(as_text=True)
     assert '<h1 class="question" lang="en">Singing</h1>' in page
     assert spoken_parts(page)[:2] == [("Pa weithgareddau hoffech chi eu gwneud?", "cy"), ("Singing?", "en")]
+
+
+def test_a_welsh_resident_is_asked_for_ideas_and_shown_suggestions_in_welsh(staff_client, home, db):
+    from accessible import ideas
+
+    with db.write() as s:
+        lounge = topics.create_from_template(s, s.get(Home, home["home"]), "redecorate")
+        topics.move_to(s, lounge, "ideas")
+        wording.translate(lounge, "cy", question="Sut hoffech chi i'r lolfa edrych?")
+        tank = ideas.suggest(s, lounge, "A fish tank", actor=s.get(Person, home["staff"]))
+        plants = ideas.suggest(s, lounge, "Plants", actor=s.get(Person, home["staff"]))
+        wording.translate(tank, "cy", label="Tanc pysgod")
+        lounge_id, plants_label = lounge.id, plants.label
+    kiosk = kiosk_for(staff_client, home["residents"][1])  # Dafydd reads Welsh
+    start = kiosk.get(f"/kiosk/ideas/{lounge_id}").get_data(as_text=True)
+    assert '<h1 class="question">Sut hoffech chi i&#39;r lolfa edrych?</h1>' in start
+    assert ("Sut hoffech chi i'r lolfa edrych?", "cy") in spoken_parts(start)
+    assert "Sut hoffech chi i&#39;r lolfa edrych?" in kiosk.get(f"/kiosk/ideas/{lounge_id}/say").get_data(as_text=True)
+    pictures = kiosk.get(f"/kiosk/ideas/{lounge_id}/pictures").get_data(as_text=True)
+    assert '<span class="choice-label">Tanc pysgod</span>' in pictures
+    # Plants is not yet in Welsh: shown and spoken in English, marked as English.
+    assert f'<span class="choice-label" lang="en">{plants_label}</span>' in pictures
+    assert ("Tanc pysgod.", "cy") in spoken_parts(pictures) and (f"{plants_label}.", "en") in spoken_parts(pictures)
+
+
+def test_a_welsh_co_owner_sees_what_people_chose_in_welsh(staff_client, home, menu, db):
+    with db.write() as s:
+        topic = _dafydd_chose_fish_pie_in_welsh(s, menu, home, "Beth hoffech chi i ginio dydd Gwener nesaf?")
+        topics.set_co_owners(s, topic, [s.get(Person, home["residents"][1]), s.get(Person, home["staff"])])
+    post(staff_client, f"/staff/topics/{menu}/proposal", {"decision": "Fish pie on Fridays.", "option": ""},
+         form_url=f"/staff/topics/{menu}")
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    page = kiosk.get(f"/kiosk/committee/{menu}").get_data(as_text=True)
+    assert '<p class="big-text">Beth hoffech chi i ginio dydd Gwener nesaf?</p>' in page
+    # The picture not yet described in Welsh: its Welsh words describe it, not the English "A fish".
+    assert '<span class="choice-label">Pastai bysgod</span>' in page and 'alt="Pastai bysgod"' in page
+    assert '<span class="choice-label" lang="en">Roast chicken</span>' in page
+    assert ("Pastai bysgod.", "cy") in spoken_parts(page) and ("Roast chicken.", "en") in spoken_parts(page)

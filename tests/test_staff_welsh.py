@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from accessible import family_links, topics
+from accessible import family_links, people, topics
 from accessible.demo import DEMO_PASSWORD, create_demo
 from accessible.models import Comment, Home, Option, Person, Topic
 from tests.helpers import PASSWORD, post, text
@@ -186,6 +186,50 @@ def test_welsh_chosen_on_the_sign_in_page_is_kept_on_the_account(app, client, ho
     assert "Dydy'r enw defnyddiwr a'r cyfrinair ddim yn cyfateb." in text(wrong)
 
 
+def _home_speaks(app, home, lang):
+    with app.extensions["db"].write() as s:
+        s.get(Home, home["home"]).language = lang
+
+
+def test_staff_who_chose_nothing_get_the_homes_welsh_and_keep_english_once_they_press_it(app, client, home):
+    _home_speaks(app, home, "cy")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"  # the device's default, as nearly everywhere
+    # Nobody has to ask for Welsh: the sign-in page and Priya's pages (she chose nothing) are Welsh.
+    assert '<html lang="cy">' in client.get("/login").get_data(as_text=True)
+    post(client, "/login", {"username": "priya", "password": PASSWORD})
+    overview = client.get("/staff/").get_data(as_text=True)
+    assert '<html lang="cy">' in overview and "Wedi mewngofnodi fel Priya Shah." in overview
+    with app.extensions["db"].read() as s:
+        assert s.get(Person, home["helper"]).language is None  # nothing chosen for her
+    # She reads English: one press, kept on her account, so every device follows it.
+    _switch(client, "en")
+    other = app.test_client()
+    post(other, "/login", {"username": "priya", "password": PASSWORD})
+    assert '<html lang="en">' in other.get("/staff/").get_data(as_text=True)
+
+
+def test_a_browser_set_to_welsh_gets_welsh_staff_pages_in_an_english_home(app, client, home):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "cy,en-GB;q=0.8"
+    assert '<html lang="cy">' in client.get("/login").get_data(as_text=True)
+    post(client, "/login", {"username": "priya", "password": PASSWORD})
+    assert '<html lang="cy">' in client.get("/staff/").get_data(as_text=True)
+    # A browser asking for neither language gets the home's.
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr"
+    _home_speaks(app, home, "cy")
+    assert '<html lang="cy">' in other.get("/login").get_data(as_text=True)
+
+
+def test_a_group_of_homes_signs_in_in_the_browsers_language_then_each_member_gets_their_homes(app, client, home):
+    with app.extensions["db"].write() as s:
+        cartref = people.create_home(s, "Cartref Arall", "cy")
+        people.add_staff(s, cartref, "elin", PASSWORD, name="Elin Rhys")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en"
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)  # which home is not known yet
+    post(client, "/login", {"username": "elin", "password": PASSWORD})
+    assert '<html lang="cy">' in client.get("/staff/").get_data(as_text=True)
+
+
 def test_the_switch_goes_back_only_to_a_page_of_this_server(staff_client):
     response = post(staff_client, "/language", {"lang": "cy", "back": "//evil.example/"}, form_url="/staff/")
     assert response.headers["Location"] == "/"
@@ -219,7 +263,7 @@ def test_the_paper_upload_messages_are_welsh(staff_client):
     assert response.get_json()["error"] == "Dewiswch y lluniau neu'r sganiau o'r ffurflenni wedi'u llenwi yn gyntaf."
 
 
-# The family page: the relative's own choice, then their browser's language, then the home's.
+# The family page: the relative's own choice, then a browser set to Welsh, then the home's, then the browser's.
 
 def _family_link(app, home):
     with app.extensions["db"].write() as s:
@@ -241,6 +285,15 @@ def test_the_family_page_follows_the_browser_language_without_asking(app, client
     assert '<html lang="en">' in other.get("/family/").get_data(as_text=True)
     by_code = app.test_client().get("/c", headers={"Accept-Language": "cy"}).get_data(as_text=True)
     assert '<html lang="cy">' in by_code
+
+
+def test_a_welsh_homes_family_page_opens_in_welsh_for_a_phone_set_to_english(app, client, home):
+    _home_speaks(app, home, "cy")
+    token = _family_link(app, home)
+    client.get(f"/f/{token}", headers={"Accept-Language": "en-GB,en"})
+    html = client.get("/family/").get_data(as_text=True)
+    assert '<html lang="cy">' in html
+    assert '<button type="submit" name="lang" value="en" class="secondary" lang="en">English</button>' in html
 
 
 def test_the_relatives_own_choice_beats_their_browser_and_follows_them(app, client, home):

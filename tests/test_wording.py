@@ -87,3 +87,32 @@ def test_a_welsh_topic_is_translated_into_english(db):
         assert wording.words(topic, "en").question == "What would you like for tea?"
         assert wording.words(topic.options[0], "en").label == "Bara brith"
         assert wording.missing(topic) == ["the option “Bara brith”"]
+
+
+def test_a_pictures_description_is_written_in_welsh_and_follows_the_picture(db, lunch):
+    with db.write() as s:
+        topic = s.get(Topic, lunch[1])
+        fish, cawl, curry = topic.options
+        # A symbol described by its own name needs nothing more: the Welsh words describe it.
+        assert wording.described(fish, fish.picture, "cy") == wording.Words("cy", {"alt": "Pastai bysgod"})
+        photo = "photo:" + "0" * 32  # staff's photo of the real pie, described in their own words
+        topics.set_picture(s, fish, photo, "Our cook's fish pie with peas")
+        assert wording.missing(topic) == ["what the picture of “Fish pie” shows", "the option “Curry”"]
+        wording.translate(fish, "cy", label="Pastai bysgod", picture_alt="Pastai bysgod y cogydd gyda phys")
+        assert wording.missing(topic) == ["the option “Curry”"]
+        assert wording.described(fish, photo, "cy").alt == "Pastai bysgod y cogydd gyda phys"
+        assert wording.described(fish, photo, "en").alt == "Our cook's fish pie with peas"
+        # Not yet in Welsh at all: the picture's own English description, marked English.
+        assert wording.described(curry, curry.picture, "cy").lang == "en"
+        # A symbol beside the photo: the photo, now the second picture, keeps its Welsh description...
+        topics.set_picture(s, fish, "openmoji:1F41F", "A fish on a plate")
+        assert (fish.second_picture, fish.second_picture_alt) == (photo, "Our cook's fish pie with peas")
+        assert wording.described(fish, photo, "cy").alt == "Pastai bysgod y cogydd gyda phys"
+        # ...and the new symbol, not yet described in Welsh, is listed and described by the Welsh words meanwhile.
+        assert wording.described(fish, "openmoji:1F41F", "cy").alt == "Pastai bysgod"
+        assert "what the picture of “Fish pie” shows" in wording.missing(topic)
+        # A new photo in place of the old: the old photo's Welsh description is not given to it.
+        topics.set_picture(s, fish, "photo:" + "1" * 32, "Fish pie in a dish")
+        assert wording.described(fish, "photo:" + "1" * 32, "cy").alt == "Pastai bysgod"
+        with pytest.raises(Invalid, match="The Welsh picture's description is too long"):
+            wording.translate(fish, "cy", label="Pastai bysgod", picture_alt="P" * 301)

@@ -11,7 +11,7 @@ from accessible.models import FamilyLink, Home
 from accessible.scales import RATINGS, VALUE_NAMES
 from web import forms
 from web.auth import db, safe_path
-from web.i18n import _, browser_language
+from web.i18n import _, current_language, language_for
 from web.limits import Limiter
 
 bp = Blueprint("family", __name__)
@@ -56,10 +56,11 @@ def _open(find, typed=False):
             return render_template("family/link_problem.html", problem=state if state == "expired" else "unknown",
                                    home=home), 410 if state == "expired" else 404
         link.last_used_at = family_links.utcnow()
-        # The relative's own choice (made on any phone), else one made on this phone before, else what their
-        # browser asks for, else the home's language: the first visit asks nothing it can tell by itself.
-        lang = (link.family.language or session.get("lang") or browser_language()
-                or s.get(Home, link.resident.home_id).language)
+        # The relative's own choice (made on any phone), else one made on this phone before, else as
+        # web.i18n.language_for says (a phone set to Welsh, else the home's language): the first visit asks
+        # nothing it can tell by itself.
+        lang = language_for(link.family.language or session.get("lang"),
+                            lambda: s.get(Home, link.resident.home_id).language)
         session.clear()
         session.update(family_link=link.id, family_since=int(time.time()), family_version=link.session_version,
                        lang=lang)
@@ -89,10 +90,9 @@ def _load_link(s):
 
 @bp.before_request
 def _family_session():
+    g.lang = current_language()
     if request.endpoint in ("family.open_link", "family.by_code"):
-        g.lang = session.get("lang") or browser_language() or "en"
         return None
-    g.lang = session.get("lang") or browser_language() or "en"
     with db().read() as s:
         link, problem = _load_link(s)
         if problem is not None:
@@ -204,8 +204,6 @@ def _in_family_words(message):
     """Return a library message as a family member should read it, in their language."""
     if message == "Write the option's words.":
         return _("Write your idea first.")
-    if message.endswith(" is an option already."):
-        return _("%(label)s is an option already.", label=message.removesuffix(" is an option already."))
     return _(message)
 
 

@@ -2,10 +2,12 @@
 
 from flask import g, has_request_context, redirect, request, session, url_for
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from accessible import wording
-from accessible.i18n import gettext
-from accessible.models import LANGUAGES
+from accessible.i18n import SOURCE_LANGUAGE, gettext
+from accessible.models import LANGUAGES, Home
 
 
 def browser_language():
@@ -17,9 +19,45 @@ def browser_language():
     return g.browser_lang
 
 
+def language_for(chosen, home_language):
+    """Return the language to serve a person in: the one they chose (*chosen*), else Welsh where their browser
+    asks for it before English, else their home's (*home_language*, a function asked only when needed), else the
+    browser's, else English.
+
+    The Active Offer: nobody has to ask for Welsh. A browser set to Welsh was set so on purpose, so its owner
+    gets Welsh wherever they are; one asking for English tells little, as nearly every phone and computer in
+    Wales is set to English, Welsh speakers' too, so a Welsh-speaking home's pages open in Welsh and the
+    "English" button (kept once pressed) is one tap away. Staff pages and family pages follow this one order.
+    """
+    browser = browser_language()
+    return (chosen or (browser if browser and browser != SOURCE_LANGUAGE else None) or home_language()
+            or browser or SOURCE_LANGUAGE)
+
+
+def _home_language():
+    """Return the language of the home this request is for: the signed-in member of staff's, else the only home
+    this server holds; None where it cannot be told (no home yet, or a group of homes)."""
+    if "home_lang" not in g:
+        from web.auth import current_staff, db
+
+        g.home_lang = None
+        try:
+            staff = current_staff()
+            with db().read() as s:
+                if staff is not None:
+                    g.home_lang = s.get(Home, staff.home_id).language
+                else:
+                    found = s.scalars(select(Home.language).limit(2)).all()
+                    g.home_lang = found[0] if len(found) == 1 else None
+        except SQLAlchemyError:
+            pass  # the database is what went wrong (an error page is saying so): the browser's language will do
+    return g.home_lang
+
+
 def current_language():
-    """Return the language of this request: chosen for it, else the session's, else the browser's, else English."""
-    return g.get("lang") or session.get("lang") or browser_language() or "en"
+    """Return the language of this request: chosen for it (a kiosk's resident, a family page), else the one
+    chosen in this session, else as :func:`language_for` says for the home this request is for."""
+    return g.get("lang") or language_for(session.get("lang"), _home_language)
 
 
 def _(message, **values):
@@ -31,6 +69,12 @@ def _(message, **values):
 def words(record, lang=None):
     """Return a topic's, option's or decision's words in this request's language (or *lang*), where written."""
     return wording.words(record, lang or current_language())
+
+
+def described(option, picture=None, lang=None):
+    """Return what an option's picture (its main one by default) shows, in this request's language where staff
+    described it in it (else the option's words in it), as Words with ``alt``."""
+    return wording.described(option, picture or option.picture, lang or current_language())
 
 
 def lang_attr(found):
@@ -74,9 +118,9 @@ def choose_language():
 
 
 def init_app(app):
-    """Make ``_``, ``lang``, ``words_of`` (a topic's words), ``lang_attr`` and the language switch available in
-    every template."""
-    app.jinja_env.globals.update(_=_, words_of=words, lang_attr=lang_attr)
+    """Make ``_``, ``lang``, ``words_of`` (a topic's words), ``described`` (a picture's), ``lang_attr`` and the
+    language switch available in every template."""
+    app.jinja_env.globals.update(_=_, words_of=words, described=described, lang_attr=lang_attr)
     app.jinja_env.filters["translate"] = lambda text: _(text) if text else text  # a word the code names (a stage)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["in_language"] = in_language

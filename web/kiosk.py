@@ -432,7 +432,9 @@ def _hear(upload, options, language, yesno):
     try:
         heard = listening.listen(upload.read(), options, language=language, yesno=yesno or None)
     except (listening.BadAudio, ValueError) as e:
-        return None, (jsonify(error=str(e)), 400)
+        # The resident reads what to do, in their language; the listener's own words are for staff.
+        return None, (jsonify(error=_("Sorry, that did not work. Please try again, or touch your choice."),
+                              detail=str(e)), 400)
     return heard, None
 
 

@@ -65,7 +65,9 @@ def idea_listen(topic_id):
             return jsonify(heard=None, engine=heard["engine"])  # nothing was said: the kiosk asks again
         token = ideas.keep_draft(current_app.instance_path, audio)
     except listening.BadAudio as e:
-        return jsonify(error=str(e)), 400
+        # The resident reads what to do, in their language; the listener's own words are for staff.
+        return jsonify(error=_("Sorry, that did not work. Please try again, or touch your choice."),
+                       detail=str(e)), 400
     earlier = session.get("idea_draft")
     if earlier:
         ideas.discard_draft(current_app.instance_path, earlier["token"])  # said again: only the newest is kept

@@ -58,7 +58,7 @@ def download(topic_id, what):
                 s, topic, what, current_app.instance_path, link_base() or "", lang=_lang(request.args),
                 size="a3" if request.args.get("size") == "a3" else "a4")
     except Invalid as e:
-        flash(_(str(e)))
+        flash(_(e.message))
         return redirect(url_for("staff.topic", topic_id=topic_id))
     return _pdf_response(result.pdf, f"topic-{topic_id}-{what}.pdf")
 
@@ -132,7 +132,7 @@ def make_cards(topic_id):
         job = card_jobs.start(data_dir, g.staff.home_id, lambda progress: printing.render_cards(
             printable, sets, base, sheet=sheet, progress=progress).pdf, count, topic_id=topic_id)
     except Invalid as e:
-        flash(_(str(e)))
+        flash(_(e.message))
         return redirect(url_for("staff.topic", topic_id=topic_id) + "#print-h")
     return redirect(url_for("paper.cards_job", topic_id=topic_id, job=job), code=303)
 
@@ -400,5 +400,5 @@ def settle(item_id):
                             text=request.form.get("text"))
         flash(_("Thank you: that paper question is settled."))
     except Invalid as e:
-        flash(_(str(e)))
+        flash(_(e.message))
     return redirect(url_for("paper.scans"))

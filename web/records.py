@@ -113,7 +113,7 @@ def erase(person_id):
         try:
             erased = rights.erase_family_member(s, person, s.merge(g.staff))
         except Invalid as e:  # pragma: no cover - people.get_person already checked the kind
-            flash(_(str(e)))
+            flash(_(e.message))
             return redirect(url_for("records.index"))
     # Saved: the recordings of their erased ideas go from the disk now, not at the next sweep.
     ideas.forget_recordings(current_app.instance_path, erased.recordings)

@@ -2,13 +2,15 @@
 
 import hashlib
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file
+from flask import Blueprint, abort, current_app, g, jsonify, request, send_file
 
+from accessible.models import LANGUAGES
 from accessible.speech import listen as listening
 from accessible.speech import say as saying
 from accessible.speech.engines import EngineUnavailable
 from accessible.speech.grammar import MAX_OPTIONS
 from web import sessions
+from web.i18n import _
 from web.limits import Limiter
 
 bp = Blueprint("speech", __name__)
@@ -26,6 +28,18 @@ LISTEN_PER_MINUTE = {"kiosk": 30, "staff": 30, "family": 12}
 MAX_LABEL_CHARACTERS, MAX_LABEL_WORDS = 60, 8
 #: 30 s of 48 kHz 16-bit speech is 2.9 MB: a bigger recording is refused unread.
 LISTEN_MAX_BYTES = 4 * 1024 * 1024
+
+
+#: What a person reads when speech is off on this machine, in the page's language (the library's own words, for
+#: whoever looks after the machine, follow as "detail").
+UNAVAILABLE = {"speech": "Speech is not working on this machine now. Please tell a member of staff.",
+               "listening": "Listening is not working on this machine now. Please tell a member of staff."}
+
+
+def _refusal(error, said):
+    """Return the JSON of a refusal: *said* for the person, translated into the page's language, and the
+    library's own words (English) as ``detail``."""
+    return jsonify(error=_(said), detail=str(error))
 
 
 def speaker(kiosk=True):
@@ -53,7 +67,7 @@ def _too_many(what, per_minute, visitor):
     """Count one request of *visitor*; return a 429 answer when it is over its share for the minute."""
     limiter = current_app.extensions.setdefault(f"{what}_limiter", Limiter(max(per_minute.values()), seconds=60))
     if limiter.count(visitor.key) >= per_minute[visitor.kind]:
-        return jsonify(error="Too many requests at once. Wait a minute and try again."), 429, {"Retry-After": "60"}
+        return jsonify(error=_("Too many requests at once. Wait a minute and try again.")), 429, {"Retry-After": "60"}
     limiter.fail(visitor.key)
     return None
 
@@ -70,8 +84,8 @@ def speak():
     visitor = _visitor()
     text = request.args.get("text", "")
     if visitor.kind != "kiosk" and len(text) > MAX_VISITOR_TEXT:
-        return jsonify(error=f"That is too long to read aloud here ({len(text)} characters; {MAX_VISITOR_TEXT} at "
-                             "most)."), 400
+        return jsonify(error=_("That is too long to read aloud here (%(n)s characters; %(most)s at most).",
+                               n=len(text), most=MAX_VISITOR_TEXT)), 400
     refused = _too_many("speech", SPEECH_PER_MINUTE, visitor)
     if refused:
         return refused
@@ -80,9 +94,9 @@ def speak():
         path = speaker(kiosk=visitor.kind == "kiosk").render(text, voice=request.args.get("voice") or None,
                                 rate=request.args.get("rate", type=int), lang=lang if lang in ("en", "cy") else "en")
     except saying.BadSpeechText as e:
-        return jsonify(error=str(e)), 400
+        return _refusal(e, "That text cannot be read aloud: it is empty, or too long for one go."), 400
     except saying.SpeechUnavailable as e:
-        return jsonify(error=str(e)), 503
+        return _refusal(e, UNAVAILABLE["speech"]), 503
     response = send_file(path, mimetype="audio/wav", conditional=True, max_age=CACHE_SECONDS)
     response.headers["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
     response.set_etag(hashlib.sha256(str(path).encode()).hexdigest()[:32])
@@ -93,27 +107,29 @@ def speak():
 def listen():
     """Hear which of the options on screen a person said; answer with the choice as JSON."""
     visitor = _visitor()
+    language = request.form.get("lang")
+    if language in LANGUAGES:
+        g.lang = language  # what the caller listens in is the language of its screen: refusals say it in it
     options = request.form.getlist("option")
     if not options:
-        return jsonify(error="Send the options on screen, one 'option' field each."), 400
+        return jsonify(error=_("Send the options on screen, one 'option' field each.")), 400
     problem = _options_problem(options)
     if problem:
         return jsonify(error=problem), 400
     upload = request.files.get("audio")
     if upload is None:
-        return jsonify(error="Send the recording as a WAV file in the field 'audio'."), 400
+        return jsonify(error=_("Send the recording as a WAV file in the field 'audio'.")), 400
     refused = _too_many("listen", LISTEN_PER_MINUTE, visitor)
     if refused:
         return refused
     try:
-        language = request.form.get("lang")
         # A kiosk's own listening (web/kiosk.py) goes first; this open API waits behind it.
         result = listening.listen(upload.read(), options, engine=request.form.get("engine", "auto"),
-                                  language=language if language in ("en", "cy") else None, urgent=False)
+                                  language=language if language in LANGUAGES else None, urgent=False)
     except (listening.BadAudio, ValueError) as e:
-        return jsonify(error=str(e)), 400
+        return _refusal(e, "That recording cannot be used. Record it again as a WAV file of a few seconds."), 400
     except EngineUnavailable as e:
-        return jsonify(error=str(e)), 503
+        return _refusal(e, UNAVAILABLE["listening"]), 503
     return jsonify(result)
 
 
@@ -122,9 +138,11 @@ def listen():
 def _options_problem(options):
     """Return why these options cannot be listened for (too many, too long), or None."""
     if len(options) > MAX_OPTIONS:
-        return f"Send at most {MAX_OPTIONS} options (the screen shows no more); {len(options)} were sent."
+        return _("Send at most %(most)s options (the screen shows no more); %(n)s were sent.", most=MAX_OPTIONS,
+                 n=len(options))
     for option in options:
         if len(option) > MAX_LABEL_CHARACTERS or len(option.split()) > MAX_LABEL_WORDS:
-            return (f"Each option is a short label: at most {MAX_LABEL_CHARACTERS} characters and {MAX_LABEL_WORDS} "
-                    f"words. \u201c{option[:MAX_LABEL_CHARACTERS]}\u2026\u201d is longer.")
+            return _("Each option is a short label: at most %(characters)s characters and %(words)s words. "
+                     "\u201c%(option)s\u2026\u201d is longer.", characters=MAX_LABEL_CHARACTERS,
+                     words=MAX_LABEL_WORDS, option=option[:MAX_LABEL_CHARACTERS])
     return None

@@ -532,8 +532,9 @@ def option_picture(topic_id, option_id):
             chosen = pictures.symbol(request.form.get("symbol", ""))
             if chosen is None:
                 raise Invalid({"picture": "Choose one of the symbols, or upload a photo."})
-            topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or
-                               chosen.name.capitalize(), actor=actor)
+            # The symbol's own name is English: an option in Welsh is described by its own words.
+            named = chosen.name.capitalize() if topic.language == "en" else option.label
+            topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or named, actor=actor)
         return _("%(label)s has a new picture.", label=option.label)
 
     return _topic_action(topic_id, action, "")
@@ -583,13 +584,13 @@ def _idea_in_both_languages(s, topic, option, actor):
             topics.update_option(s, option, own, picture=option.picture, picture_alt=option.picture_alt,
                                  spoken_text=option.spoken_text, synonyms=option.synonyms, actor=actor)
         except Invalid as e:
-            raise Invalid({f"own-label-{option.id}": " ".join(e.problems.values())}) from None
+            raise Invalid({f"own-label-{option.id}": e.message}) from None
     other = (request.form.get("other_label") or "").strip()
     if other:
         try:
             wording.translate(option, wording.other_language(topic), label=other)
         except Invalid as e:
-            raise Invalid({f"other-label-{option.id}": " ".join(e.problems.values())}) from None
+            raise Invalid({f"other-label-{option.id}": e.message}) from None
 
 
 @bp.post("/topics/<int:topic_id>/options/<int:option_id>/merge")

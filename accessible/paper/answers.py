@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from accessible import audit, comments, people, responses, topics
 from accessible.errors import Invalid
+from accessible.i18n import Message
 from accessible.models import (
     Option,
     PaperCheck,
@@ -242,12 +243,13 @@ def why_not_counted(topic, question, ticked=None):
     """
     printed = "review" if question[0].value in RATINGS and question[0].option is None else "choosing"
     if responses.phase_of(topic) != printed:
-        return f"this form was printed {PRINTED_FOR[printed]}, and the topic is now {STAGE_NOW[topic.stage]}"
+        return Message("this form was printed %(printed)s, and the topic is now %(now)s",
+                       printed=Message(PRINTED_FOR[printed]), now=Message(STAGE_NOW[topic.stage]))
     accepted = {o.id for o in topic.accepted_options}
     if question[0].value in RATINGS and question[0].option is not None and question[0].option not in accepted:
-        return "the option rated has been removed from the topic"
+        return Message("the option rated has been removed from the topic")
     if ticked is not None and ticked.option is not None and ticked.option not in accepted:
-        return "the option ticked has been removed from the topic"
+        return Message("the option ticked has been removed from the topic")
     return None
 
 
@@ -371,7 +373,7 @@ def resolve(session, item, actor, choice=None, person=None, text=None):
         question = [read.Mark(**m) for m in json.loads(item.marks or "[]")]
         late = why_not_counted(topic, question) if question else None
         if late:  # e.g. a page opened before the topic moved on: what it shows cannot count now
-            raise Invalid({"choice": f"This answer cannot be counted now: {late}."})
+            raise Invalid({"choice": Message("This answer cannot be counted now: %(why)s.", why=late)})
         option = session.get(Option, int(choice)) if str(choice).isdigit() else (
             session.get(Option, item.option_id) if item.option_id else None)
         value = None if str(choice).isdigit() else choice

@@ -12,6 +12,7 @@ import pypdfium2
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
+from accessible.i18n import Message
 from accessible.paper import layout, markers
 from accessible.scales import RATINGS
 
@@ -27,6 +28,10 @@ _PAGE_CODE = re.compile(r"(?:/p/|accessible:page:)([A-Za-z0-9_-]{6,32})$")
 #: A scanner batch or a phone photo; anything bigger is refused before it is decoded.
 MAX_FILE_BYTES = 60 * 1024 * 1024
 MAX_PAGES = 200
+#: Refusals said in more than one place (each a Message's words, so a Welsh page says them in Welsh).
+NOT_A_PAGE = "%(name)s is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files."
+TOO_MANY_PAGES = "%(name)s has %(pages)s pages; send at most %(most)s at once."
+CUT_SHORT = "%(name)s is damaged or cut short. Scan or photograph the page again."
 #: The most pixels one page is ever decoded to (an A4 page scanned at 600 dpi is 35 million), whatever the file
 #: says: a PDF page is drawn smaller, a big JPEG decoded at a half, quarter or eighth of its size, and any other
 #: picture or TIFF page above it refused before it is decoded. One page then takes at most a few hundred MB.
@@ -294,16 +299,18 @@ def read_page(image, boxes_for, source=""):
     page, corners = straighten(grey, with_corners=True)
     density = pixels_per_mm(corners)
     if density < MIN_PX_PER_MM:
-        raise PageNotRecognised(
-            f"The picture is too small to read safely: about {density:.1f} pixels for each millimetre of paper, "
-            f"and at least 6 are needed. Scan at 150 dpi or more, or take the photo closer so the page fills it.")
+        raise PageNotRecognised(Message(
+            "The picture is too small to read safely: about %(density)s pixels for each millimetre of paper, and at "
+            "least 6 are needed. Scan at 150 dpi or more, or take the photo closer so the page fills it.",
+            density=f"{density:.1f}"))
     if blur_mm(page) > MAX_BLUR_MM:
         raise PageNotRecognised("The picture is too blurred to read the boxes safely. Hold the phone still and "
                                 "let it focus, or scan the page again.")
     code = page_code(page, grey)
     boxes = boxes_for(code)
     if boxes is None:
-        raise PageNotRecognised(f"Page {code} is not known here: it may be a copy of a form printed elsewhere.")
+        raise PageNotRecognised(Message("Page %(code)s is not known here: it may be a copy of a form printed "
+                                        "elsewhere.", code=code))
     ink = _dark(page)
     reading = Reading(source, code, image=page, pixels_per_mm=density)
     integral = cv2.integral(ink, sdepth=cv2.CV_64F)
@@ -329,8 +336,8 @@ def _data(source, name):
     data = source if isinstance(source, bytes | bytearray) else Path(source).read_bytes()
     name = name or str(source if not isinstance(source, bytes | bytearray) else "upload")
     if len(data) > MAX_FILE_BYTES:
-        raise BadScan(f"{name} is too big ({len(data) // 2**20} MB); "
-                      f"send at most {MAX_FILE_BYTES // 2**20} MB at once.")
+        raise BadScan(Message("%(name)s is too big (%(size)s MB); send at most %(most)s MB at once.", name=name,
+                              size=len(data) // 2**20, most=MAX_FILE_BYTES // 2**20))
     return data, name
 
 
@@ -344,7 +351,7 @@ def media_type(source, name=None):
         try:
             document = pypdfium2.PdfDocument(bytes(data))
         except pypdfium2.PdfiumError:
-            raise BadScan(f"{name} is not a readable PDF.") from None
+            raise BadScan(Message("%(name)s is not a readable PDF.", name=name)) from None
         pages = len(document)
         document.close()
         kind = "application/pdf"
@@ -354,13 +361,13 @@ def media_type(source, name=None):
             kind = Image.MIME.get(picture.format or "", "")
             pages = getattr(picture, "n_frames", 1)
         except (UnidentifiedImageError, Image.DecompressionBombError):
-            raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.") from None
+            raise BadScan(Message(NOT_A_PAGE, name=name)) from None
         except OSError:
-            raise BadScan(f"{name} is damaged or cut short. Scan or photograph the page again.") from None
+            raise BadScan(Message(CUT_SHORT, name=name)) from None
         if kind not in ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/bmp", "image/gif"):
-            raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.")
+            raise BadScan(Message(NOT_A_PAGE, name=name))
     if pages > MAX_PAGES:
-        raise BadScan(f"{name} has {pages} pages; send at most {MAX_PAGES} at once.")
+        raise BadScan(Message(TOO_MANY_PAGES, name=name, pages=pages, most=MAX_PAGES))
     return kind, pages
 
 
@@ -376,13 +383,13 @@ def page_images(source, name=None, only=None):
         try:
             document = pypdfium2.PdfDocument(bytes(data))
         except pypdfium2.PdfiumError:
-            raise BadScan(f"{name} is not a readable PDF.") from None
+            raise BadScan(Message("%(name)s is not a readable PDF.", name=name)) from None
         if len(document) > MAX_PAGES:
-            raise BadScan(f"{name} has {len(document)} pages; send at most {MAX_PAGES} at once.")
+            raise BadScan(Message(TOO_MANY_PAGES, name=name, pages=len(document), most=MAX_PAGES))
         numbers = [only] if only else range(1, len(document) + 1)
         for number in numbers:
             if not 1 <= number <= len(document):
-                raise BadScan(f"{name} has no page {number}.")
+                raise BadScan(Message("%(name)s has no page %(page)s.", name=name, page=number))
             yield f"{name}#page={number}", _draw(document[number - 1])
         document.close()
         return
@@ -390,16 +397,16 @@ def page_images(source, name=None, only=None):
         picture = Image.open(io.BytesIO(data))
         frames = getattr(picture, "n_frames", 1)
         if only and not 1 <= only <= frames:
-            raise BadScan(f"{name} has no page {only}.")
+            raise BadScan(Message("%(name)s has no page %(page)s.", name=name, page=only))
         numbers = [only] if only else range(1, min(frames, MAX_PAGES) + 1)
         for number in numbers:
             picture.seek(number - 1)  # reads the page's size, not its pixels
             label = f"{name}#page={number}" if frames > 1 else name
             yield label, _decode(picture, label)
     except (UnidentifiedImageError, Image.DecompressionBombError):
-        raise BadScan(f"{name} is not a photo, a scan or a PDF. Send JPEG, PNG, TIFF or PDF files.") from None
+        raise BadScan(Message(NOT_A_PAGE, name=name)) from None
     except OSError:
-        raise BadScan(f"{name} is damaged or cut short. Scan or photograph the page again.") from None
+        raise BadScan(Message(CUT_SHORT, name=name)) from None
 
 
 def _draw(page):
@@ -429,6 +436,7 @@ def _decode(picture, label):
         picture.draft("L", (width // shrink, height // shrink))  # JPEG decodes straight to a smaller size
         width, height = picture.size
     if width * height > MAX_PIXELS:
-        raise BadScan(f"{label} has far too many pixels ({picture.size[0]} × {picture.size[1]}); a page scanned at "
-                      f"300 dpi has about 9 million. Scan it again at 300 dpi, or send a smaller photo.")
+        raise BadScan(Message("%(name)s has far too many pixels (%(width)s × %(height)s); a page scanned at 300 dpi "
+                              "has about 9 million. Scan it again at 300 dpi, or send a smaller photo.", name=label,
+                              width=picture.size[0], height=picture.size[1]))
     return np.array(picture.convert("L"))

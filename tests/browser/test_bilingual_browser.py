@@ -63,6 +63,12 @@ def test_a_welsh_and_an_english_resident_answer_the_one_menu_each_in_their_own_l
     assert page.locator("html").get_attribute("lang") == "cy"
     assert page.locator(".choice-label >> text=Shepherd's pie").get_attribute("lang") == "en"
     assert page.locator(".choice-label >> text=Pastai bysgod").get_attribute("lang") is None
+    # Each picture described in Welsh as the demo wrote it (the fish pie's symbol is a fish), read out by a
+    # screen reader in Welsh; Shepherd's pie, not yet in Welsh, described in the English it is written in.
+    fish = page.locator(".choice-card:has-text(\"Pastai bysgod\") img")
+    assert (fish.get_attribute("alt"), fish.get_attribute("lang")) == ("Pysgodyn", None)
+    pie = page.locator(".choice-card:has-text(\"Shepherd's pie\") img")
+    assert (pie.get_attribute("alt"), pie.get_attribute("lang")) == ("A pie", "en")
     said = _spoken(requests)
     assert ("Beth hoffech chi i ginio dydd Gwener nesaf?", "cy") in said
     assert ("Pastai bysgod.", "cy") in said and ("Shepherd's pie.", "en") in said

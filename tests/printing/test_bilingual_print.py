@@ -115,6 +115,23 @@ def test_each_residents_form_is_in_their_language_and_what_is_not_translated_is_
     assert "What would you like on Fridays?" in said_in(en, "en") and "Fish pie" in said_in(en, "en")
 
 
+def test_a_pictures_welsh_description_is_the_figures_on_a_welsh_form_and_a_menu(db, home, lunch, data):
+    with db.write() as s:
+        topic = s.get(Topic, lunch)
+        fish = topic.options[0]
+        topics.set_picture(s, fish, fish.picture, "A fish pie in a white dish")
+        wording.translate(fish, "cy", label="Pastai bysgod", picture_alt="Pastai bysgod mewn dysgl wen")
+    welsh, english = print_forms(db, lunch, home["residents"][1], home["residents"][2], data=data)
+    assert ("Pastai bysgod mewn dysgl wen", "cy") in figures(welsh.pdf)
+    assert ("A fish pie in a white dish", "en") in figures(english.pdf)
+    assert not any("dysgl" in (alt or "") for alt, _lang in figures(english.pdf))
+    with db.write() as s:
+        wording.translate(s.get(Topic, lunch).options[2], "cy", label="Cyri")
+        menu = printouts.render(s, s.get(Topic, lunch), "menu", data, "")
+    # Welsh first on a sheet for the home: each dish's one picture is described in Welsh.
+    assert ("Pastai bysgod mewn dysgl wen", "cy") in figures(menu.pdf)
+
+
 def test_a_batch_of_forms_gives_each_resident_their_own_language(db, home, lunch):
     with db.write() as s:
         result = printouts.render(s, s.get(Topic, lunch), "form", None, "http://localhost", each_resident=True)
