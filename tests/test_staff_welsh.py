@@ -263,7 +263,7 @@ def test_the_paper_upload_messages_are_welsh(staff_client):
     assert response.get_json()["error"] == "Dewiswch y lluniau neu'r sganiau o'r ffurflenni wedi'u llenwi yn gyntaf."
 
 
-# The family page: the relative's own choice, then a browser set to Welsh, then the home's, then the browser's.
+# The family page: the relative's own choice, then the phone's language, then the home's.
 
 def _family_link(app, home):
     with app.extensions["db"].write() as s:
@@ -287,13 +287,20 @@ def test_the_family_page_follows_the_browser_language_without_asking(app, client
     assert '<html lang="cy">' in by_code
 
 
-def test_a_welsh_homes_family_page_opens_in_welsh_for_a_phone_set_to_english(app, client, home):
+def test_a_welsh_homes_family_page_follows_the_phone_and_falls_back_on_the_home(app, client, home):
+    # The order for a relative: their choice, then their phone's language, then the home's.
     _home_speaks(app, home, "cy")
     token = _family_link(app, home)
     client.get(f"/f/{token}", headers={"Accept-Language": "en-GB,en"})
-    html = client.get("/family/").get_data(as_text=True)
-    assert '<html lang="cy">' in html
-    assert '<button type="submit" name="lang" value="en" class="secondary" lang="en">English</button>' in html
+    html = client.get("/family/", headers={"Accept-Language": "en-GB,en"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert '<button type="submit" name="lang" value="cy" class="secondary" lang="cy">Cymraeg</button>' in html
+    # A phone that says no language gets the home's Welsh, and so does the page for typing a card's code.
+    silent = app.test_client()
+    silent.get(f"/f/{token}")
+    assert '<html lang="cy">' in silent.get("/family/").get_data(as_text=True)
+    assert '<html lang="cy">' in app.test_client().get("/c").get_data(as_text=True)
+    assert '<html lang="en">' in app.test_client().get("/c", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_the_relatives_own_choice_beats_their_browser_and_follows_them(app, client, home):

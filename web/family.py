@@ -11,7 +11,7 @@ from accessible.models import FamilyLink, Home
 from accessible.scales import RATINGS, VALUE_NAMES
 from web import forms
 from web.auth import db, safe_path
-from web.i18n import _, current_language, language_for
+from web.i18n import _, home_language, language_for
 from web.limits import Limiter
 
 bp = Blueprint("family", __name__)
@@ -56,11 +56,10 @@ def _open(find, typed=False):
             return render_template("family/link_problem.html", problem=state if state == "expired" else "unknown",
                                    home=home), 410 if state == "expired" else 404
         link.last_used_at = family_links.utcnow()
-        # The relative's own choice (made on any phone), else one made on this phone before, else as
-        # web.i18n.language_for says (a phone set to Welsh, else the home's language): the first visit asks
-        # nothing it can tell by itself.
+        # The relative's own choice (made on any phone), else one made on this phone before, else the phone's
+        # language, else the home's: the first visit asks nothing it can tell by itself.
         lang = language_for(link.family.language or session.get("lang"),
-                            lambda: s.get(Home, link.resident.home_id).language)
+                            lambda: s.get(Home, link.resident.home_id).language, browser_first=True)
         session.clear()
         session.update(family_link=link.id, family_since=int(time.time()), family_version=link.session_version,
                        lang=lang)
@@ -90,7 +89,8 @@ def _load_link(s):
 
 @bp.before_request
 def _family_session():
-    g.lang = current_language()
+    # A relative's phone: their choice on this phone, else the phone's language, else the home's.
+    g.lang = session.get("lang") or language_for(None, home_language, browser_first=True)
     if request.endpoint in ("family.open_link", "family.by_code"):
         return None
     with db().read() as s:

@@ -19,22 +19,28 @@ def browser_language():
     return g.browser_lang
 
 
-def language_for(chosen, home_language):
+def language_for(chosen, home_language, browser_first=False):
     """Return the language to serve a person in: the one they chose (*chosen*), else Welsh where their browser
     asks for it before English, else their home's (*home_language*, a function asked only when needed), else the
     browser's, else English.
 
-    The Active Offer: nobody has to ask for Welsh. A browser set to Welsh was set so on purpose, so its owner
-    gets Welsh wherever they are; one asking for English tells little, as nearly every phone and computer in
-    Wales is set to English, Welsh speakers' too, so a Welsh-speaking home's pages open in Welsh and the
-    "English" button (kept once pressed) is one tap away. Staff pages and family pages follow this one order.
+    The Active Offer for staff: nobody has to ask for Welsh. A browser set to Welsh was set so on purpose, so its
+    owner gets Welsh wherever they are; one asking for English tells little, as nearly every computer in a Welsh
+    home is set to English, Welsh speakers' too, so a Welsh-speaking home's staff pages open in Welsh and the
+    "English" button (kept once pressed) is one tap away.
+
+    With *browser_first* (a relative's phone, as the family page is asked to do) the browser's language, Welsh or
+    English, comes straight after the person's choice: a relative far from the home reads their own phone's
+    language, and "Cymraeg" or "English" on the page is one tap away and kept.
     """
     browser = browser_language()
+    if browser_first and browser:
+        return chosen or browser
     return (chosen or (browser if browser and browser != SOURCE_LANGUAGE else None) or home_language()
             or browser or SOURCE_LANGUAGE)
 
 
-def _home_language():
+def home_language():
     """Return the language of the home this request is for: the signed-in member of staff's, else the only home
     this server holds; None where it cannot be told (no home yet, or a group of homes)."""
     if "home_lang" not in g:
@@ -57,7 +63,7 @@ def _home_language():
 def current_language():
     """Return the language of this request: chosen for it (a kiosk's resident, a family page), else the one
     chosen in this session, else as :func:`language_for` says for the home this request is for."""
-    return g.get("lang") or language_for(session.get("lang"), _home_language)
+    return g.get("lang") or language_for(session.get("lang"), home_language)
 
 
 def _(message, **values):
