@@ -3,8 +3,9 @@
 Corpora: ``espeak`` (held-out synthetic speakers, rates, room noise and a television), ``flite``
 (the same held-out sentences from another synthesiser, whose voices are built from recordings of real
 people, one of them Scottish), ``welsh`` (Welsh screens in espeak-ng's Welsh voices), ``recorded``
-(Debian's pocketsphinx-testdata: real adult speakers, none of them elderly) and ``tuning`` (other
-synthetic speakers, options and sentences, the only corpus thresholds are chosen on).
+(Debian's pocketsphinx-testdata: real adult speakers, none of them elderly), ``tuning`` (other
+synthetic speakers, options and sentences, the only corpus thresholds are chosen on) and ``welsh-tuning``
+(other Welsh voices, screens and sentences, the only corpus the Welsh threshold is chosen on).
 """
 
 import argparse
@@ -255,18 +256,44 @@ WELSH_SETS = [
                     ("nac ydw", "Na")]),
 ]
 WELSH_OUT_OF_GRAMMAR = ["mae hi'n bwrw glaw heddiw", "ble mae fy mag", "pryd mae cinio"]
+WELSH_VOICES, WELSH_SPEEDS, WELSH_PITCHES = ("cy", "cy+f3", "cy+m2"), (120, 150), (50,)
+
+# The Welsh corpus's own tuning corpus, the only one the Welsh threshold is chosen on: other variants of
+# the Welsh voice, rates and pitches, other screens and sentences, so nothing in it is in the corpus above.
+WELSH_TUNING_SETS = [
+    (["Dŵr", "Llaeth", "Sudd oren"],
+     [("dŵr", "Dŵr"), ("llaeth plis", "Llaeth"), ("sudd oren", "Sudd oren"), ("rhif tri", "Sudd oren"),
+      ("dŵr diolch", "Dŵr"), ("dw i eisiau llaeth", "Llaeth")]),
+    (["Cawl", "Pysgod", "Cyw iâr", "Caws"],
+     [("cawl", "Cawl"), ("pysgod plis", "Pysgod"), ("cyw iâr", "Cyw iâr"), ("rhif pedwar", "Caws"),
+      ("caws os gwelwch yn dda", "Caws")]),
+    (["Oes", "Nac oes"], [("oes", "Oes"), ("nac oes", "Nac oes"), ("ydy", "Oes"), ("nac ydy", "Nac oes"),
+                          ("ie diolch", "Oes")]),
+]
+WELSH_TUNING_OUT_OF_GRAMMAR = ["ble mae'r toiled", "dw i wedi blino", "mae hi'n oer heddiw", "pwy wyt ti",
+                               "ble mae fy sbectol", "dw i eisiau mynd adref"]
+WELSH_TUNING_VOICES, WELSH_TUNING_SPEEDS, WELSH_TUNING_PITCHES = ("cy+m1", "cy+f1", "cy+m4", "cy+f4"), \
+    (110, 135, 160), (35, 65)
 
 
-def build_welsh(folder):
-    """Write the Welsh sentences in three Welsh voices at two rates into *folder*; return the manifest."""
+def build_welsh(folder, tuning=False):
+    """Write the Welsh sentences in Welsh voices at several rates into *folder*; return the manifest.
+
+    With *tuning*, the Welsh tuning corpus: other voices, rates, pitches, screens and sentences.
+    """
+    sets, negatives, voices, speeds, pitches, prefix = (
+        (WELSH_TUNING_SETS, WELSH_TUNING_OUT_OF_GRAMMAR, WELSH_TUNING_VOICES, WELSH_TUNING_SPEEDS,
+         WELSH_TUNING_PITCHES, "t") if tuning else
+        (WELSH_SETS, WELSH_OUT_OF_GRAMMAR, WELSH_VOICES, WELSH_SPEEDS, WELSH_PITCHES, "w"))
     lines = []
-    for voice in ("cy", "cy+f3", "cy+m2"):
-        for speed in (120, 150):
-            items = [(opts, text, expect) for opts, pairs in WELSH_SETS for text, expect in pairs]
-            items += [(WELSH_SETS[n % 2][0], text, None) for n, text in enumerate(WELSH_OUT_OF_GRAMMAR)]
+    for n_voice, voice in enumerate(voices):
+        for n_speed, speed in enumerate(speeds):
+            pitch = pitches[(n_voice + n_speed) % len(pitches)]
+            items = [(opts, text, expect) for opts, pairs in sets for text, expect in pairs]
+            items += [(sets[n % len(sets)][0], text, None) for n, text in enumerate(negatives)]
             for opts, text, expect in items:
-                name = f"w{len(lines):04d}.wav"
-                espeak(text, voice, speed, 50, folder / name)
+                name = f"{prefix}{len(lines):04d}.wav"
+                espeak(text, voice, speed, pitch, folder / name)
                 lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "language": "cy",
                               "voice": f"{voice} {speed}", "condition": "clean"})
     manifest = folder / "manifest.jsonl"
@@ -316,7 +343,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", action="append", choices=["whisper", "pocketsphinx", "vosk", "auto"],
                         help="engine to run (repeatable); default whisper and pocketsphinx, side by side in one run")
-    parser.add_argument("--corpus", action="append", choices=["espeak", "flite", "recorded", "welsh", "tuning"],
+    parser.add_argument("--corpus", action="append", choices=["espeak", "flite", "recorded", "welsh", "tuning",
+                                                                   "welsh-tuning"],
                         help="which corpus to run (repeatable); default espeak, flite, recorded and welsh")
     parser.add_argument("--speakers", type=int, default=10)
     parser.add_argument("--keep", help="write the corpora here instead of a temporary folder")
@@ -337,8 +365,8 @@ def main():
                 if manifest is None:
                     print(f"== recorded: skipped, {TESTDATA} is missing (apt-get install pocketsphinx-testdata)")
                     continue
-            elif corpus == "welsh":
-                manifest = build_welsh(folder)
+            elif corpus in ("welsh", "welsh-tuning"):
+                manifest = build_welsh(folder, tuning=corpus == "welsh-tuning")
             elif corpus == "flite":
                 manifest = build_flite(folder)
                 if manifest is None:
@@ -350,8 +378,8 @@ def main():
                                  tuning=corpus == "tuning")
             print(f"built {corpus} corpus in {time.perf_counter() - started:.0f} s")
             for engine in engines:
-                if engine == "whisper" and corpus == "welsh" and find_whisper_model("cy") is None:
-                    print("== welsh, whisper: skipped, no Whisper model here knows Welsh (tiny.en is English "
+                if engine == "whisper" and corpus.startswith("welsh") and find_whisper_model("cy") is None:
+                    print(f"== {corpus}, whisper: skipped, no Whisper model here knows Welsh (tiny.en is English "
                           "only; `accessible models install whisper-base` where there is internet)")
                     continue
                 rows.append(report(corpus, manifest, engine, errors=args.errors))
