@@ -29,6 +29,11 @@ IPA_TO_ARPABET = {
     "ʃ": "SH", "t": "T", "θ": "TH", "v": "V", "w": "W", "ʍ": "W", "j": "Y", "z": "Z", "ʒ": "ZH",
     "x": "K", "χ": "K", "ç": "HH", "ɬ": "HH L", "c": "K", "ɟ": "G", "ʔ": "", "ɲ": "N Y",
 }
+# espeak-ng's Welsh voice (cy) only: its diphthongs and vowels that the table above splits or mis-hears.
+# "llaeth" (ɬ_ɑɨ_θ) was "HH L AA IH TH", "eisiau" (əɪ_ʃ_aɨ) "AH IH SH AY", "ydy" (ʌ_d_ø) "AH D ER".
+WELSH_IPA = {"ɑɨ": "AY", "əɪ": "AY", "ø": "IH", "øː": "IY", "ɨu": "IH UW", "ɪu": "IH UW"}
+# A second Welsh pronunciation: Welsh "u" and "y" (ɨ) as most of Wales says them, like "ee" ("sudd", "un").
+WELSH_IPA_SOUTH = {**WELSH_IPA, "ɨ": "IY", "ɨː": "IY"}
 # Letters as a last resort when espeak-ng is missing: crude, but a word stays sayable.
 LETTERS = {"a": "AE", "b": "B", "c": "K", "d": "D", "e": "EH", "f": "F", "g": "G", "h": "HH", "i": "IH",
            "j": "JH", "k": "K", "l": "L", "m": "M", "n": "N", "o": "AA", "p": "P", "q": "K", "r": "R",
@@ -50,16 +55,20 @@ class Decoded:
     best: int | None = None
 
 
-def ipa_to_arpabet(ipa):
-    """Return ARPAbet phones for one espeak-ng IPA word whose phonemes are separated by ``_``."""
+def ipa_to_arpabet(ipa, extra=None):
+    """Return ARPAbet phones for one espeak-ng IPA word whose phonemes are separated by ``_``.
+
+    *extra* maps sounds of one language on top of the common table (``WELSH_IPA`` for the Welsh voice).
+    """
+    table = {**IPA_TO_ARPABET, **(extra or {})}
     phones = []
     for piece in ipa.replace("ˈ", "").replace("ˌ", "").replace("‍", "").split("_"):
         piece = piece.strip()
         while piece:
             for size in (3, 2, 1):
                 head = piece[:size]
-                if head in IPA_TO_ARPABET:
-                    phones.extend(IPA_TO_ARPABET[head].split())
+                if head in table:
+                    phones.extend(table[head].split())
                     piece = piece[size:]
                     break
             else:
@@ -69,12 +78,17 @@ def ipa_to_arpabet(ipa):
 
 
 @lru_cache(maxsize=4096)
-def pronounce(word, voice="en-us"):
-    """Return ARPAbet phones for *word*, from espeak-ng's letter-to-sound rules for *voice*; never fail."""
+def pronounce(word, voice="en-us", extra=None):
+    """Return ARPAbet phones for *word*, from espeak-ng's letter-to-sound rules for *voice*; never fail.
+
+    *extra* names a table of sounds over the common one (``"south"`` for ``WELSH_IPA_SOUTH``); the Welsh
+    voice always uses ``WELSH_IPA`` at least.
+    """
+    table = WELSH_IPA_SOUTH if extra == "south" else WELSH_IPA if voice.startswith("cy") else None
     try:
         out = subprocess.run(["espeak-ng", "-q", "-v", voice, "--ipa", "--sep=_", word],
                              capture_output=True, text=True, timeout=10, check=True).stdout
-        phones = [p for part in out.split() for p in ipa_to_arpabet(part)]
+        phones = [p for part in out.split() for p in ipa_to_arpabet(part, table)]
     except (OSError, subprocess.SubprocessError):
         log.warning("espeak-ng is not available to pronounce %r; spelling it out (apt install espeak-ng)",
                     word)
@@ -143,11 +157,11 @@ class PocketSphinxEngine:
         # its r) joins the dictionary's own, and a word the dictionary lacks gets both. On a Welsh screen
         # a Welsh pronunciation ("coffi", "ie") comes first, for Welsh words only: the dictionary is shared,
         # and "no" or "please" said the Welsh way would follow every English screen after it.
-        voices = ["en-gb"] if known else ["en-us", "en-gb"]
+        voices = [("en-gb", None)] if known else [("en-us", None), ("en-gb", None)]
         if language == "cy" and (not known or word in WELSH_WORDS):
-            voices.insert(0, "cy")
-        for voice in voices:
-            phones = pronounce(word, voice)
+            voices[:0] = [("cy", None), ("cy", "south")]
+        for voice, extra in voices:
+            phones = pronounce(word, voice, extra)
             if phones not in known:
                 name = token if not known else f"{token}({len(known) + 1})"
                 log.info("pronouncing %r (%s) as %s", word, voice, " ".join(phones))
