@@ -117,9 +117,10 @@ class PocketSphinxEngine:
     min_ratio = -4.8
     #: A language's own threshold where it has its own tuning corpus. Welsh: chosen on bench_listen.py
     #: --corpus welsh-tuning (other Welsh voices, screens and sentences than the reported Welsh corpus).
-    #: Swept there, -4.8 was already the loosest that kept other speech near 5 % (62.0 % right, 5 of 72
-    #: other sentences taken as a choice); -5.0 took 7 (9.7 %) for one more right answer (62.5 %), -5.5
-    #: took 11 for 65.6 %, and -4.5 kept 3 out but lost 7 right answers (58.3 %). So Welsh stays at -4.8.
+    #: Swept again there with the Welsh phone table (WELSH_IPA) and the second Welsh pronunciation:
+    #: -4.8 gave 68.8 % right, 2.6 % the wrong option and 4 of 72 other sentences taken as a choice
+    #: (5.6 %); -5.0 69.8 % and 6 (8.3 %); -4.5 65.1 % and 3 (4.2 %). So Welsh stays at -4.8 (before
+    #: the pronunciations: 62.0 % right, 5.2 % wrong, 5 of 72).
     min_ratios = {"cy": -4.8}
 
     def __init__(self):
@@ -156,7 +157,8 @@ class PocketSphinxEngine:
         # The model is American; residents here mostly are not: a British pronunciation ("water" without
         # its r) joins the dictionary's own, and a word the dictionary lacks gets both. On a Welsh screen
         # a Welsh pronunciation ("coffi", "ie") comes first, for Welsh words only: the dictionary is shared,
-        # and "no" or "please" said the Welsh way would follow every English screen after it.
+        # and "no" or "please" said the Welsh way would follow every English screen after it. Welsh words get
+        # two: as espeak-ng writes them, and with Welsh u and y as "ee" ("sudd" as "seeth").
         voices = [("en-gb", None)] if known else [("en-us", None), ("en-gb", None)]
         if language == "cy" and (not known or word in WELSH_WORDS):
             voices[:0] = [("cy", None), ("cy", "south")]

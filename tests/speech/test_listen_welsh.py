@@ -55,6 +55,14 @@ def test_welsh_words_get_welsh_pronunciations_from_espeak():
     assert pronounce("dau", "cy") == ["D", "AY"]  # not "tri" with its ending lost
 
 
+def test_welsh_diphthongs_are_one_vowel_and_u_has_a_second_pronunciation_as_ee():
+    assert pronounce("llaeth", "cy") == ["HH", "L", "AY", "TH"]  # "ae" was split into "AA IH"
+    assert pronounce("eisiau", "cy") == ["AY", "SH", "AY"]  # "ei" was "AH IH"
+    assert pronounce("ydy", "cy") == ["AH", "D", "IH"]  # its last "y" was "ER"
+    assert pronounce("sudd", "cy") == ["S", "IH", "DH"]
+    assert pronounce("sudd", "cy", "south") == ["S", "IY", "DH"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("text, expect", [
     ("coffi", "Coffi"),
@@ -107,3 +115,18 @@ def test_a_welsh_answer_is_heard_and_other_welsh_speech_is_not_taken_as_one(espe
     # A Welsh voice variant neither bench corpus uses, at an everyday rate: the Welsh threshold (chosen on
     # bench_listen's Welsh tuning corpus) still takes the answer and still asks again after other speech.
     assert listen(espeak_wav(text, "cy+m3"), options, engine="pocketsphinx")["choice"] == expect
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice, options, text, expect", [
+    # Each of these came back as no choice before the Welsh phone table and the second pronunciation
+    # ("sudd oren" as "dw i" or nothing; "llaeth" as "i'd like sudd"; "hufen iâ" as "rhif un diolch").
+    ("cy+m3", ["Dŵr", "Llaeth", "Sudd oren"], "sudd oren", "Sudd oren"),
+    ("cy+f2", ["Dŵr", "Llaeth", "Sudd oren"], "sudd oren", "Sudd oren"),
+    ("cy+f2", ["Dŵr", "Llaeth", "Sudd oren"], "llaeth", "Llaeth"),
+    ("cy+f2", ["Bara brith", "Cacen", "Hufen iâ"], "hufen iâ", "Hufen iâ"),
+    # and other speech is still asked again
+    ("cy+f2", ["Dŵr", "Llaeth", "Sudd oren"], "ble mae'r teledu", None),  # "where is the telly"
+])
+def test_welsh_answers_with_welsh_vowels_are_heard(espeak_wav, voice, options, text, expect):
+    assert listen(espeak_wav(text, voice), options, engine="pocketsphinx")["choice"] == expect
