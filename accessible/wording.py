@@ -110,7 +110,8 @@ def languages(topic):
 def missing(topic, lang=None, phrases=None):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
     default), as plain phrases: ["the question", "the option “Fish pie”", "what the picture of “Cawl” shows",
-    "the decision", "the decision proposed to the co-owners"], each a Message (or in *phrases*'s words for them, as :data:`PHRASES`).
+    "the decision", "the decision proposed to the co-owners"], each a Message (or in *phrases*'s words for
+    them, as :data:`PHRASES`).
 
     A picture counts once its option's words are written in *lang*, where staff described it in more than
     its label (:func:`pictures_described`)."""
@@ -189,7 +190,7 @@ def picture_replaced(option, second=False):
 
 
 def translate(record, lang, **texts):
-    """Set the words of a topic, option, outcome or proposed decision in *lang*, the language other than its topic's own.
+    """Set the words of a topic, option, outcome or proposal in *lang*, the language other than its topic's own.
 
     Blank words are left out; with the first (the question, the label, the decision) blank, the record is no
     longer written in *lang*.

@@ -358,7 +358,8 @@ def test_a_decision_proposed_in_both_languages_is_asked_and_recorded_in_each_co_
     english = {"decision": "Fish pie on Fridays.", "reason": "Most of you chose it.", "option": str(fish)}
     # Proposed in English only: the Welsh is listed as still to write, on the topic and on the overview.
     post(staff_client, f"/staff/topics/{menu}/proposal", english, form_url=f"/staff/topics/{menu}")
-    assert "Not yet in Welsh: the decision proposed to the co-owners." in text(staff_client.get(f"/staff/topics/{menu}"))
+    page = text(staff_client.get(f"/staff/topics/{menu}"))
+    assert "Not yet in Welsh: the decision proposed to the co-owners." in page
     assert "still to write in Welsh: the decision proposed to the co-owners" in text(staff_client.get("/staff/"))
     with db.write() as s:
         committee.answer(s, s.get(Topic, menu), s.get(Person, margaret), "agree")
@@ -377,7 +378,8 @@ def test_a_decision_proposed_in_both_languages_is_asked_and_recorded_in_each_co_
         assert (proposal.decision, proposal.translations) == ("Fish pie on Fridays.", None)  # nothing half saved
 
     # The same words, now with their Welsh: Margaret, who agreed to them, is not asked again.
-    welsh = {"decision_other": "Pastai bysgod bob dydd Gwener.", "reason_other": "Dewisodd y rhan fwyaf ohonoch chi hi."}
+    welsh = {"decision_other": "Pastai bysgod bob dydd Gwener.",
+             "reason_other": "Dewisodd y rhan fwyaf ohonoch chi hi."}
     saved = post(staff_client, f"/staff/topics/{menu}/proposal", {**english, **welsh}, form_url=f"/staff/topics/{menu}")
     assert saved.status_code == 302
     page = text(staff_client.get(f"/staff/topics/{menu}"))
@@ -388,7 +390,8 @@ def test_a_decision_proposed_in_both_languages_is_asked_and_recorded_in_each_co_
     kiosk = kiosk_for(staff_client, dafydd)
     agree = kiosk.get(f"/kiosk/committee/{menu}/agree").get_data(as_text=True)
     assert '<html lang="cy"' in agree
-    assert '<span class="decided-lead">Rydyn ni&#39;n cynnig:</span> <span>Pastai bysgod bob dydd Gwener.</span>' in agree
+    assert ('<span class="decided-lead">Rydyn ni&#39;n cynnig:</span> <span>Pastai bysgod bob dydd Gwener.</span>'
+            in agree)
     assert "Fish pie on Fridays." not in agree
     assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(agree)
     done = post(kiosk, f"/kiosk/committee/{menu}/answer", {"answer": "agree", "channel": "touch"},
@@ -434,3 +437,19 @@ def test_changed_welsh_words_ask_the_co_owners_again(db, home, menu):
         assert committee.waiting_for(s, margaret) == []  # the same words: her answer stands
         committee.propose(s, topic, "Fish pie on Fridays.", other={"decision": "Cawl ar ddydd Gwener."})
         assert committee.waiting_for(s, margaret) == [topic]  # other Welsh words: asked again
+
+
+def test_the_welsh_of_a_proposal_can_be_written_later_with_the_topics_other_words(staff_client, home, menu, db):
+    with db.write() as s:
+        topics.set_co_owners(s, s.get(Topic, menu), [s.get(Person, home["residents"][1])])
+    post(staff_client, f"/staff/topics/{menu}/proposal", {"decision": "Fish pie on Fridays.", "option": ""},
+         form_url=f"/staff/topics/{menu}")
+    page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
+    assert ('<textarea id="tr-proposal-decision" name="tr-proposal-decision" rows="2" lang="cy" '
+            'aria-describedby="tr-proposal-decision-own"></textarea>') in page
+    form = {**_in_welsh(db, menu), "tr-proposal-decision": "Pastai bysgod bob dydd Gwener.", "tr-proposal-reason": ""}
+    saved = post(staff_client, f"/staff/topics/{menu}/words", form, form_url=f"/staff/topics/{menu}")
+    assert "everyone who reads Welsh has this topic in Welsh" in text(staff_client.get(saved.headers["Location"]))
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    agree = kiosk.get(f"/kiosk/committee/{menu}/agree").get_data(as_text=True)
+    assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(agree)
