@@ -107,14 +107,15 @@ def languages(topic):
     return found
 
 
-def missing(topic, lang=None, phrases=None):
+def missing(topic, lang=None, phrases=None, printed=False):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
     default), as plain phrases: ["the question", "the option “Fish pie”", "what the picture of “Cawl” shows",
     "the decision", "the decision proposed to the co-owners"], each a Message (or in *phrases*'s words for
     them, as :data:`PHRASES`).
 
     A picture counts once its option's words are written in *lang*, where staff described it in more than
-    its label (:func:`pictures_described`)."""
+    its label (:func:`pictures_described`). *printed*: only what a printout carries, so not a decision
+    proposed to the co-owners (they are asked it on their kiosk)."""
 
     def phrase(key, **values):
         return phrases[key] % values if phrases else Message(PHRASES[key], **values)  # a Message: said in Welsh too
@@ -130,7 +131,7 @@ def missing(topic, lang=None, phrases=None):
             found.append(phrase("picture", label=option.label))
     if topic.outcome is not None and not has(topic.outcome, lang):
         found.append(phrase("decision"))
-    if topic.proposal is not None and not has(topic.proposal, lang):
+    if topic.proposal is not None and not printed and not has(topic.proposal, lang):
         found.append(phrase("proposal"))
     return found
 
