@@ -457,3 +457,15 @@ def test_the_welsh_of_a_proposal_can_be_written_later_with_the_topics_other_word
     kiosk = kiosk_for(staff_client, home["residents"][1])
     agree = kiosk.get(f"/kiosk/committee/{menu}/agree").get_data(as_text=True)
     assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(agree)
+
+
+def test_a_decision_recorded_without_asking_takes_its_welsh_from_the_same_form(staff_client, home, menu, db):
+    with db.write() as s:
+        _dafydd_chose_fish_pie_in_welsh(s, menu, home, "Beth hoffech chi i ginio?")
+    form = {"decision": "Fish pie on Fridays.", "reason": "", "option": "", "decide_anyway": "1",
+            "decision_other": "Pastai bysgod bob dydd Gwener.", "reason_other": ""}
+    assert post(staff_client, f"/staff/topics/{menu}/decide", form, form_url=f"/staff/topics/{menu}").status_code == 302
+    assert "Welsh: Pastai bysgod bob dydd Gwener." in text(staff_client.get(f"/staff/topics/{menu}"))
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    outcome = re.search(r'href="(/kiosk/outcomes/\d+)"', kiosk.get("/kiosk/").get_data(as_text=True)).group(1)
+    assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(kiosk.get(outcome).get_data(as_text=True))
