@@ -4,14 +4,19 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from accessible import audit, ideas, responses, topics
+from accessible import audit, ideas, responses, topics, wording
 from accessible.errors import Invalid
 from accessible.i18n import Message
 from accessible.models import AGREEMENTS, DecisionProposal, ProposalAnswer, Topic, utcnow
 
 
-def propose(session, topic, decision, reason=None, option=None, actor=None):
-    """Propose a decision to the topic's co-owners; new words ask them again (earlier answers were to others)."""
+def propose(session, topic, decision, reason=None, option=None, actor=None, other=None):
+    """Propose a decision to the topic's co-owners; new words ask them again (earlier answers were to others).
+
+    *other*: the decision and why in the topic's other language, {"decision": …, "reason": …}, as
+    :func:`accessible.topics.decide` takes them. Writing it there for the first time asks nobody again (it says
+    the same); changing words already written there does.
+    """
     decision = " ".join((decision or "").split())
     reason = " ".join((reason or "").split()) or None
     if not decision:
@@ -25,7 +30,11 @@ def propose(session, topic, decision, reason=None, option=None, actor=None):
     proposal = topic.proposal
     if proposal is None:
         proposal = topic.proposal = DecisionProposal(decision=decision)
-    elif (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)):
+    written = _other_decision(proposal)
+    if other is not None:
+        wording.translate_decision(proposal, **other)
+    if (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)) or (
+            written and written != _other_decision(proposal)):
         proposal.answers = []
     proposal.decision, proposal.reason = decision, reason
     proposal.option_id = getattr(option, "id", None)
@@ -33,6 +42,11 @@ def propose(session, topic, decision, reason=None, option=None, actor=None):
     session.flush()
     audit.record(session, actor, "update", proposal, detail="proposed to co-owners")
     return proposal
+
+
+def _other_decision(proposal):
+    """Return the proposed decision's words in its topic's other language, or None where not written in it."""
+    return ((proposal.translations or {}).get(wording.other_language(proposal.topic)) or {}).get("decision")
 
 
 def answer(session, topic, person, agreement, channel="touch"):
@@ -84,8 +98,10 @@ def confirm(session, topic, actor=None):
     if proposal is None:
         raise Invalid({"proposal": "No decision is proposed for this topic now."})
     agreed = [a.person for a in proposal.answers if a.answer == "agree"]
+    said = wording.words(proposal, wording.other_language(topic))
+    other = {"decision": said.decision, "reason": said.reason} if said.lang != topic.language else {}
     outcome = topics.decide(session, topic, proposal.decision, reason=proposal.reason, option=proposal.option,
-                            actor=actor, agreed=agreed)
+                            actor=actor, agreed=agreed, other=other)
     topic.proposal = None
     return outcome
 

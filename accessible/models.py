@@ -400,6 +400,8 @@ class DecisionProposal(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="SET NULL"))
     decision: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: The proposed decision and why in the topic's other language: see accessible.wording.
+    translations: Mapped[dict | None] = mapped_column(JSON)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

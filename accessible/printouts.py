@@ -123,7 +123,7 @@ def languages_for(topic, what, lang=None):
     if len(written) > 1:
         return list(BOTH)
     if lang == "both":
-        missing = wording.missing(topic)
+        missing = wording.missing(topic, printed=True)
         raise Invalid({"lang": Message("To print in both languages, translate first: %(missing)s.",
                                        missing=tuple(missing))})
     return None

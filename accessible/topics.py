@@ -376,11 +376,12 @@ def archive(session, topic, archived=True, actor=None):
     return topic
 
 
-def decide(session, topic, decision, reason=None, option=None, actor=None, agreed=()):
+def decide(session, topic, decision, reason=None, option=None, actor=None, agreed=(), other=None):
     """Record what was decided and why ("You said, we did"), and mark the topic decided.
 
     *agreed*: the co-owners who agreed to it when it was proposed (accessible.committee); none when staff decide
-    without asking them.
+    without asking them. *other*: the decision and why in the topic's other language, {"decision": …,
+    "reason": …} (blank: not written in it); None leaves its words in that language as they are.
     """
     decision = " ".join((decision or "").split())
     if not decision:
@@ -397,6 +398,8 @@ def decide(session, topic, decision, reason=None, option=None, actor=None, agree
     topic.outcome.decided_by_id = getattr(actor, "id", None)
     topic.outcome.decided_at = utcnow()
     topic.outcome.agreed_by = list(agreed)
+    if other is not None:
+        wording.translate_decision(topic.outcome, **other)
     if topic.stage == "choosing":
         move_to(session, topic, "decided", actor=actor)
     audit.record(session, actor, "update", topic.outcome)

@@ -24,6 +24,7 @@ FIELDS = {
     "Topic": ("question", "title"),
     "Option": ("label", "spoken_text", "synonyms", "picture_alt", "second_picture_alt"),
     "Outcome": ("decision", "reason"),
+    "DecisionProposal": ("decision", "reason"),
 }
 LIMITS = {"title": 200, "label": 200, "spoken_text": 300, "picture_alt": 300, "second_picture_alt": 300}
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
@@ -33,7 +34,8 @@ FIELD_NAMES = {"title": Message("title"), "label": Message("label"), "spoken_tex
                "second_picture_alt": Message("other picture's description")}
 #: How :func:`missing` names what is still to translate; a page in another language passes its own words.
 PHRASES = {"question": "the question", "option": "the option “%(label)s”",
-           "picture": "what the picture of “%(label)s” shows", "decision": "the decision"}
+           "picture": "what the picture of “%(label)s” shows", "decision": "the decision",
+           "proposal": "the decision proposed to the co-owners"}
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,15 @@ def languages(topic):
     return found
 
 
-def missing(topic, lang=None, phrases=None):
+def missing(topic, lang=None, phrases=None, printed=False):
     """Return what staff still need to translate for *topic* to be wholly in *lang* (its other language by
     default), as plain phrases: ["the question", "the option “Fish pie”", "what the picture of “Cawl” shows",
-    "the decision"], each a Message (or in *phrases*'s words for them, as :data:`PHRASES`).
+    "the decision", "the decision proposed to the co-owners"], each a Message (or in *phrases*'s words for
+    them, as :data:`PHRASES`).
 
     A picture counts once its option's words are written in *lang*, where staff described it in more than
-    its label (:func:`pictures_described`)."""
+    its label (:func:`pictures_described`). *printed*: only what a printout carries, so not a decision
+    proposed to the co-owners (they are asked it on their kiosk)."""
 
     def phrase(key, **values):
         return phrases[key] % values if phrases else Message(PHRASES[key], **values)  # a Message: said in Welsh too
@@ -127,6 +131,8 @@ def missing(topic, lang=None, phrases=None):
             found.append(phrase("picture", label=option.label))
     if topic.outcome is not None and not has(topic.outcome, lang):
         found.append(phrase("decision"))
+    if topic.proposal is not None and not printed and not has(topic.proposal, lang):
+        found.append(phrase("proposal"))
     return found
 
 
@@ -185,7 +191,7 @@ def picture_replaced(option, second=False):
 
 
 def translate(record, lang, **texts):
-    """Set the words of a topic, option or outcome in *lang*, the language other than its topic's own.
+    """Set the words of a topic, option, outcome or proposal in *lang*, the language other than its topic's own.
 
     Blank words are left out; with the first (the question, the label, the decision) blank, the record is no
     longer written in *lang*.
@@ -219,6 +225,19 @@ def translate(record, lang, **texts):
     record.translations = everything or None
 
 
+def translate_decision(record, decision=None, reason=None):
+    """Set a decision's (or a proposed decision's) words and why in its topic's other language, as staff write
+    them beside its own; both blank: it is no longer written in that language.
+
+    :raises Invalid: keyed "decision_other", for a why written without the decision it explains.
+    """
+    lang = other_language(record.topic)
+    if (reason or "").strip() and not (decision or "").strip():
+        raise Invalid({"decision_other": Message("%(language)s words: write what will happen as well as why, or "
+                                                 "leave both blank.", language=Message(LANGUAGE_NAMES[lang]))})
+    translate(record, lang, decision=decision, reason=reason)
+
+
 def wanted(topic, residents, home_language):
     """Say whether any of *residents* (those the topic asks) reads the topic's other language, so staff should
     write it: a resident's own language, else the home's."""
@@ -229,8 +248,9 @@ def wanted(topic, residents, home_language):
 def translate_topic(session, topic, lang, texts, actor=None):
     """Set the words in *lang* of a topic and of its options and decision in one go.
 
-    *texts* maps "topic", "option-<id>" (an option not hidden) and "outcome" to the words of each, as
-    :func:`translate` takes them; records not named are left as they are.
+    *texts* maps "topic", "option-<id>" (an option not hidden), "outcome" and "proposal" (the decision proposed
+    to the co-owners) to the words of each, as :func:`translate` takes them; records not named are left as they
+    are.
 
     :raises Invalid: keyed by those names, for every record whose words cannot be used (the write is then
         rolled back whole, so nothing is half saved).
@@ -238,6 +258,8 @@ def translate_topic(session, topic, lang, texts, actor=None):
     records = {"topic": topic, **{f"option-{o.id}": o for o in topic.options if o.status != "hidden"}}
     if topic.outcome is not None:
         records["outcome"] = topic.outcome
+    if topic.proposal is not None:
+        records["proposal"] = topic.proposal
     problems = {}
     for key, given in texts.items():
         if key not in records:

@@ -340,3 +340,132 @@ def test_a_welsh_co_owner_sees_what_people_chose_in_welsh(staff_client, home, me
     assert '<span class="choice-label">Pastai bysgod</span>' in page and 'alt="Pastai bysgod"' in page
     assert '<span class="choice-label" lang="en">Roast chicken</span>' in page
     assert ("Pastai bysgod.", "cy") in spoken_parts(page) and ("Roast chicken.", "en") in spoken_parts(page)
+
+
+def test_a_decision_proposed_in_both_languages_is_asked_and_recorded_in_each_co_owners_own(
+        staff_client, home, menu, db):
+    import pdfplumber
+
+    from accessible import committee
+
+    margaret, dafydd = home["residents"][:2]
+    post(staff_client, f"/staff/topics/{menu}/words", _in_welsh(db, menu), form_url=f"/staff/topics/{menu}")
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        topics.set_co_owners(s, topic, [s.get(Person, i) for i in (margaret, dafydd, home["staff"])])
+        responses.record(s, topic, s.get(Person, dafydd), "touch", option=topic.accepted_options[0])
+    fish = _option_ids(db, menu)["Fish pie"]
+    english = {"decision": "Fish pie on Fridays.", "reason": "Most of you chose it.", "option": str(fish)}
+    # Proposed in English only: the Welsh is listed as still to write, on the topic and on the overview.
+    post(staff_client, f"/staff/topics/{menu}/proposal", english, form_url=f"/staff/topics/{menu}")
+    page = text(staff_client.get(f"/staff/topics/{menu}"))
+    assert "Not yet in Welsh: the decision proposed to the co-owners." in page
+    assert "still to write in Welsh: the decision proposed to the co-owners" in text(staff_client.get("/staff/"))
+    with db.write() as s:
+        committee.answer(s, s.get(Topic, menu), s.get(Person, margaret), "agree")
+
+    # Why written in Welsh without the decision: refused, and every word typed is still in the form.
+    refused = post(staff_client, f"/staff/topics/{menu}/proposal",
+                   {**english, "decision": "Fish pie every Friday.", "decision_other": "",
+                    "reason_other": "Dewisodd y rhan fwyaf ohonoch chi hi."}, form_url=f"/staff/topics/{menu}")
+    assert refused.status_code == 400
+    assert "Welsh words: write what will happen as well as why, or leave both blank." in text(refused)
+    html = refused.get_data(as_text=True)
+    assert 'name="reason_other" rows="2" lang="cy" aria-describedby="decision-other-hint">Dewisodd y rhan fwyaf' \
+        in html and ">Fish pie every Friday.</textarea>" in html
+    with db.read() as s:
+        proposal = s.get(Topic, menu).proposal
+        assert (proposal.decision, proposal.translations) == ("Fish pie on Fridays.", None)  # nothing half saved
+
+    # The same words, now with their Welsh: Margaret, who agreed to them, is not asked again.
+    welsh = {"decision_other": "Pastai bysgod bob dydd Gwener.",
+             "reason_other": "Dewisodd y rhan fwyaf ohonoch chi hi."}
+    saved = post(staff_client, f"/staff/topics/{menu}/proposal", {**english, **welsh}, form_url=f"/staff/topics/{menu}")
+    assert saved.status_code == 302
+    page = text(staff_client.get(f"/staff/topics/{menu}"))
+    assert "Welsh: Pastai bysgod bob dydd Gwener. Why: Dewisodd y rhan fwyaf ohonoch chi hi." in page
+    assert "Margaret Evans: agrees" in page and "Not yet in Welsh" not in page
+
+    # Dafydd's kiosk, in Welsh: the Welsh proposal, spoken with the Welsh voice.
+    kiosk = kiosk_for(staff_client, dafydd)
+    agree = kiosk.get(f"/kiosk/committee/{menu}/agree").get_data(as_text=True)
+    assert '<html lang="cy"' in agree
+    assert ('<span class="decided-lead">Rydyn ni&#39;n cynnig:</span> <span>Pastai bysgod bob dydd Gwener.</span>'
+            in agree)
+    assert "Fish pie on Fridays." not in agree
+    assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(agree)
+    done = post(kiosk, f"/kiosk/committee/{menu}/answer", {"answer": "agree", "channel": "touch"},
+                form_url=f"/kiosk/committee/{menu}/confirm?answer=agree")
+    assert done.status_code == 302
+
+    # Margaret's kiosk, in English: the English proposal, spoken with the English voice.
+    kiosk = kiosk_for(staff_client, margaret)
+    agree = kiosk.get(f"/kiosk/committee/{menu}/agree").get_data(as_text=True)
+    assert '<html lang="en"' in agree and "<span>Fish pie on Fridays.</span>" in agree
+    assert "Pastai bysgod" not in agree and ("Fish pie on Fridays.", "en") in spoken_parts(agree)
+    post(kiosk, f"/kiosk/committee/{menu}/answer", {"answer": "agree", "channel": "touch"},
+         form_url=f"/kiosk/committee/{menu}/confirm?answer=agree")
+
+    # Confirmed: the decision carries its Welsh, on the topic page, Dafydd's kiosk and the Welsh poster.
+    post(staff_client, "/login", {"username": "sam", "password": PASSWORD})
+    post(staff_client, f"/staff/topics/{menu}/proposal/confirm", {"confirm_anyway": "1"},
+         form_url=f"/staff/topics/{menu}")
+    page = text(staff_client.get(f"/staff/topics/{menu}"))
+    assert "Decided with Dafydd Jones and Margaret Evans, who agreed." in page
+    assert "Welsh: Pastai bysgod bob dydd Gwener. Why: Dewisodd y rhan fwyaf ohonoch chi hi." in page
+    assert "Not yet in Welsh" not in page
+    with db.read() as s:
+        assert wording.languages(s.get(Topic, menu)) == ["en", "cy"]
+    poster = staff_client.get(f"/staff/topics/{menu}/print/poster.pdf?lang=cy")
+    with pdfplumber.open(io.BytesIO(poster.data)) as pdf:
+        words = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Pastai bysgod bob dydd Gwener." in words and "Fish pie on Fridays." not in words
+    kiosk = kiosk_for(staff_client, dafydd)
+    outcome = re.search(r'href="(/kiosk/outcomes/\d+)"', kiosk.get("/kiosk/").get_data(as_text=True)).group(1)
+    assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(kiosk.get(outcome).get_data(as_text=True))
+
+
+def test_changed_welsh_words_ask_the_co_owners_again(db, home, menu):
+    from accessible import committee
+
+    with db.write() as s:
+        topic, margaret = s.get(Topic, menu), s.get(Person, home["residents"][0])
+        topics.set_co_owners(s, topic, [margaret])
+        committee.propose(s, topic, "Fish pie on Fridays.")
+        assert "the decision proposed to the co-owners" in wording.missing(topic)
+        # Not printed (the co-owners are asked on their kiosk): it does not hold up printing in both languages.
+        assert "the decision proposed to the co-owners" not in wording.missing(topic, printed=True)
+        committee.propose(s, topic, "Fish pie on Fridays.", other={"decision": "Pastai bysgod ar ddydd Gwener."})
+        committee.answer(s, topic, margaret, "agree")
+        committee.propose(s, topic, "Fish pie on Fridays.", other={"decision": "Pastai bysgod ar ddydd Gwener."})
+        assert committee.waiting_for(s, margaret) == []  # the same words: her answer stands
+        committee.propose(s, topic, "Fish pie on Fridays.", other={"decision": "Cawl ar ddydd Gwener."})
+        assert committee.waiting_for(s, margaret) == [topic]  # other Welsh words: asked again
+
+
+def test_the_welsh_of_a_proposal_can_be_written_later_with_the_topics_other_words(staff_client, home, menu, db):
+    with db.write() as s:
+        topics.set_co_owners(s, s.get(Topic, menu), [s.get(Person, home["residents"][1])])
+    post(staff_client, f"/staff/topics/{menu}/proposal", {"decision": "Fish pie on Fridays.", "option": ""},
+         form_url=f"/staff/topics/{menu}")
+    page = staff_client.get(f"/staff/topics/{menu}").get_data(as_text=True)
+    assert ('<textarea id="tr-proposal-decision" name="tr-proposal-decision" rows="2" lang="cy" '
+            'aria-describedby="tr-proposal-decision-own"></textarea>') in page
+    form = {**_in_welsh(db, menu), "tr-proposal-decision": "Pastai bysgod bob dydd Gwener.", "tr-proposal-reason": ""}
+    saved = post(staff_client, f"/staff/topics/{menu}/words", form, form_url=f"/staff/topics/{menu}")
+    assert "everyone who reads Welsh has this topic in Welsh" in text(staff_client.get(saved.headers["Location"]))
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    agree = kiosk.get(f"/kiosk/committee/{menu}/agree").get_data(as_text=True)
+    assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(agree)
+
+
+def test_a_decision_recorded_without_asking_takes_its_welsh_from_the_same_form(staff_client, home, menu, db):
+    with db.write() as s:
+        _dafydd_chose_fish_pie_in_welsh(s, menu, home, "Beth hoffech chi i ginio?")
+    form = {"decision": "Fish pie on Fridays.", "reason": "", "option": "", "decide_anyway": "1",
+            "decision_other": "Pastai bysgod bob dydd Gwener.", "reason_other": ""}
+    assert post(staff_client, f"/staff/topics/{menu}/decide", form, form_url=f"/staff/topics/{menu}").status_code == 302
+    assert "Welsh: Pastai bysgod bob dydd Gwener." in text(staff_client.get(f"/staff/topics/{menu}"))
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    outcome = re.search(r'href="(/kiosk/outcomes/\d+)"', kiosk.get("/kiosk/").get_data(as_text=True)).group(1)
+    assert ("Pastai bysgod bob dydd Gwener.", "cy") in spoken_parts(kiosk.get(outcome).get_data(as_text=True))

@@ -704,6 +704,14 @@ def chosen_option(topic):
     return next((o for o in topic.options if str(o.id) == option_id), None)
 
 
+def decision_in_other_language():
+    """Return the decision and why the form gives in the topic's other language, or None where it has no such
+    fields (so words written there before are kept)."""
+    if "decision_other" not in request.form:
+        return None
+    return {"decision": request.form.get("decision_other"), "reason": request.form.get("reason_other")}
+
+
 @bp.post("/topics/<int:topic_id>/decide")
 def decide(topic_id):
     """Write down what was decided and why."""
@@ -717,7 +725,7 @@ def decide(topic_id):
                                               "yet. Ask them first, or tick \u201cDecide now anyway\u201d.",
                                               quiet=len(quiet), asked=len(asked))})
         topics.decide(s, topic, request.form.get("decision"), reason=request.form.get("reason"), option=option,
-                      actor=actor)
+                      actor=actor, other=decision_in_other_language())
         committee.withdraw(s, topic, actor=actor)  # decided without the co-owners: they are asked no more
         return _("The decision has been recorded. Tell everyone: you said, we did.")
 

@@ -9,7 +9,7 @@ from accessible.errors import Invalid
 from accessible.models import Option, TalkRequest
 from web.auth import db
 from web.i18n import _
-from web.staff import _checked, _topic_action, bp, chosen_option
+from web.staff import _checked, _topic_action, bp, chosen_option, decision_in_other_language
 
 
 def _idea(s, option_id):
@@ -81,7 +81,7 @@ def propose(topic_id):
 
     def action(s, topic, actor):
         committee.propose(s, topic, request.form.get("decision"), reason=request.form.get("reason"),
-                          option=chosen_option(topic), actor=actor)
+                          option=chosen_option(topic), actor=actor, other=decision_in_other_language())
         return _("The decision has been proposed to the co-owners. Residents among them are asked \u201cDo you "
                  "agree?\u201d on their kiosk; their answers show here. Confirm it when you are ready.")
 
