@@ -164,8 +164,7 @@ def described(option, picture, lang):
     """
     said = words(option, lang)
     if said.lang == _own_language(option):
-        own = option.second_picture_alt if _alt_key(option, picture) == "second_picture_alt" else option.picture_alt
-        return Words(said.lang, {"alt": own or said.label})
+        return Words(said.lang, {"alt": getattr(option, _alt_key(option, picture)) or said.label})
     return Words(said.lang, {"alt": said.texts.get(_alt_key(option, picture)) or said.label})
 
 
