@@ -67,6 +67,12 @@ def _lang(values):
     return values.get("lang") if values.get("lang") in ("en", "cy", "both") else None
 
 
+def _resident(s, topic, values):
+    """Return the resident whose form *values* ask for (their ``resident``), or None for a blank form."""
+    resident_id = values.get("resident", type=int)
+    return printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
+
+
 def _pdf_response(pdf, name):
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
@@ -79,9 +85,8 @@ def _form_button(topic_id):
     asked = {k: request.args[k] for k in FORM_FIELDS if request.args.get(k)}
     with db().read() as s:
         topic = topics.get_topic(s, g.staff.home_id, topic_id)
-        resident_id = request.args.get("resident", type=int)
-        resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
-        return render_template("staff/print_form.html", topic=topic, asked=asked, resident=resident,
+        return render_template("staff/print_form.html", topic=topic, asked=asked,
+                               resident=_resident(s, topic, request.args),
                                each=request.args.get("each") == "1", copies=request.args.get("copies", type=int),
                                audience=request.args.get("for"))
 
@@ -91,10 +96,9 @@ def print_form(topic_id, values):
     try:
         with db().write() as s:
             topic = topics.get_topic(s, g.staff.home_id, topic_id)
-            resident_id = values.get("resident", type=int)
-            resident = printouts.resident_of(s, resident_id, topic.home_id) if resident_id else None
             result = printouts.render(
-                s, topic, "form", current_app.instance_path, link_base() or "", resident=resident, lang=_lang(values),
+                s, topic, "form", current_app.instance_path, link_base() or "", resident=_resident(s, topic, values),
+                lang=_lang(values),
                 each_resident=values.get("each") == "1", actor=s.merge(g.staff),
                 copies=values.get("copies", default=1, type=int), audience=values.get("for") or None)
     except Invalid as e:
