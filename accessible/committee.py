@@ -30,11 +30,9 @@ def propose(session, topic, decision, reason=None, option=None, actor=None, othe
     proposal = topic.proposal
     if proposal is None:
         proposal = topic.proposal = DecisionProposal(decision=decision)
-    written = _other_decision(proposal)
     if other is not None:
-        wording.translate_decision(proposal, **other)
-    if (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)) or (
-            written and written != _other_decision(proposal)):
+        wording.translate_decision(proposal, **other)  # changed words there ask again too
+    if (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)):
         proposal.answers = []
     proposal.decision, proposal.reason = decision, reason
     proposal.option_id = getattr(option, "id", None)
@@ -42,11 +40,6 @@ def propose(session, topic, decision, reason=None, option=None, actor=None, othe
     session.flush()
     audit.record(session, actor, "update", proposal, detail="proposed to co-owners")
     return proposal
-
-
-def _other_decision(proposal):
-    """Return the proposed decision's words in its topic's other language, or None where not written in it."""
-    return ((proposal.translations or {}).get(wording.other_language(proposal.topic)) or {}).get("decision")
 
 
 def answer(session, topic, person, agreement, channel="touch"):

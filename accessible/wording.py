@@ -193,7 +193,8 @@ def translate(record, lang, **texts):
     """Set the words of a topic, option, outcome or proposal in *lang*, the language other than its topic's own.
 
     Blank words are left out; with the first (the question, the label, the decision) blank, the record is no
-    longer written in *lang*.
+    longer written in *lang*. A proposed decision whose words already written in *lang* change asks its co-owners
+    again; written there the first time, it says the same, and their answers stand.
 
     :raises Invalid: for a language the home does not speak, the topic's own language, or words too long.
     """
@@ -216,6 +217,9 @@ def translate(record, lang, **texts):
         if text:
             cleaned[field] = text
     everything = dict(record.translations or {})
+    before = (everything.get(lang) or {}).get(FIELDS[kind][0])
+    if kind == "DecisionProposal" and before and before != cleaned.get(FIELDS[kind][0]):
+        record.answers = []  # the co-owners agreed to other words: asked again (written the first time: the same)
     if cleaned.get(FIELDS[kind][0]):
         everything[lang] = cleaned
     else:

@@ -456,17 +456,20 @@ def translate_topic(topic_id):
 
     def action(s, topic, actor):
         lang = wording.other_language(topic)
+        answered = bool(topic.proposal and topic.proposal.answers)
         try:
             wording.translate_topic(s, topic, lang, texts, actor=actor)
         except Invalid as e:
             raise Invalid({f"tr-{key}": message for key, message in e.problems.items()}) from None
+        asked_again = " " + _("The proposed decision's words changed, so its co-owners are asked again.") \
+            if answered and not topic.proposal.answers else ""
         still = _still_to_write(topic)
         name, in_name = (_("Welsh"), _("in Welsh")) if lang == "cy" else (_("English"), _("in English"))
         if still:
             return _("The %(language)s words have been saved. Still to write %(in_language)s: %(missing)s.",
-                     language=name, in_language=in_name, missing=", ".join(still))
+                     language=name, in_language=in_name, missing=", ".join(still)) + asked_again
         return _("The %(language)s words have been saved: everyone who reads %(language)s has this topic "
-                 "%(in_language)s.", language=name, in_language=in_name)
+                 "%(in_language)s.", language=name, in_language=in_name) + asked_again
 
     return _topic_action(topic_id, action, "")
 
