@@ -30,12 +30,12 @@ def propose(session, topic, decision, reason=None, option=None, actor=None, othe
     proposal = topic.proposal
     if proposal is None:
         proposal = topic.proposal = DecisionProposal(decision=decision)
-    if other is not None:
-        wording.translate_decision(proposal, **other)  # changed words there ask again too
     if (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)):
         proposal.answers = []
     proposal.decision, proposal.reason = decision, reason
     proposal.option_id = getattr(option, "id", None)
+    if other is not None:  # after its own words, which the other language's are written for
+        wording.translate_decision(proposal, **other)  # changed words there ask again too
     proposal.proposed_by_id, proposal.proposed_at = getattr(actor, "id", None), utcnow()
     session.flush()
     audit.record(session, actor, "update", proposal, detail="proposed to co-owners")

@@ -9,10 +9,15 @@ from pathlib import Path
 import pytest
 import zxcvbn.feedback
 
-from accessible import committee, responses, topics
+from accessible import committee, responses, topics, wording
 from accessible.i18n import gettext
-from accessible.models import Home, Person, Topic
+from accessible.models import Home, Option, Person, Topic
 from tests.helpers import PASSWORD, post, text
+from tests.test_bilingual import _in_welsh as menu_in_welsh
+from tests.test_bilingual import _option_ids
+
+CHANGED = "The English changed after these were translated; check the Welsh:"
+BESIDE = "The English changed after this was translated: check the Welsh."
 
 
 def _in_welsh(client, back="/staff/"):
@@ -66,6 +71,75 @@ def test_changing_a_proposals_welsh_on_the_words_form_asks_the_co_owners_again(s
     _margaret_agrees(db, home, proposed)
     _words(staff_client, proposed, "Byddwn ni'n gweini pastai'r bwthyn bob dydd Gwener.")
     assert "Margaret Evans: agrees" in text(staff_client.get(url))
+
+
+# Welsh written for older English --------------------------------------------------------------------------
+
+
+def test_welsh_written_for_an_older_english_option_or_question_is_flagged_until_checked(staff_client, db, menu):
+    url = f"/staff/topics/{menu}"
+    words = menu_in_welsh(db, menu)
+    post(staff_client, f"{url}/words", words, form_url=url)
+    assert CHANGED not in text(staff_client.get(url))
+    fish = _option_ids(db, menu)["Fish pie"]
+    # Only the English of an option changes: its Welsh ("Pastai bysgod") stays, and is flagged.
+    post(staff_client, f"{url}/options/{fish}", {"label": "Fish cakes", "spoken_text": "", "synonyms": ""},
+         form_url=url)
+    page = staff_client.get(url).get_data(as_text=True)
+    assert f"{CHANGED} the option “Fish cakes”." in text(staff_client.get(url))
+    assert f'<p class="warning" id="tr-option-{fish}-changed">{BESIDE}</p>' in page
+    assert page.count(BESIDE) == 1  # beside that option only
+    assert f"Next week's menu : {CHANGED} the option “Fish cakes”" in text(staff_client.get("/staff/"))
+    # Saving the Welsh words again unchanged does not say it was checked.
+    post(staff_client, f"{url}/words", words, form_url=url)
+    assert f"{CHANGED} the option “Fish cakes”." in text(staff_client.get(url))
+    # Ticking that it still fits does; so does writing it again.
+    post(staff_client, f"{url}/words", {**words, f"tr-option-{fish}-fits": "1"}, form_url=url)
+    assert BESIDE not in text(staff_client.get(url)) and CHANGED not in text(staff_client.get("/staff/"))
+    # The question changed: flagged until its Welsh is written again.
+    post(staff_client, f"{url}/edit", {"title": "Next week's menu", "question": "What would you like next Friday?",
+                                        "ask_residents": "1", "closes_on": ""}, form_url=url)
+    assert f"{CHANGED} the question." in text(staff_client.get(url))
+    post(staff_client, f"{url}/words", {**words, "tr-topic-question": "Beth hoffech chi ddydd Gwener nesaf?"},
+         form_url=url)
+    assert CHANGED not in text(staff_client.get(url))
+    # What is read aloud is part of what the Welsh says too; changed back, the English fits its Welsh again.
+    with db.write() as s:
+        option = s.get(Option, fish)
+        topics.update_option(s, option, "Fish cakes", spoken_text="Fish cakes with peas")
+        assert wording.outdated(option, "cy")
+        topics.update_option(s, option, "Fish cakes", spoken_text="")
+        assert not wording.outdated(option, "cy")
+
+
+def test_a_decisions_welsh_left_as_it_was_when_its_english_changed_is_flagged_beside_it(staff_client, db, menu):
+    url = f"/staff/topics/{menu}"
+    decided = {"decision": "Fish pie on Fridays.", "reason": "Most chose it.",
+               "decision_other": "Pastai bysgod ar ddydd Gwener.", "reason_other": "Dyna ddewisodd y rhan fwyaf."}
+    post(staff_client, f"{url}/decide", {**decided, "decide_anyway": "1"}, form_url=url)
+    assert CHANGED not in text(staff_client.get(url))
+    post(staff_client, f"{url}/decide", {**decided, "decision": "Fish pie on Fridays and Tuesdays."}, form_url=url)
+    page = staff_client.get(url).get_data(as_text=True)
+    assert f"{CHANGED} the decision." in text(staff_client.get(url))
+    assert f'<p class="warning" id="decision-other-changed">{BESIDE}</p>' in page  # on the decide form
+    assert f'<p class="warning" id="tr-outcome-changed">{BESIDE}</p>' in page  # and on the Welsh words form
+    post(staff_client, f"{url}/decide", {**decided, "decision": "Fish pie on Fridays and Tuesdays.",
+                                         "decision_other": "Pastai bysgod ar ddydd Gwener a dydd Mawrth."},
+         form_url=url)
+    assert BESIDE not in text(staff_client.get(url))
+
+
+def test_a_welsh_page_says_the_welsh_is_to_check_in_welsh(staff_client, db, menu):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/words", menu_in_welsh(db, menu), form_url=url)
+    fish = _option_ids(db, menu)["Fish pie"]
+    post(staff_client, f"{url}/options/{fish}", {"label": "Fish cakes", "spoken_text": "", "synonyms": ""},
+         form_url=url)
+    _in_welsh(staff_client, url)
+    page = text(staff_client.get(url))
+    assert "Newidiodd y Saesneg ar ôl i'r rhain gael eu cyfieithu; gwiriwch y Gymraeg: yr opsiwn “Fish cakes”." in page
+    assert "Newidiodd y Saesneg ar ôl i hyn gael ei gyfieithu: gwiriwch y Gymraeg." in page
+    assert "Mae'r Gymraeg yn dal yn addas" in page
 
 
 # The password checker's reasons ----------------------------------------------------------------------------

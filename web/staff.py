@@ -68,7 +68,8 @@ def dashboard():
             talk=ideas.talk_requests(s, home.id),
             comments_waiting=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
             waiting=responses.waiting_residents(s, all_topics, asked),
-            overdue=[t for t in all_topics if topics.overdue(t)], untranslated=_untranslated(home, all_topics, asked))
+            overdue=[t for t in all_topics if topics.overdue(t)], untranslated=_untranslated(home, all_topics, asked),
+            to_check=[(t, _to_check(t)) for t in all_topics if t.archived_at is None and wording.to_check(t)])
 
 
 def _untranslated(home, all_topics, asked):
@@ -83,7 +84,16 @@ def _untranslated(home, all_topics, asked):
 
 def _still_to_write(topic):
     """Return what is still to write in the topic's other language, in the words of the page's language."""
-    return wording.missing(topic, phrases={key: _(phrase) for key, phrase in wording.PHRASES.items()})
+    return wording.missing(topic, phrases=_phrases())
+
+
+def _to_check(topic):
+    """Return what is written in the topic's other language for older words of its own, in the page's language."""
+    return wording.to_check(topic, phrases=_phrases())
+
+
+def _phrases():
+    return {key: _(phrase) for key, phrase in wording.PHRASES.items()}
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -384,6 +394,7 @@ def _topic_page(s, topic_id, errors=None, status=200):
         overdue=topics.overdue(topic),
         other_language=wording.other_language(topic),
         untranslated=_still_to_write(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
+        to_check=_to_check(topic), outdated=lambda record: wording.outdated(record, wording.other_language(topic)),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
                                            food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
@@ -712,7 +723,8 @@ def decision_in_other_language():
     fields (so words written there before are kept)."""
     if "decision_other" not in request.form:
         return None
-    return {"decision": request.form.get("decision_other"), "reason": request.form.get("reason_other")}
+    return {"decision": request.form.get("decision_other"), "reason": request.form.get("reason_other"),
+            "fits": request.form.get("decision_other_fits") == "1"}
 
 
 @bp.post("/topics/<int:topic_id>/decide")
