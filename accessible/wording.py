@@ -231,8 +231,9 @@ def translate(record, lang, fits=False, **texts):
 
     Blank words are left out; with the first (the question, the label, the decision) blank, the record is no
     longer written in *lang*. Words that change (or *fits*: staff say they still fit) are marked as written for
-    the record's own words as they are now (:func:`outdated`); words saved again unchanged keep their mark. A proposed decision whose words already written in *lang* change asks its co-owners
-    again; written there the first time, it says the same, and their answers stand.
+    the record's own words as they are now (:func:`outdated`); words saved again unchanged keep their mark.
+    A proposed decision whose words already written in *lang* change asks its co-owners again; written there
+    the first time, it says the same, and their answers stand.
 
     :raises Invalid: for a language the home does not speak, the topic's own language, or words too long.
     """

@@ -158,7 +158,8 @@ def test_every_reason_and_advice_of_the_password_checker_has_its_welsh():
                          "Osgowch ailadrodd geiriau a nodau. Mae tri neu bedwar gair"),
     ("Password12345", "Mae hwn yn debyg i gyfrinair sy'n cael ei ddefnyddio'n aml. Dydy priflythrennau ddim yn "
                       "helpu llawer."),
-    ("p@ssw0rdp@ss", "Mae hwn yn debyg i gyfrinair sy'n cael ei ddefnyddio'n aml. Dydy newidiadau amlwg fel '@' yn lle 'a' ddim yn helpu llawer."),
+    ("p@ssw0rdp@ss", "Mae hwn yn debyg i gyfrinair sy'n cael ei ddefnyddio'n aml. Dydy newidiadau amlwg fel '@' yn "
+                     "lle 'a' ddim yn helpu llawer."),
 ])
 def test_a_weak_passwords_reason_and_advice_are_given_in_welsh(staff_client, weak, welsh):
     _in_welsh(staff_client)
