@@ -4,6 +4,7 @@ import re
 import threading
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from accessible import (
@@ -28,7 +29,7 @@ from accessible.topic_templates import TEMPLATES
 from web import forms
 from web.address import link_base
 from web.auth import db, staff_required
-from web.i18n import _
+from web.i18n import _, in_language
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -82,18 +83,34 @@ def _untranslated(home, all_topics, asked):
     return found
 
 
-def _still_to_write(topic):
-    """Return what is still to write in the topic's other language, in the words of the page's language."""
-    return wording.missing(topic, phrases=_phrases())
+def _still_to_write(topic, marked=True):
+    """Return what is still to write in the topic's other language, in the words of the page's language (*marked*:
+    as markup, each option's words marked with the topic's language where the page is in the other)."""
+    return wording.missing(topic, phrases=_phrases(topic if marked else None))
 
 
 def _to_check(topic):
     """Return what is written in the topic's other language for older words of its own, in the page's language."""
-    return wording.to_check(topic, phrases=_phrases())
+    return wording.to_check(topic, phrases=_phrases(topic))
 
 
-def _phrases():
-    return {key: _(phrase) for key, phrase in wording.PHRASES.items()}
+class _MarkedPhrase(str):
+    """A phrase of :data:`wording.PHRASES` in the page's language whose values are a topic's own words, filled in
+    marked with the topic's language: "yr opsiwn “<span lang="en">Fish pie</span>”"."""
+
+    def __new__(cls, text, lang):
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
+
+    def __mod__(self, values):
+        return escape(str(self)) % {key: in_language(value, self.lang) for key, value in values.items()}
+
+
+def _phrases(topic=None):
+    if topic is None:
+        return {key: _(phrase) for key, phrase in wording.PHRASES.items()}
+    return {key: _MarkedPhrase(_(phrase), topic.language) for key, phrase in wording.PHRASES.items()}
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -474,7 +491,7 @@ def translate_topic(topic_id):
             raise Invalid({f"tr-{key}": message for key, message in e.problems.items()}) from None
         asked_again = " " + _("The proposed decision's words changed, so its co-owners are asked again.") \
             if answered and not topic.proposal.answers else ""
-        still = _still_to_write(topic)
+        still = _still_to_write(topic, marked=False)  # said in a message: plain words
         name, in_name = (_("Welsh"), _("in Welsh")) if lang == "cy" else (_("English"), _("in English"))
         if still:
             return _("The %(language)s words have been saved. Still to write %(in_language)s: %(missing)s.",
