@@ -78,6 +78,25 @@ def _marked(message, **values):
     return escape(gettext(current_language(), "web", message)) % values
 
 
+class Sentence(Markup):
+    """A sentence holding a topic's words, as markup (the words marked with their language where the page is in
+    another) with ``parts``: [(words, language or None for the page's)] to speak, each in its own voice."""
+
+    parts = None
+
+
+def with_words(message, key, words, lang, rest=""):
+    """Translate *message* with its %(key)s filled by a topic's *words*, written in *lang*, then *rest* (in the
+    page's language: ": Like"), as a :class:`Sentence`: "You chose <span lang="en">Fish pie</span>."."""
+    text = gettext(current_language(), "web", message)
+    if not lang or lang == current_language():
+        return Sentence(escape(text % {key: words + rest}))
+    before, _sep, after = (text % {key: "\0"}).partition("\0")
+    said = Sentence(escape(before) + in_language(words, lang) + escape(rest + after))
+    said.parts = [(before.strip(), None), (words, lang), ((rest + after).strip(" :.,;"), None)]
+    return said
+
+
 def words(record, lang=None):
     """Return a topic's, option's or decision's words in this request's language (or *lang*), where written."""
     return wording.words(record, lang or current_language())
