@@ -188,3 +188,31 @@ def test_the_family_page_marks_each_topic_word_with_its_language(client, db, hom
     assert _report(pages, misplaced) == {}
 
 
+
+
+@pytest.fixture
+def printed(monkeypatch):
+    """Keep the HTML of each printout as it goes to WeasyPrint (which still makes the real PDF)."""
+    from accessible import printing
+
+    pages, real = [], printing.HTML
+
+    def keep(string=None, **kwargs):
+        pages.append(string)
+        return real(string=string, **kwargs)
+
+    monkeypatch.setattr(printing, "HTML", keep)
+    return pages
+
+
+@pytest.mark.parametrize("language", ["cy", "en"])
+def test_printouts_mark_each_topic_word_with_its_language(staff_client, home, mixed, printed, language):
+    resident = home["residents"][1 if language == "cy" else 0]
+    for topic_id in mixed.values():
+        url = f"/staff/topics/{topic_id}"
+        for what in ("menu", "poster"):
+            staff_client.get(f"{url}/print/{what}.pdf?lang={language}")
+        form = post(staff_client, f"{url}/print/form.pdf", {"resident": resident}, form_url=url)
+        assert form.mimetype == "application/pdf" or topic_id == mixed["trips"]
+    assert len(printed) >= 6
+    assert [found for page in printed for found in misplaced(page)] == []
