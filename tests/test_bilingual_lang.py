@@ -10,7 +10,7 @@ from urllib.parse import unquote_plus, urlsplit
 import pytest
 
 from accessible import committee, family_links, ideas, topics, wording
-from accessible.models import Home, Person
+from accessible.models import Home, Person, Topic
 from tests.helpers import PASSWORD, post
 
 #: Each topic word in the test home, and the language it is written in.
@@ -216,3 +216,18 @@ def test_printouts_mark_each_topic_word_with_its_language(staff_client, home, mi
         assert form.mimetype == "application/pdf" or topic_id == mixed["trips"]
     assert len(printed) >= 6
     assert [found for page in printed for found in misplaced(page)] == []
+
+
+def test_the_thank_you_screen_marks_the_answer_with_its_language(staff_client, db, home, mixed):
+    for who, topic_id, label in ((1, mixed["lunch"], "Roast chicken"), (0, mixed["sunday"], "Bara brith")):
+        assert post(staff_client, "/login", {"username": "sam", "password": PASSWORD}).status_code == 302
+        resident = home["residents"][who]
+        post(staff_client, f"/kiosk/start/{resident}", {}, form_url=f"/staff/residents/{resident}")
+        with db.read() as s:
+            choice = next(o.id for o in s.get(Topic, topic_id).options if o.label == label)
+        url = f"/kiosk/topics/{topic_id}/confirm?choice={choice}"
+        done = post(staff_client, f"/kiosk/topics/{topic_id}/answer", {"choice": choice, "channel": "touch"},
+                    form_url=url)
+        page = staff_client.get(done.headers["Location"]).get_data(as_text=True)
+        assert f'lang="{WORDS[label]}">{label}</span>' in page
+        assert misplaced(page) == []

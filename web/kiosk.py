@@ -342,17 +342,32 @@ def answer(topic_id):
     except Invalid:
         return redirect(url_for("kiosk.question", topic_id=topic_id))
     _misses(topic_id, request.form.get("rated", type=int), clear=True)
-    session["said"] = words
+    session["said"] = said_for_thanks(option, words)
     return redirect(url_for("kiosk.thanks"))
+
+
+def said_for_thanks(option, said):
+    """Return what the thank-you screen repeats of the answer: [the option's words, their language, the rest
+    (": Like")], or [words of the screen's language, None, ""]."""
+    if option is None:
+        return [said, None, ""]
+    named = i18n.words(option)
+    return [named.label, named.lang, said[len(named.label):] if said.startswith(named.label) else ""]
 
 
 @bp.get("/thanks")
 def thanks():
     """Thank the resident calmly and offer the next question."""
+    said = session.pop("said", None)
+    if isinstance(said, str):
+        said = [said, None, ""]
+    if said:
+        words_said, lang, rest = said
+        said = with_words("You chose %(choice)s.", "choice", words_said if lang else _(words_said), lang, rest)
     with db().read() as s:
         resident, home_, settings = _context(s)
         return render_template("kiosk/thanks.html", resident=resident, settings=settings,
-                               said=session.pop("said", ""), sent=session.pop("sent", ""),
+                               said=said, sent=session.pop("sent", ""),
                                next_url=_next_url(s, resident), speech_url=speech_url)
 
 

@@ -6,7 +6,7 @@ from accessible import asking, ideas
 from accessible.errors import Invalid
 from web.auth import db
 from web.i18n import _, with_words, words
-from web.kiosk import _context, bp, channel_of, topic_screen
+from web.kiosk import _context, bp, channel_of, said_for_thanks, topic_screen
 
 
 def _idea_topic(s, resident, topic_id):
@@ -151,7 +151,7 @@ def idea_pick(topic_id, option_id):
     with db().write() as s:
         resident, topic, option = _suggested(s, topic_id, option_id)
         ideas.pick(s, topic, resident, option)
-        session["said"] = option.label
+        session["said"] = said_for_thanks(option, words(option).label)
     session["sent"] = _("Staff will look at your idea soon.")
     return redirect(url_for("kiosk.thanks"))
 
