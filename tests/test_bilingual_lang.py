@@ -231,3 +231,14 @@ def test_the_thank_you_screen_marks_the_answer_with_its_language(staff_client, d
         page = staff_client.get(done.headers["Location"]).get_data(as_text=True)
         assert f'lang="{WORDS[label]}">{label}</span>' in page
         assert misplaced(page) == []
+
+
+def test_staff_messages_mark_the_topic_words_they_name(staff_client, mixed):
+    post(staff_client, "/language", {"lang": "cy", "back": "/staff/"}, form_url="/staff/")
+    url = f"/staff/topics/{mixed['lunch']}"
+    added = post(staff_client, f"{url}/options", {"label": "Sausages"}, form_url=url)
+    page = staff_client.get(added.headers["Location"]).get_data(as_text=True)
+    assert '<span lang="en">Sausages</span>' in page and misplaced(page) == []
+    closed = post(staff_client, f"{url}/archive", {"archived": "1"}, form_url=url)
+    page = staff_client.get(closed.headers["Location"]).get_data(as_text=True)
+    assert "“<span lang=\"en\">Friday lunch</span>”" in page and misplaced(page) == []

@@ -29,7 +29,7 @@ from accessible.topic_templates import TEMPLATES
 from web import forms
 from web.address import link_base
 from web.auth import db, staff_required
-from web.i18n import _, in_language
+from web.i18n import _, _marked, in_language
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -360,8 +360,8 @@ def new_topic():
                         ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
                         ask_staff=_checked("ask_staff"), language=language, actor=actor, closes_on=closes_on,
                     )
-                flash(_("The topic \u201c%(title)s\u201d has been created. Check its options, then open it.",
-                        title=topic.title))
+                flash(_marked("The topic \u201c%(title)s\u201d has been created. Check its options, then open it.",
+                              title=in_language(topic.title, topic.language)))
                 return redirect(url_for("staff.topic", topic_id=topic.id))
         except Invalid as e:
             errors = e.problems
@@ -468,7 +468,7 @@ def add_option(topic_id):
             option = topics.add_option(s, topic, request.form.get("label"), spoken_text=request.form.get("spoken_text"),
                                        synonyms=request.form.get("synonyms"), proposed_by=proposer,
                                        recorded_by=actor if proposer is not actor else None)
-        return _("%(label)s has been added.", label=option.label)
+        return _marked("%(label)s has been added.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -540,7 +540,7 @@ def edit_option(topic_id, option_id):
                              picture_alt=request.form.get("picture_alt", option.picture_alt),
                              spoken_text=request.form.get("spoken_text"), synonyms=request.form.get("synonyms"),
                              actor=actor)
-        return _("%(label)s has been saved.", label=option.label)
+        return _marked("%(label)s has been saved.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -566,7 +566,7 @@ def option_picture(topic_id, option_id):
             # The symbol's own name is English: an option in Welsh is described by its own words.
             named = chosen.name.capitalize() if topic.language == "en" else option.label
             topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or named, actor=actor)
-        return _("%(label)s has a new picture.", label=option.label)
+        return _marked("%(label)s has a new picture.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -594,15 +594,15 @@ def moderate_idea(topic_id, option_id):
             _idea_in_both_languages(s, topic, option, actor)
         if decision == "show":
             topics.show_again(s, option, actor=actor)
-            return _("%(label)s is one of the options again.", label=option.label)
+            return _marked("%(label)s is one of the options again.", label=in_language(option.label, topic.language))
         if decision == "accept":
             ideas.accept(s, option, actor=actor)  # a spoken idea nobody has written down yet is refused
         else:
             topics.moderate_idea(s, option, False, actor=actor)
         if decision == "accept":
-            return _("%(label)s has been accepted.", label=option.label)
-        return _("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
-                 label=option.label)
+            return _marked("%(label)s has been accepted.", label=in_language(option.label, topic.language))
+        return _marked("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
+                       label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -635,8 +635,9 @@ def merge_option(topic_id, option_id):
         if into is None:
             raise Invalid({"merge": _("Choose the option that says the same as %(label)s.", label=option.label)})
         topics.merge_option(s, option, into, answers=_answers_by_option(s, topic).get(option.id, 0), actor=actor)
-        return _("%(label)s has been merged into %(into)s: only %(into)s is offered now. "
-                 "Listed under the options, it can be shown again.", label=option.label, into=into.label)
+        return _marked("%(label)s has been merged into %(into)s: only %(into)s is offered now. "
+                       "Listed under the options, it can be shown again.",
+                       label=in_language(option.label, topic.language), into=in_language(into.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -656,7 +657,8 @@ def move_stage(topic_id):
 
 def _stage_message(topic):
     stage = _(topics.STAGE_NAMES[topic.stage])
-    return _("\u201c%(title)s\u201d is now at the stage \u201c%(stage)s\u201d", title=topic.title, stage=stage) + \
+    return _marked("\u201c%(title)s\u201d is now at the stage \u201c%(stage)s\u201d",
+                   title=in_language(topic.title, topic.language), stage=stage) + \
         ("" if stage.endswith(("?", "!", ".")) else ".")
 
 
@@ -681,9 +683,11 @@ def archive_topic(topic_id):
         archived = request.form.get("archived") == "1"
         topics.archive(s, topic, archived, actor=actor)
         if archived:
-            return _("\u201c%(title)s\u201d is closed and archived: nobody is asked it now. "
-                     "Its record stays; \u201cBring it back\u201d on this page undoes this.", title=topic.title)
-        return _("\u201c%(title)s\u201d is back in the list of topics.", title=topic.title)
+            return _marked("\u201c%(title)s\u201d is closed and archived: nobody is asked it now. "
+                           "Its record stays; \u201cBring it back\u201d on this page undoes this.",
+                           title=in_language(topic.title, topic.language))
+        return _marked("\u201c%(title)s\u201d is back in the list of topics.",
+                       title=in_language(topic.title, topic.language))
 
     return _topic_action(topic_id, action, "")
 
