@@ -35,6 +35,15 @@ def _spoken(requests):
     return found
 
 
+def _kiosk_of(browser, base, db, name):
+    """Return a tablet's page with the kiosk started for the resident *name*, and the addresses it asks for."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    start_kiosk(page, base, db, name)
+    return page, requests
+
+
 def _answer_by_touch(page, base, card, yes):
     page.tap(f".choice-card:has-text(\"{card}\")")
     page.wait_for_url("**/confirm**")
@@ -128,10 +137,7 @@ def test_a_welsh_reader_hears_what_was_decided_in_welsh(browser, demo_server):
         iolo = s.scalars(select(Person).where(Person.name == "Iolo Rees")).one()
         s.add(Response(topic=visiting, person=iolo, value="yes", channel="touch", phase="choosing"))
         outcome_id = visiting.outcome.id
-    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    start_kiosk(page, base, db, "Iolo Rees")
+    page, requests = _kiosk_of(browser, base, db, "Iolo Rees")
     page.goto(f"{base}/kiosk/outcomes/{outcome_id}")
     page.wait_for_load_state("networkidle")
     assert page.locator(".topic-title").inner_text() == "Oriau ymweld"
@@ -148,10 +154,7 @@ def test_an_english_option_on_a_welsh_kiosk_is_confirmed_in_its_own_voice(browse
     with db.write() as s:  # Shepherd's pie not yet in Welsh
         wording.translate(_menu(s).accepted_options[1], "cy", label="")
         menu_id = _menu(s).id
-    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    start_kiosk(page, base, db, "Dafydd Jones")
+    page, requests = _kiosk_of(browser, base, db, "Dafydd Jones")
     page.goto(f"{base}/kiosk/topics/{menu_id}")
     page.tap(".choice-card:has-text(\"Shepherd's pie\")")
     page.wait_for_url("**/confirm**")
