@@ -214,7 +214,10 @@ def test_printouts_mark_each_topic_word_with_its_language(staff_client, home, mi
             staff_client.get(f"{url}/print/{what}.pdf?lang={language}")
         form = post(staff_client, f"{url}/print/form.pdf", {"resident": resident}, form_url=url)
         assert form.mimetype == "application/pdf" or topic_id == mixed["trips"]
-    assert len(printed) >= 6
+    # Everything held about the resident, printed in their language: the topics' words in theirs.
+    assert staff_client.get(f"/staff/records/people/{resident}.pdf").mimetype == "application/pdf"
+    assert "By the pond" in printed[-1]
+    assert len(printed) >= 7
     assert [found for page in printed for found in misplaced(page)] == []
 
 
