@@ -95,6 +95,7 @@ def confirm(session, topic, actor=None):
     other = {"decision": said.decision, "reason": said.reason} if said.lang != topic.language else {}
     outcome = topics.decide(session, topic, proposal.decision, reason=proposal.reason, option=proposal.option,
                             actor=actor, agreed=agreed, other=other)
+    wording.carry_outdated(proposal, outcome, wording.other_language(topic))  # still to check, if it was
     topic.proposal = None
     return outcome
 

@@ -156,6 +156,14 @@ def outdated(record, lang):
                 and given[SOURCE] != _fingerprint(record))
 
 
+def carry_outdated(source, record, lang):
+    """Keep *record*'s words in *lang*, copied from *source*'s (a proposal's, now the decision), marked as written
+    for older words where *source*'s were."""
+    if outdated(source, lang) and (record.translations or {}).get(lang):
+        record.translations = {**record.translations, lang: {**record.translations[lang],
+                                                             SOURCE: source.translations[lang][SOURCE]}}
+
+
 def to_check(topic, lang=None, phrases=None):
     """Return what is written in *lang* (the topic's other language by default) for older words of the topic's
     own, as :func:`missing` names it: ["the question", "the option “Fish pie”", …]."""

@@ -136,10 +136,25 @@ def test_a_welsh_page_says_the_welsh_is_to_check_in_welsh(staff_client, db, menu
     post(staff_client, f"{url}/options/{fish}", {"label": "Fish cakes", "spoken_text": "", "synonyms": ""},
          form_url=url)
     _in_welsh(staff_client, url)
-    page = text(staff_client.get(url))
-    assert "Newidiodd y Saesneg ar ôl i'r rhain gael eu cyfieithu; gwiriwch y Gymraeg: yr opsiwn “Fish cakes”." in page
+    page = staff_client.get(url).get_data(as_text=True)
+    # The option's words are English on the Welsh page, so marked as English.
+    assert ("Newidiodd y Saesneg ar ôl i&#39;r rhain gael eu cyfieithu; gwiriwch y Gymraeg:</strong> "
+            "yr opsiwn “<span lang=\"en\">Fish cakes</span>”.") in page
     assert "Newidiodd y Saesneg ar ôl i hyn gael ei gyfieithu: gwiriwch y Gymraeg." in page
-    assert "Mae'r Gymraeg yn dal yn addas" in page
+    assert "Mae&#39;r Gymraeg yn dal yn addas" in page
+
+
+def test_a_proposals_welsh_left_behind_its_english_is_still_to_check_once_decided(db, home, proposed):
+    with db.write() as s:
+        topic, sam = s.get(Topic, proposed), s.get(Person, home["staff"])
+        welsh = {"decision": "Pastai'r bwthyn ar ddydd Gwener.", "reason": None}
+        committee.propose(s, topic, "We will serve cottage pie on Fridays.", actor=sam, other=welsh)
+        assert not wording.outdated(topic.proposal, "cy")
+        committee.propose(s, topic, "We will serve cottage pie on Fridays and Mondays.", actor=sam, other=welsh)
+        assert wording.outdated(topic.proposal, "cy")
+        outcome = committee.confirm(s, topic, actor=sam)
+        assert wording.words(outcome, "cy").decision == "Pastai'r bwthyn ar ddydd Gwener."
+        assert wording.to_check(topic) == ["the decision"]
 
 
 # The password checker's reasons ----------------------------------------------------------------------------
