@@ -30,23 +30,16 @@ def propose(session, topic, decision, reason=None, option=None, actor=None, othe
     proposal = topic.proposal
     if proposal is None:
         proposal = topic.proposal = DecisionProposal(decision=decision)
-    written = _other_decision(proposal)
-    if other is not None:
-        wording.translate_decision(proposal, **other)
-    if (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)) or (
-            written and written != _other_decision(proposal)):
+    if (proposal.decision, proposal.option_id) != (decision, getattr(option, "id", None)):
         proposal.answers = []
     proposal.decision, proposal.reason = decision, reason
     proposal.option_id = getattr(option, "id", None)
+    if other is not None:  # after its own words, which the other language's are written for
+        wording.translate_decision(proposal, **other)  # changed words there ask again too
     proposal.proposed_by_id, proposal.proposed_at = getattr(actor, "id", None), utcnow()
     session.flush()
     audit.record(session, actor, "update", proposal, detail="proposed to co-owners")
     return proposal
-
-
-def _other_decision(proposal):
-    """Return the proposed decision's words in its topic's other language, or None where not written in it."""
-    return ((proposal.translations or {}).get(wording.other_language(proposal.topic)) or {}).get("decision")
 
 
 def answer(session, topic, person, agreement, channel="touch"):
@@ -102,6 +95,7 @@ def confirm(session, topic, actor=None):
     other = {"decision": said.decision, "reason": said.reason} if said.lang != topic.language else {}
     outcome = topics.decide(session, topic, proposal.decision, reason=proposal.reason, option=proposal.option,
                             actor=actor, agreed=agreed, other=other)
+    wording.carry_outdated(proposal, outcome, wording.other_language(topic))  # still to check, if it was
     topic.proposal = None
     return outcome
 

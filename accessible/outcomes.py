@@ -8,7 +8,14 @@ from accessible.models import Outcome, OutcomeNotice, Response, Topic
 
 def you_said(session, topic, resident, lang=None):
     """Return the words of the resident's own latest answer while choosing (its option's in *lang*, where the
-    topic is written in it), or None."""
+    topic is written in it), or None; see :func:`you_said_in` for the language they are in."""
+    said = you_said_in(session, topic, resident, lang)
+    return said and said[0]
+
+
+def you_said_in(session, topic, resident, lang=None):
+    """Return (words, their language) of the resident's own latest answer while choosing, as :func:`you_said`
+    says them (the language None for "yes" or "no", said in the reader's), or None."""
     query = (select(Response).where(Response.topic_id == topic.id, Response.person_id == resident.id,
                                     Response.on_behalf_of_id.is_(None), Response.phase == "choosing")
              .order_by(Response.created_at.desc(), Response.id.desc()))
@@ -16,8 +23,9 @@ def you_said(session, topic, resident, lang=None):
     if answer is None:
         return None
     if answer.option is None:
-        return answer.value
-    return wording.words(answer.option, lang).label if lang else answer.option.label
+        return answer.value, None
+    said = wording.words(answer.option, lang or topic.language)
+    return said.label, said.lang
 
 
 def untold(session, resident):

@@ -221,6 +221,10 @@ def link_family(family, resident):
         family.residents.append(resident)
 
 
+#: zxcvbn's suggestions that say no more than the advice every refusal gives ("three or four ordinary words").
+_ADVICE_GIVEN = {"Add another word or two. Uncommon words are better.", "Use a few words, avoid common phrases."}
+
+
 def password_problem(password, *about):
     """Return why *password* will not do (too short, common, repeated, or made of the account's own words), or None.
 
@@ -234,6 +238,9 @@ def password_problem(password, *about):
         return None
     # zxcvbn's own warning is English: a Message, so that one the catalogue knows is said in Welsh too.
     why = Message((found["feedback"]["warning"] or "It is made of common words, names or patterns").rstrip("."))
+    for tip in found["feedback"]["suggestions"]:
+        if tip not in _ADVICE_GIVEN:  # its particular advice ("Avoid sequences"), each a Message said in Welsh too
+            why = Message("%(said)s. %(more)s", said=why, more=Message(tip.rstrip(".")))
     return Message("That password is too easy to guess. %(why)s. Three or four ordinary words that do not belong "
                    "together make a good one, for example \u201cteapot garden violin\u201d.", why=why)
 

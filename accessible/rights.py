@@ -46,13 +46,15 @@ def person_data(session, person):
         "residents": [{"id": r.id, "name": r.name} for r in person.residents],
         "responses": [{
             "topic": r.topic.title, "question": r.topic.question, "answer": r.option.label if r.option else r.value,
+            "language": r.topic.language,  # of the topic's words: its title, question and options
             "value": r.value, "phase": r.phase, "channel": r.channel, "time": _when(r.created_at),
             "given_by": r.person.name, "on_behalf_of": r.on_behalf_of.name if r.on_behalf_of else None,
             "assisted_by": r.assisted_by.name if r.assisted_by else None, "confidence": r.confidence,
         } for r in answers],
         "comments": [{"topic": c.topic_id, "text": c.text, "status": c.status, "time": _when(c.created_at)}
                      for c in session.scalars(select(Comment).where(Comment.person_id == person.id))],
-        "ideas": [{"topic": o.topic_id, "label": o.label, "status": o.status, "time": _when(o.created_at),
+        "ideas": [{"topic": o.topic_id, "label": o.label, "language": o.topic.language, "status": o.status,
+                   "time": _when(o.created_at),
                    "channel": o.channel, "heard": o.heard, "recording": o.recording is not None}
                   for o in session.scalars(select(Option).where(Option.proposed_by_id == person.id))],
         "asked_to_talk": [{"topic": t.topic_id, "about": t.about, "time": _when(t.created_at),

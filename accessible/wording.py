@@ -11,6 +11,7 @@ Each piece of text comes back with the language it is really in (:class:`Words`)
 with ``lang`` and speech reads it with the right voice even when the rest of the screen is in another.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from accessible import audit, pictures
@@ -26,6 +27,11 @@ FIELDS = {
     "Outcome": ("decision", "reason"),
     "DecisionProposal": ("decision", "reason"),
 }
+#: The words of each kind of record whose translation goes stale when they change ("Fish pie" is now "Fish cakes"):
+#: a fingerprint of them is kept beside the translation, under :data:`SOURCE`, as they were when it was written.
+SOURCES = {"Topic": ("question",), "Option": ("label", "spoken_text"), "Outcome": ("decision", "reason"),
+           "DecisionProposal": ("decision", "reason")}
+SOURCE = "source"
 LIMITS = {"title": 200, "label": 200, "spoken_text": 300, "picture_alt": 300, "second_picture_alt": 300}
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
 #: How a message names each piece of words (a Message, so a Welsh page says it in Welsh).
@@ -136,6 +142,45 @@ def missing(topic, lang=None, phrases=None, printed=False):
     return found
 
 
+def _fingerprint(record):
+    """Return a short fingerprint of the record's own words that a translation of it says (:data:`SOURCES`)."""
+    said = "\x1f".join(getattr(record, field) or "" for field in SOURCES[type(record).__name__])
+    return hashlib.sha256(said.encode()).hexdigest()[:16]
+
+
+def outdated(record, lang):
+    """Say whether a record's words in *lang* were written for other words of its own than it has now (staff
+    changed the English after the Welsh was written), so staff should check them."""
+    given = (record.translations or {}).get(lang) or {}
+    return bool(given.get(FIELDS[type(record).__name__][0]) and given.get(SOURCE)
+                and given[SOURCE] != _fingerprint(record))
+
+
+def carry_outdated(source, record, lang):
+    """Keep *record*'s words in *lang*, copied from *source*'s (a proposal's, now the decision), marked as written
+    for older words where *source*'s were."""
+    if outdated(source, lang) and (record.translations or {}).get(lang):
+        record.translations = {**record.translations, lang: {**record.translations[lang],
+                                                             SOURCE: source.translations[lang][SOURCE]}}
+
+
+def to_check(topic, lang=None, phrases=None):
+    """Return what is written in *lang* (the topic's other language by default) for older words of the topic's
+    own, as :func:`missing` names it: ["the question", "the option “Fish pie”", …]."""
+
+    def phrase(key, **values):
+        return phrases[key] % values if phrases else Message(PHRASES[key], **values)
+
+    lang = lang or other_language(topic)
+    found = [phrase("question")] if outdated(topic, lang) else []
+    found += [phrase("option", label=o.label) for o in topic.accepted_options if outdated(o, lang)]
+    if topic.outcome is not None and outdated(topic.outcome, lang):
+        found.append(phrase("decision"))
+    if topic.proposal is not None and outdated(topic.proposal, lang):
+        found.append(phrase("proposal"))
+    return found
+
+
 def _alt_key(option, picture):
     return "second_picture_alt" if picture != option.picture and picture == option.second_picture else "picture_alt"
 
@@ -189,11 +234,14 @@ def picture_replaced(option, second=False):
     option.translations = everything or None
 
 
-def translate(record, lang, **texts):
+def translate(record, lang, fits=False, **texts):
     """Set the words of a topic, option, outcome or proposal in *lang*, the language other than its topic's own.
 
     Blank words are left out; with the first (the question, the label, the decision) blank, the record is no
-    longer written in *lang*.
+    longer written in *lang*. Words that change (or *fits*: staff say they still fit) are marked as written for
+    the record's own words as they are now (:func:`outdated`); words saved again unchanged keep their mark.
+    A proposed decision whose words already written in *lang* change asks its co-owners again; written there
+    the first time, it says the same, and their answers stand.
 
     :raises Invalid: for a language the home does not speak, the topic's own language, or words too long.
     """
@@ -216,7 +264,13 @@ def translate(record, lang, **texts):
         if text:
             cleaned[field] = text
     everything = dict(record.translations or {})
+    before = (everything.get(lang) or {}).get(FIELDS[kind][0])
+    if kind == "DecisionProposal" and before and before != cleaned.get(FIELDS[kind][0]):
+        record.answers = []  # the co-owners agreed to other words: asked again (written the first time: the same)
     if cleaned.get(FIELDS[kind][0]):
+        previous = everything.get(lang) or {}
+        same = all(previous.get(field) == cleaned.get(field) for field in SOURCES[kind])
+        cleaned[SOURCE] = previous.get(SOURCE) if same and not fits and previous.get(SOURCE) else _fingerprint(record)
         everything[lang] = cleaned
     else:
         everything.pop(lang, None)
@@ -224,7 +278,7 @@ def translate(record, lang, **texts):
     record.translations = everything or None
 
 
-def translate_decision(record, decision=None, reason=None):
+def translate_decision(record, decision=None, reason=None, fits=False):
     """Set a decision's (or a proposed decision's) words and why in its topic's other language, as staff write
     them beside its own; both blank: it is no longer written in that language.
 
@@ -234,7 +288,7 @@ def translate_decision(record, decision=None, reason=None):
     if (reason or "").strip() and not (decision or "").strip():
         raise Invalid({"decision_other": Message("%(language)s words: write what will happen as well as why, or "
                                                  "leave both blank.", language=Message(LANGUAGE_NAMES[lang]))})
-    translate(record, lang, decision=decision, reason=reason)
+    translate(record, lang, fits=fits, decision=decision, reason=reason)
 
 
 def wanted(topic, residents, home_language):
@@ -265,7 +319,8 @@ def translate_topic(session, topic, lang, texts, actor=None):
             problems[key] = Message("That is not part of this topic now: look at the page again.")
             continue
         try:
-            translate(records[key], lang, **given)
+            given = dict(given)
+            translate(records[key], lang, fits=bool(given.pop("fits", None)), **given)
         except Invalid as e:
             problems[key] = e.message
     if problems:

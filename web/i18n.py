@@ -1,7 +1,7 @@
 """Pick the language of a screen and translate its words from the gettext catalogs."""
 
 from flask import g, has_request_context, redirect, request, session, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -72,6 +72,31 @@ def _(message, **values):
     return text % values if values else text
 
 
+def _marked(message, **values):
+    """Translate *message* and fill in *values* as markup, so topic words marked with their language
+    (:func:`in_language`) stay marked inside the sentence: "Find a symbol for <span lang="en">Fish pie</span>"."""
+    return escape(gettext(current_language(), "web", message)) % values
+
+
+class Sentence(Markup):
+    """A sentence holding a topic's words, as markup (the words marked with their language where the page is in
+    another) with ``parts``: [(words, language or None for the page's)] to speak, each in its own voice."""
+
+    parts = None
+
+
+def with_words(message, key, words, lang, rest=""):
+    """Translate *message* with its %(key)s filled by a topic's *words*, written in *lang*, then *rest* (in the
+    page's language: ": Like"), as a :class:`Sentence`: "You chose <span lang="en">Fish pie</span>."."""
+    text = gettext(current_language(), "web", message)
+    if not lang or lang == current_language():
+        return Sentence(escape(text % {key: words + rest}))
+    before, _sep, after = (text % {key: "\0"}).partition("\0")
+    said = Sentence(escape(before) + in_language(words, lang) + escape(rest + after))
+    said.parts = [(before.strip(), None), (words, lang), ((rest + after).strip(" :.,;"), None)]
+    return said
+
+
 def words(record, lang=None):
     """Return a topic's, option's or decision's words in this request's language (or *lang*), where written."""
     return wording.words(record, lang or current_language())
@@ -126,7 +151,7 @@ def choose_language():
 def init_app(app):
     """Make ``_``, ``lang``, ``words_of`` (a topic's words), ``described`` (a picture's), ``lang_attr`` and the
     language switch available in every template."""
-    app.jinja_env.globals.update(_=_, words_of=words, described=described, lang_attr=lang_attr)
+    app.jinja_env.globals.update(_=_, _marked=_marked, words_of=words, described=described, lang_attr=lang_attr)
     app.jinja_env.filters["translate"] = lambda text: _(text) if text else text  # a word the code names (a stage)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["in_language"] = in_language

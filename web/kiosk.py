@@ -10,8 +10,9 @@ from accessible import asking, outcomes, people, responses, topics
 from accessible.errors import Invalid
 from accessible.models import Home, Option, Topic
 from accessible.scales import RATING_SYMBOLS, RATING_WORDS, RATINGS, SPOKEN_SYNONYMS, YESNO_SYMBOLS, YESNO_WORDS
+from web import i18n
 from web.auth import db, staff_required
-from web.i18n import _, words
+from web.i18n import _, with_words, words
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -318,8 +319,11 @@ def confirm(topic_id):
         per_arg = per if per < settings["per_screen"] else None
         back = (url_for("kiosk.not_right", topic_id=topic.id, rated=rated, page=page, per=per_arg)
                 if channel == "voice" else _screen_url(topic.id, rated, page=page, per=per_arg))
+        named = i18n.words(option) if option is not None else None  # the option's words, in their language
+        chosen = (with_words("You chose %(choice)s.", "choice", named.label, named.lang, words[len(named.label):])
+                  if named else with_words("You chose %(choice)s.", "choice", _(words), None))
         return render_template("kiosk/confirm.html", resident=resident, topic=topic, settings=settings,
-                               words=words, option=option, value=value, channel=channel, back=back,
+                               chosen=chosen, words=words, option=option, value=value, channel=channel, back=back,
                                rated=request.args.get("rated", ""), choice=request.args.get("choice"),
                                confidence=request.args.get("confidence", ""), speech_url=speech_url)
 
@@ -338,17 +342,32 @@ def answer(topic_id):
     except Invalid:
         return redirect(url_for("kiosk.question", topic_id=topic_id))
     _misses(topic_id, request.form.get("rated", type=int), clear=True)
-    session["said"] = words
+    session["said"] = said_for_thanks(option, words)
     return redirect(url_for("kiosk.thanks"))
+
+
+def said_for_thanks(option, said):
+    """Return what the thank-you screen repeats of the answer: [the option's words, their language, the rest
+    (": Like")], or [words of the screen's language, None, ""]."""
+    if option is None:
+        return [said, None, ""]
+    named = i18n.words(option)
+    return [named.label, named.lang, said[len(named.label):] if said.startswith(named.label) else ""]
 
 
 @bp.get("/thanks")
 def thanks():
     """Thank the resident calmly and offer the next question."""
+    said = session.pop("said", None)
+    if isinstance(said, str):
+        said = [said, None, ""]
+    if said:
+        words_said, lang, rest = said
+        said = with_words("You chose %(choice)s.", "choice", words_said if lang else _(words_said), lang, rest)
     with db().read() as s:
         resident, home_, settings = _context(s)
         return render_template("kiosk/thanks.html", resident=resident, settings=settings,
-                               said=session.pop("said", ""), sent=session.pop("sent", ""),
+                               said=said, sent=session.pop("sent", ""),
                                next_url=_next_url(s, resident), speech_url=speech_url)
 
 
@@ -505,8 +524,15 @@ def one_by_one(topic_id):
             return redirect(_screen_url(topic.id, rated, touch=1))
         key, label, spoken, picture = choices[i]
         rated_option = next((o for o in topic.accepted_options if o.id == rated), None)
+        # An option's words in their own language (marked, and spoken in its voice); yes and no in the screen's.
+        lang = i18n.words(picture).lang if isinstance(picture, Option) else None
+        words_of = (lambda said: said) if lang else _
+
+        def asking(said):
+            return with_words("Did you mean %(choice)s?", "choice", words_of(said), lang)
+
         return render_template("kiosk/one_by_one.html", resident=resident, topic=topic, settings=settings,
-                               key=key, label=label, spoken=spoken, picture=picture, rated=rated,
+                               question=asking(label), said=asking(spoken), picture=picture, rated=rated, key=key,
                                rated_option=rated_option, speech_url=speech_url,
                                no_url=url_for("kiosk.one_by_one", topic_id=topic_id, rated=rated, i=i + 1))
 
@@ -524,9 +550,12 @@ def outcome(outcome_id):
     with db().read() as s:
         resident, home_, settings = _context(s)
         found = _untold(s, resident, outcome_id)
-        said = outcomes.you_said(s, found.topic, resident, lang=settings["lang"])
+        said = outcomes.you_said_in(s, found.topic, resident, lang=settings["lang"])
+        if said:
+            words_said, lang = said
+            said = with_words("You said %(choice)s.", "choice", _(YESNO_WORDS.get(words_said, words_said)), lang)
         return render_template("kiosk/outcome.html", resident=resident, settings=settings, outcome=found,
-                               said=_(YESNO_WORDS.get(said, said)) if said else None, speech_url=speech_url)
+                               said=said, speech_url=speech_url)
 
 
 @bp.post("/outcomes/<int:outcome_id>/heard")

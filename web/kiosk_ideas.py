@@ -5,8 +5,8 @@ from flask import abort, current_app, jsonify, redirect, request, session, url_f
 from accessible import asking, ideas
 from accessible.errors import Invalid
 from web.auth import db
-from web.i18n import _
-from web.kiosk import _context, bp, channel_of, topic_screen
+from web.i18n import _, with_words, words
+from web.kiosk import _context, bp, channel_of, said_for_thanks, topic_screen
 
 
 def _idea_topic(s, resident, topic_id):
@@ -139,8 +139,8 @@ def _suggested(s, topic_id, option_id):
 def idea_picked(topic_id, option_id):
     """Ask "Is that right?" about the picture picked."""
     with db().read() as s:
-        label = _suggested(s, topic_id, option_id)[2].label
-    return _sure(topic_id, _("You chose %(choice)s.", choice=label), _("Is that right?"),
+        said = words(_suggested(s, topic_id, option_id)[2])  # in the resident's language, where written in it
+    return _sure(topic_id, with_words("You chose %(choice)s.", "choice", said.label, said.lang), _("Is that right?"),
                  url_for("kiosk.idea_pick", topic_id=topic_id, option_id=option_id), {},
                  url_for("kiosk.idea_pictures", topic_id=topic_id))
 
@@ -151,7 +151,7 @@ def idea_pick(topic_id, option_id):
     with db().write() as s:
         resident, topic, option = _suggested(s, topic_id, option_id)
         ideas.pick(s, topic, resident, option)
-        session["said"] = option.label
+        session["said"] = said_for_thanks(option, words(option).label)
     session["sent"] = _("Staff will look at your idea soon.")
     return redirect(url_for("kiosk.thanks"))
 

@@ -4,6 +4,7 @@ import re
 import threading
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from accessible import (
@@ -28,7 +29,7 @@ from accessible.topic_templates import TEMPLATES
 from web import forms
 from web.address import link_base
 from web.auth import db, staff_required
-from web.i18n import _
+from web.i18n import _, _marked, in_language
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -68,7 +69,8 @@ def dashboard():
             talk=ideas.talk_requests(s, home.id),
             comments_waiting=comments.pending(s, home.id), paper_waiting=len(paper_answers.pending(s, home.id)),
             waiting=responses.waiting_residents(s, all_topics, asked),
-            overdue=[t for t in all_topics if topics.overdue(t)], untranslated=_untranslated(home, all_topics, asked))
+            overdue=[t for t in all_topics if topics.overdue(t)], untranslated=_untranslated(home, all_topics, asked),
+            to_check=[(t, _to_check(t)) for t in all_topics if t.archived_at is None and wording.to_check(t)])
 
 
 def _untranslated(home, all_topics, asked):
@@ -81,9 +83,34 @@ def _untranslated(home, all_topics, asked):
     return found
 
 
-def _still_to_write(topic):
-    """Return what is still to write in the topic's other language, in the words of the page's language."""
-    return wording.missing(topic, phrases={key: _(phrase) for key, phrase in wording.PHRASES.items()})
+def _still_to_write(topic, marked=True):
+    """Return what is still to write in the topic's other language, in the words of the page's language (*marked*:
+    as markup, each option's words marked with the topic's language where the page is in the other)."""
+    return wording.missing(topic, phrases=_phrases(topic if marked else None))
+
+
+def _to_check(topic):
+    """Return what is written in the topic's other language for older words of its own, in the page's language."""
+    return wording.to_check(topic, phrases=_phrases(topic))
+
+
+class _MarkedPhrase(str):
+    """A phrase of :data:`wording.PHRASES` in the page's language whose values are a topic's own words, filled in
+    marked with the topic's language: "yr opsiwn “<span lang="en">Fish pie</span>”"."""
+
+    def __new__(cls, text, lang):
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
+
+    def __mod__(self, values):
+        return escape(str(self)) % {key: in_language(value, self.lang) for key, value in values.items()}
+
+
+def _phrases(topic=None):
+    if topic is None:
+        return {key: _(phrase) for key, phrase in wording.PHRASES.items()}
+    return {key: _MarkedPhrase(_(phrase), topic.language) for key, phrase in wording.PHRASES.items()}
 
 
 # Residents and families -------------------------------------------------------------------------------
@@ -333,8 +360,8 @@ def new_topic():
                         ask_residents=_checked("ask_residents"), ask_families=_checked("ask_families"),
                         ask_staff=_checked("ask_staff"), language=language, actor=actor, closes_on=closes_on,
                     )
-                flash(_("The topic \u201c%(title)s\u201d has been created. Check its options, then open it.",
-                        title=topic.title))
+                flash(_marked("The topic \u201c%(title)s\u201d has been created. Check its options, then open it.",
+                              title=in_language(topic.title, topic.language)))
                 return redirect(url_for("staff.topic", topic_id=topic.id))
         except Invalid as e:
             errors = e.problems
@@ -384,6 +411,7 @@ def _topic_page(s, topic_id, errors=None, status=200):
         overdue=topics.overdue(topic),
         other_language=wording.other_language(topic),
         untranslated=_still_to_write(topic), translation_wanted=wording.wanted(topic, asked["resident"], home.language),
+        to_check=_to_check(topic), outdated=lambda record: wording.outdated(record, wording.other_language(topic)),
         suggestions={o.id: pictures.search(request.args.get(f"q{o.id}") or o.label, limit=6, lang=topic.language,
                                            food=topic.template == "menu")
                      for o in topic.options if o.status != "hidden"},
@@ -440,7 +468,7 @@ def add_option(topic_id):
             option = topics.add_option(s, topic, request.form.get("label"), spoken_text=request.form.get("spoken_text"),
                                        synonyms=request.form.get("synonyms"), proposed_by=proposer,
                                        recorded_by=actor if proposer is not actor else None)
-        return _("%(label)s has been added.", label=option.label)
+        return _marked("%(label)s has been added.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -456,17 +484,20 @@ def translate_topic(topic_id):
 
     def action(s, topic, actor):
         lang = wording.other_language(topic)
+        answered = bool(topic.proposal and topic.proposal.answers)
         try:
             wording.translate_topic(s, topic, lang, texts, actor=actor)
         except Invalid as e:
             raise Invalid({f"tr-{key}": message for key, message in e.problems.items()}) from None
-        still = _still_to_write(topic)
+        asked_again = " " + _("The proposed decision's words changed, so its co-owners are asked again.") \
+            if answered and not topic.proposal.answers else ""
+        still = _still_to_write(topic, marked=False)  # said in a message: plain words
         name, in_name = (_("Welsh"), _("in Welsh")) if lang == "cy" else (_("English"), _("in English"))
         if still:
             return _("The %(language)s words have been saved. Still to write %(in_language)s: %(missing)s.",
-                     language=name, in_language=in_name, missing=", ".join(still))
+                     language=name, in_language=in_name, missing=", ".join(still)) + asked_again
         return _("The %(language)s words have been saved: everyone who reads %(language)s has this topic "
-                 "%(in_language)s.", language=name, in_language=in_name)
+                 "%(in_language)s.", language=name, in_language=in_name) + asked_again
 
     return _topic_action(topic_id, action, "")
 
@@ -509,7 +540,7 @@ def edit_option(topic_id, option_id):
                              picture_alt=request.form.get("picture_alt", option.picture_alt),
                              spoken_text=request.form.get("spoken_text"), synonyms=request.form.get("synonyms"),
                              actor=actor)
-        return _("%(label)s has been saved.", label=option.label)
+        return _marked("%(label)s has been saved.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -535,7 +566,7 @@ def option_picture(topic_id, option_id):
             # The symbol's own name is English: an option in Welsh is described by its own words.
             named = chosen.name.capitalize() if topic.language == "en" else option.label
             topics.set_picture(s, option, f"openmoji:{chosen.id}", request.form.get("alt_text") or named, actor=actor)
-        return _("%(label)s has a new picture.", label=option.label)
+        return _marked("%(label)s has a new picture.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -563,15 +594,15 @@ def moderate_idea(topic_id, option_id):
             _idea_in_both_languages(s, topic, option, actor)
         if decision == "show":
             topics.show_again(s, option, actor=actor)
-            return _("%(label)s is one of the options again.", label=option.label)
+            return _marked("%(label)s is one of the options again.", label=in_language(option.label, topic.language))
         if decision == "accept":
             ideas.accept(s, option, actor=actor)  # a spoken idea nobody has written down yet is refused
         else:
             topics.moderate_idea(s, option, False, actor=actor)
         if decision == "accept":
-            return _("%(label)s has been accepted.", label=option.label)
-        return _("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
-                 label=option.label)
+            return _marked("%(label)s has been accepted.", label=in_language(option.label, topic.language))
+        return _marked("%(label)s has been hidden. Hidden ideas are listed under the options: you can show it again.",
+                       label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -604,8 +635,9 @@ def merge_option(topic_id, option_id):
         if into is None:
             raise Invalid({"merge": _("Choose the option that says the same as %(label)s.", label=option.label)})
         topics.merge_option(s, option, into, answers=_answers_by_option(s, topic).get(option.id, 0), actor=actor)
-        return _("%(label)s has been merged into %(into)s: only %(into)s is offered now. "
-                 "Listed under the options, it can be shown again.", label=option.label, into=into.label)
+        return _marked("%(label)s has been merged into %(into)s: only %(into)s is offered now. "
+                       "Listed under the options, it can be shown again.",
+                       label=in_language(option.label, topic.language), into=in_language(into.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -625,7 +657,8 @@ def move_stage(topic_id):
 
 def _stage_message(topic):
     stage = _(topics.STAGE_NAMES[topic.stage])
-    return _("\u201c%(title)s\u201d is now at the stage \u201c%(stage)s\u201d", title=topic.title, stage=stage) + \
+    return _marked("\u201c%(title)s\u201d is now at the stage \u201c%(stage)s\u201d",
+                   title=in_language(topic.title, topic.language), stage=stage) + \
         ("" if stage.endswith(("?", "!", ".")) else ".")
 
 
@@ -650,9 +683,11 @@ def archive_topic(topic_id):
         archived = request.form.get("archived") == "1"
         topics.archive(s, topic, archived, actor=actor)
         if archived:
-            return _("\u201c%(title)s\u201d is closed and archived: nobody is asked it now. "
-                     "Its record stays; \u201cBring it back\u201d on this page undoes this.", title=topic.title)
-        return _("\u201c%(title)s\u201d is back in the list of topics.", title=topic.title)
+            return _marked("\u201c%(title)s\u201d is closed and archived: nobody is asked it now. "
+                           "Its record stays; \u201cBring it back\u201d on this page undoes this.",
+                           title=in_language(topic.title, topic.language))
+        return _marked("\u201c%(title)s\u201d is back in the list of topics.",
+                       title=in_language(topic.title, topic.language))
 
     return _topic_action(topic_id, action, "")
 
@@ -709,7 +744,8 @@ def decision_in_other_language():
     fields (so words written there before are kept)."""
     if "decision_other" not in request.form:
         return None
-    return {"decision": request.form.get("decision_other"), "reason": request.form.get("reason_other")}
+    return {"decision": request.form.get("decision_other"), "reason": request.form.get("reason_other"),
+            "fits": request.form.get("decision_other_fits") == "1"}
 
 
 @bp.post("/topics/<int:topic_id>/decide")

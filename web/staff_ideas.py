@@ -8,7 +8,7 @@ from accessible import audit, committee, ideas
 from accessible.errors import Invalid
 from accessible.models import Option, TalkRequest
 from web.auth import db
-from web.i18n import _
+from web.i18n import _, _marked, in_language
 from web.staff import _checked, _topic_action, bp, chosen_option, decision_in_other_language
 
 
@@ -41,9 +41,10 @@ def accept_idea(option_id):
         with db().write() as s:
             option = _idea(s, option_id)
             ideas.accept(s, option, request.form.get("label"), actor=s.merge(g.staff))
-            flash(_("%(label)s has been accepted, credited to %(name)s.", label=option.label,
-                    name=option.proposed_by.name) if option.proposed_by
-                  else _("%(label)s has been accepted.", label=option.label))
+            label = in_language(option.label, option.topic.language)
+            flash(_marked("%(label)s has been accepted, credited to %(name)s.", label=label,
+                          name=option.proposed_by.name) if option.proposed_by
+                  else _marked("%(label)s has been accepted.", label=label))
             ideas.sweep(s, current_app.instance_path)
     except Invalid as e:
         flash(" ".join(_(problem) for problem in e.problems.values()))
@@ -58,8 +59,8 @@ def talked(request_id):
         if found is None or found.topic.home_id != g.staff.home_id:
             abort(404)
         ideas.talked(s, found, s.merge(g.staff))
-        flash(_("Noted: someone has talked with %(name)s about \u201c%(title)s\u201d.", name=found.person.name,
-                title=found.topic.title))
+        flash(_marked("Noted: someone has talked with %(name)s about \u201c%(title)s\u201d.", name=found.person.name,
+                      title=in_language(found.topic.title, found.topic.language)))
     return redirect(url_for("staff.pending_comments") + "#talk-h")
 
 
@@ -69,8 +70,8 @@ def suggest(topic_id):
 
     def action(s, topic, actor):
         option = ideas.suggest(s, topic, request.form.get("label"), actor=actor)
-        return _("%(label)s is suggested to residents: it shows as a picture on their kiosk until one picks it. "
-                 "Change its picture under the options.", label=option.label)
+        return _marked("%(label)s is suggested to residents: it shows as a picture on their kiosk until one picks it. "
+                       "Change its picture under the options.", label=in_language(option.label, topic.language))
 
     return _topic_action(topic_id, action, "")
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from accessible import family_links, responses, wording
-from accessible.models import Person, Response, Topic
+from accessible.models import Option, Person, Response, Topic
 from tests.browser.kiosk_screens import start_kiosk
 from tests.helpers import axe_violations, small_targets
 
@@ -33,6 +33,15 @@ def _spoken(requests):
             query = parse_qs(urlparse(url).query)
             found.append((query["text"][0], query["lang"][0]))
     return found
+
+
+def _kiosk_of(browser, base, db, name):
+    """Return a tablet's page with the kiosk started for the resident *name*, and the addresses it asks for."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    start_kiosk(page, base, db, name)
+    return page, requests
 
 
 def _answer_by_touch(page, base, card, yes):
@@ -128,10 +137,7 @@ def test_a_welsh_reader_hears_what_was_decided_in_welsh(browser, demo_server):
         iolo = s.scalars(select(Person).where(Person.name == "Iolo Rees")).one()
         s.add(Response(topic=visiting, person=iolo, value="yes", channel="touch", phase="choosing"))
         outcome_id = visiting.outcome.id
-    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    start_kiosk(page, base, db, "Iolo Rees")
+    page, requests = _kiosk_of(browser, base, db, "Iolo Rees")
     page.goto(f"{base}/kiosk/outcomes/{outcome_id}")
     page.wait_for_load_state("networkidle")
     assert page.locator(".topic-title").inner_text() == "Oriau ymweld"
@@ -140,4 +146,49 @@ def test_a_welsh_reader_hears_what_was_decided_in_welsh(browser, demo_server):
     assert ("Mae croeso i ymwelwyr ar unrhyw adeg. Rydyn ni'n gofyn iddyn nhw gadw'r lolfa'n dawel ar ôl 8 y nos.",
             "cy") in _spoken(requests)
     assert axe_violations(page) == [] and small_targets(page) == []
+    page.close()
+
+
+def test_an_english_option_on_a_welsh_kiosk_is_confirmed_in_its_own_voice(browser, demo_server):
+    base, db = demo_server
+    with db.write() as s:  # Shepherd's pie not yet in Welsh
+        wording.translate(_menu(s).accepted_options[1], "cy", label="")
+        menu_id = _menu(s).id
+    page, requests = _kiosk_of(browser, base, db, "Dafydd Jones")
+    page.goto(f"{base}/kiosk/topics/{menu_id}")
+    page.tap(".choice-card:has-text(\"Shepherd's pie\")")
+    page.wait_for_url("**/confirm**")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Dewisoch chi Shepherd's pie."
+    assert page.locator("h1 [lang=en]").inner_text() == "Shepherd's pie"
+    said = _spoken(requests)
+    assert ("Dewisoch chi", "cy") in said and ("Shepherd's pie", "en") in said and ("Ydy hynny'n iawn?", "cy") in said
+    assert axe_violations(page) == [] and small_targets(page) == []
+    page.close()
+
+
+def test_staff_see_welsh_written_for_older_english_and_say_it_still_fits(browser, demo_server):
+    from accessible import topics
+    from tests.helpers import sign_in
+
+    base, db = demo_server
+    with db.write() as s:  # what is read aloud for the curry changes in English; its Welsh stays as it was
+        curry = next(o for o in _menu(s).accepted_options if o.label == "Vegetable curry")
+        topics.update_option(s, curry, curry.label, picture=curry.picture, picture_alt=curry.picture_alt,
+                             spoken_text="Vegetable curry with rice", synonyms=curry.synonyms)
+        menu_id, curry_id = _menu(s).id, curry.id
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, base)
+    page.click("header button[lang=cy]")
+    page.goto(f"{base}/staff/topics/{menu_id}")
+    beside = page.locator(f"#tr-option-{curry_id}-changed")
+    assert beside.inner_text() == "Newidiodd y Saesneg ar ôl i hyn gael ei gyfieithu: gwiriwch y Gymraeg."
+    assert "yr opsiwn “Vegetable curry”" in page.locator("#to-check").inner_text()
+    assert axe_violations(page) == []
+    page.check(f"input[name='tr-option-{curry_id}-fits']")
+    page.click("text=Cadw'r geiriau Cymraeg")
+    page.wait_for_load_state()
+    assert page.locator(f"#tr-option-{curry_id}-changed").count() == 0 and page.locator("#to-check").count() == 0
+    with db.read() as s:
+        assert not wording.outdated(s.get(Option, curry_id), "cy")
     page.close()
