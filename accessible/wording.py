@@ -28,10 +28,14 @@ FIELDS = {
     "DecisionProposal": ("decision", "reason"),
 }
 #: The words of each kind of record whose translation goes stale when they change ("Fish pie" is now "Fish cakes"):
-#: a fingerprint of them is kept beside the translation, under :data:`SOURCE`, as they were when it was written.
-SOURCES = {"Topic": ("question",), "Option": ("label", "spoken_text"), "Outcome": ("decision", "reason"),
+#: a fingerprint of each, as it was when its translation was written, is kept beside the translation under
+#: :data:`SOURCE` ({"question": "3f2a…"}), so each translated word is checked against its own.
+SOURCES = {"Topic": ("question", "title"), "Option": ("label", "spoken_text"), "Outcome": ("decision", "reason"),
            "DecisionProposal": ("decision", "reason")}
 SOURCE = "source"
+#: Words whose translation may be left out without the record's own showing in its place (a Welsh topic with no
+#: Welsh title is named by its Welsh question): a change to them matters only where they were translated.
+OPTIONAL = {"title"}
 LIMITS = {"title": 200, "label": 200, "spoken_text": 300, "picture_alt": 300, "second_picture_alt": 300}
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
 #: How a message names each piece of words (a Message, so a Welsh page says it in Welsh).
@@ -39,7 +43,7 @@ FIELD_NAMES = {"title": Message("title"), "label": Message("label"), "spoken_tex
                "picture_alt": Message("picture's description"),
                "second_picture_alt": Message("other picture's description")}
 #: How :func:`missing` names what is still to translate; a page in another language passes its own words.
-PHRASES = {"question": "the question", "option": "the option “%(label)s”",
+PHRASES = {"question": "the question", "title": "the title", "option": "the option “%(label)s”",
            "picture": "what the picture of “%(label)s” shows", "decision": "the decision",
            "proposal": "the decision proposed to the co-owners"}
 
@@ -142,18 +146,26 @@ def missing(topic, lang=None, phrases=None, printed=False):
     return found
 
 
-def _fingerprint(record):
-    """Return a short fingerprint of the record's own words that a translation of it says (:data:`SOURCES`)."""
-    said = "\x1f".join(getattr(record, field) or "" for field in SOURCES[type(record).__name__])
-    return hashlib.sha256(said.encode()).hexdigest()[:16]
+def _fingerprint(record, field):
+    """Return a short fingerprint of one of the record's own words that a translation of it says (:data:`SOURCES`)."""
+    return hashlib.sha256((getattr(record, field) or "").encode()).hexdigest()[:16]
+
+
+def _stale(record, lang):
+    """Return the record's fields whose words in *lang* were written for other words of its own than it has now."""
+    given = (record.translations or {}).get(lang) or {}
+    source = given.get(SOURCE)
+    if not given.get(FIELDS[type(record).__name__][0]) or not isinstance(source, dict):
+        return []
+    return [field for field in SOURCES[type(record).__name__]
+            if field in source and source[field] != _fingerprint(record, field)
+            and (given.get(field) or field not in OPTIONAL)]
 
 
 def outdated(record, lang):
-    """Say whether a record's words in *lang* were written for other words of its own than it has now (staff
-    changed the English after the Welsh was written), so staff should check them."""
-    given = (record.translations or {}).get(lang) or {}
-    return bool(given.get(FIELDS[type(record).__name__][0]) and given.get(SOURCE)
-                and given[SOURCE] != _fingerprint(record))
+    """Say whether any of a record's words in *lang* was written for other words of its own than it has now
+    (staff changed the English after the Welsh was written), so staff should check them."""
+    return bool(_stale(record, lang))
 
 
 def carry_outdated(source, record, lang):
@@ -172,7 +184,7 @@ def to_check(topic, lang=None, phrases=None):
         return phrases[key] % values if phrases else Message(PHRASES[key], **values)
 
     lang = lang or other_language(topic)
-    found = [phrase("question")] if outdated(topic, lang) else []
+    found = [phrase(field) for field in ("title", "question") if field in _stale(topic, lang)]
     found += [phrase("option", label=o.label) for o in topic.accepted_options if outdated(o, lang)]
     if topic.outcome is not None and outdated(topic.outcome, lang):
         found.append(phrase("decision"))
@@ -251,6 +263,11 @@ def translate(record, lang, fits=False, **texts):
     if lang == _own_language(record):
         raise Invalid(Message("This is already written in %(language)s; edit it where it is written.",
                               language=Message(LANGUAGE_NAMES[lang])))
+    given = (record.translations or {}).get(lang)
+    if not texts:  # no words sent (only "still fits"): the words stay as they are
+        if not (fits and given):
+            return
+        texts = {field: given.get(field) for field in FIELDS[kind]}
     unknown = set(texts) - set(FIELDS[kind])
     if unknown:
         raise ValueError(f"{kind} has no words called {', '.join(sorted(unknown))}")
@@ -269,8 +286,11 @@ def translate(record, lang, fits=False, **texts):
         record.answers = []  # the co-owners agreed to other words: asked again (written the first time: the same)
     if cleaned.get(FIELDS[kind][0]):
         previous = everything.get(lang) or {}
-        same = all(previous.get(field) == cleaned.get(field) for field in SOURCES[kind])
-        cleaned[SOURCE] = previous.get(SOURCE) if same and not fits and previous.get(SOURCE) else _fingerprint(record)
+        marks = previous.get(SOURCE) if isinstance(previous.get(SOURCE), dict) else {}
+        # Each translated word keeps its mark while it is saved unchanged; written anew (or staff say it still
+        # fits), it is marked as written for its own word as it is now.
+        cleaned[SOURCE] = {field: marks[field] if field in marks and previous.get(field) == cleaned.get(field)
+                           and not fits else _fingerprint(record, field) for field in SOURCES[kind]}
         everything[lang] = cleaned
     else:
         everything.pop(lang, None)

@@ -4,6 +4,7 @@ come in Welsh."""
 
 import ast
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,76 @@ def test_a_decisions_welsh_left_as_it_was_when_its_english_changed_is_flagged_be
                                          "decision_other": "Pastai bysgod ar ddydd Gwener a dydd Mawrth."},
          form_url=url)
     assert BESIDE not in text(staff_client.get(url))
+
+
+def test_each_welsh_word_is_checked_against_its_own_english(staff_client, db, menu):
+    url = f"/staff/topics/{menu}"
+    decided = {"decision": "Fish pie on Fridays.", "reason": "Most chose it.",
+               "decision_other": "Pastai bysgod ar ddydd Gwener.", "reason_other": "Dyna ddewisodd y rhan fwyaf."}
+    post(staff_client, f"{url}/decide", {**decided, "decide_anyway": "1"}, form_url=url)
+    tuesdays = {**decided, "decision": "Fish pie on Tuesdays."}
+    post(staff_client, f"{url}/decide", tuesdays, form_url=url)
+    assert f"{CHANGED} the decision." in text(staff_client.get(url))
+    # Writing only the why again does not say the decision's Welsh ("Friday") was checked.
+    post(staff_client, f"{url}/decide", {**tuesdays, "reason_other": "Dyna ddewisodd y mwyafrif."}, form_url=url)
+    assert f"{CHANGED} the decision." in text(staff_client.get(url))
+    post(staff_client, f"{url}/decide", {**tuesdays, "decision_other": "Pastai bysgod ar ddydd Mawrth."},
+         form_url=url)
+    assert CHANGED not in text(staff_client.get(url))
+
+
+def test_a_welsh_title_written_for_an_older_english_title_is_flagged(db, home, menu):
+    with db.write() as s:
+        topic = s.get(Topic, menu)
+        wording.translate(topic, "cy", question="Beth hoffech chi i ginio?")
+        topic.title = "Sunday menu"  # no Welsh title: the Welsh question names it, and still fits
+        assert wording.to_check(topic) == []
+        wording.translate(topic, "cy", question="Beth hoffech chi i ginio?", title="Bwydlen dydd Sul")
+        topic.title = "Sunday lunch"
+        assert wording.to_check(topic) == ["the title"]
+        # Its question's Welsh written again leaves the title's to check.
+        wording.translate(topic, "cy", question="Beth hoffech chi i ginio dydd Sul?", title="Bwydlen dydd Sul")
+        assert wording.to_check(topic) == ["the title"]
+        wording.translate(topic, "cy", question="Beth hoffech chi i ginio dydd Sul?", title="Cinio dydd Sul")
+        assert wording.to_check(topic) == []
+
+
+def test_still_fits_sent_without_its_words_keeps_the_welsh(staff_client, db, menu):
+    url = f"/staff/topics/{menu}"
+    post(staff_client, f"{url}/words", menu_in_welsh(db, menu), form_url=url)
+    post(staff_client, f"{url}/words", {"tr-topic-fits": "1"}, form_url=url)
+    with db.read() as s:
+        assert wording.has(s.get(Topic, menu), "cy")
+
+
+def test_an_english_answer_a_welsh_resident_gave_is_told_back_in_english_words(staff_client, db, home):
+    from tests.test_bilingual import kiosk_for, spoken_parts
+
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Garden", "Shall we plant roses?",
+                                    options=["Roses", "Not sure"])
+        topics.move_to(s, topic, "choosing")
+        responses.record(s, topic, s.get(Person, home["residents"][1]), "touch", option=topic.accepted_options[1])
+        topics.decide(s, topic, "We will ask again in spring.", option=topic.accepted_options[1])
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    outcome = re.search(r'href="(/kiosk/outcomes/\d+)"', kiosk.get("/kiosk/").get_data(as_text=True)).group(1)
+    page = kiosk.get(outcome).get_data(as_text=True)
+    # "Not sure" is the option's own English words, not the page's Welsh "Ddim yn siŵr".
+    assert 'Dywedoch chi <span lang="en">Not sure</span>.' in page
+    assert ("Not sure", "en") in spoken_parts(page)
+
+
+def test_how_it_is_going_is_in_the_pages_words_on_a_welsh_topics_results(staff_client, db, home):
+    with db.write() as s:
+        topic = topics.create_topic(s, s.get(Home, home["home"]), "Gardd", "Beth hoffech chi ei blannu?",
+                                    options=["Rhosod", "Tiwlipau"], language="cy")
+        topics.move_to(s, topic, "choosing")
+        topics.decide(s, topic, "Rhosod.", option=topic.accepted_options[0])
+        topics.move_to(s, topic, "reviewed")
+        responses.record(s, topic, s.get(Person, home["residents"][0]), "touch", value="like")
+        topic_id = topic.id
+    page = staff_client.get(f"/staff/topics/{topic_id}/results").get_data(as_text=True)
+    assert re.search(r'<th scope="row">\s*Like', page) and '<span lang="cy">Like' not in page
 
 
 def test_a_welsh_page_says_the_welsh_is_to_check_in_welsh(staff_client, db, menu):

@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 import pytest
 
-from accessible import committee, family_links, ideas, topics, wording
+from accessible import committee, family_links, ideas, printouts, topics, wording
 from accessible.models import Home, Person, Topic
 from tests.helpers import PASSWORD, post
 
@@ -245,3 +245,14 @@ def test_staff_messages_mark_the_topic_words_they_name(staff_client, mixed):
     closed = post(staff_client, f"{url}/archive", {"archived": "1"}, form_url=url)
     page = staff_client.get(closed.headers["Location"]).get_data(as_text=True)
     assert "“<span lang=\"en\">Friday lunch</span>”" in page and misplaced(page) == []
+
+
+def test_each_tick_box_on_a_batch_of_forms_is_described_by_its_own_residents_row(db, mixed, printed):
+    with db.write() as s:
+        result = printouts.render(s, s.get(Topic, mixed["lunch"]), "form", None, "http://localhost",
+                                  each_resident=True)
+    assert len({page.resident_id for page in result.pages}) > 1
+    html = max(printed, key=len)  # the forms of every resident, one document
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert set(re.findall(r'aria-describedby="([^"]+)"', html)) <= set(ids)

@@ -553,7 +553,8 @@ def outcome(outcome_id):
         said = outcomes.you_said_in(s, found.topic, resident, lang=settings["lang"])
         if said:
             words_said, lang = said
-            said = with_words("You said %(choice)s.", "choice", _(YESNO_WORDS.get(words_said, words_said)), lang)
+            said = with_words("You said %(choice)s.", "choice",
+                              words_said if lang else _(YESNO_WORDS.get(words_said, words_said)), lang)
         return render_template("kiosk/outcome.html", resident=resident, settings=settings, outcome=found,
                                said=said, speech_url=speech_url)
 
