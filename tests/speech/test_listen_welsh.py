@@ -130,3 +130,26 @@ def test_a_welsh_answer_is_heard_and_other_welsh_speech_is_not_taken_as_one(espe
 ])
 def test_welsh_answers_with_welsh_vowels_are_heard(espeak_wav, voice, options, text, expect):
     assert listen(espeak_wav(text, voice), options, engine="pocketsphinx")["choice"] == expect
+
+
+def test_welsh_a_is_an_open_a_not_the_a_of_cat():
+    # Welsh "a" ("na", "nac", "pedwar") is an open [a]; the English model's "AE" is the raised vowel of
+    # "cat", and "nac" said by a Welsh voice fitted "not" or nothing better than it.
+    assert pronounce("nac", "cy") == ["N", "AA", "K"]
+    assert pronounce("na", "cy") == ["N", "AA"]
+    assert pronounce("dau", "cy") == ["D", "AY"]  # the diphthong is still one vowel
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice, speed, text", [
+    # Each of these was no choice before Welsh "a" was an open a: "nac" was lost ("not that", "na diolch
+    # diolch", "na plis" turned away), so a resident's "no" was asked again or, said faster, heard as "ydy".
+    ("cy+m3", 120, "nac ydy"),
+    ("cy+m5", 120, "nac ydy"),
+    ("cy+f5", 140, "nac ydy"),
+    ("cy+f5", 140, "nac oes"),
+])
+def test_nac_is_heard_so_a_welsh_no_chooses_no(espeak_wav, voice, speed, text):
+    heard = listen(espeak_wav(text, voice, speed=speed), ["Oes", "Nac oes"], engine="pocketsphinx")
+    assert heard["choice"] == "Nac oes"
+    assert heard["heard"].startswith("nac ")
