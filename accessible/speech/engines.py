@@ -43,6 +43,10 @@ LETTERS = {"a": "AE", "b": "B", "c": "K", "d": "D", "e": "EH", "f": "F", "g": "G
            "s": "S", "t": "T", "u": "AH", "v": "V", "w": "W", "x": "K S", "y": "Y", "z": "Z"}
 
 
+# Letters only Welsh writes: a word with one has no English pronunciation.
+WELSH_LETTERS = re.compile("[ŵŷâêîôû]")
+
+
 class EngineUnavailable(RuntimeError):
     """A speech engine or its model cannot be used here; the message says how to fix it."""
 
@@ -165,6 +169,11 @@ class PocketSphinxEngine:
         voices = [("en-gb", None)] if known else [("en-us", None), ("en-gb", None)]
         if language == "cy" and (not known or word in WELSH_WORDS):
             voices[:0] = [("cy", None), ("cy", "south")]
+            if WELSH_LETTERS.search(word):
+                # English letter-to-sound rules spell a circumflex out letter by letter ("dŵr" as "d double-u
+                # circumflex r", twenty phones): no pronunciation at all, only one more path to go astray on.
+                # On the Welsh tuning corpus without them: 77.6 % right against 77.1 %, as few wrong or other.
+                voices = voices[:2]
         for voice, extra in voices:
             phones = pronounce(word, voice, extra)
             if phones not in known:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accessible.speech.engines import pronounce
+from accessible.speech.engines import PocketSphinxEngine, pronounce
 from accessible.speech.grammar import build_grammar, language_of
 from accessible.speech.listen import listen
 
@@ -153,3 +153,11 @@ def test_nac_is_heard_so_a_welsh_no_chooses_no(espeak_wav, voice, speed, text):
     heard = listen(espeak_wav(text, voice, speed=speed), ["Oes", "Nac oes"], engine="pocketsphinx")
     assert heard["choice"] == "Nac oes"
     assert heard["heard"].startswith("nac ")
+
+
+def test_a_word_with_a_welsh_circumflex_is_not_spelt_out_by_the_english_voices():
+    # English letter-to-sound rules said "dŵr" as "d double-u circumflex r": twenty phones, no pronunciation.
+    engine = PocketSphinxEngine()
+    dwr = engine._pronunciations(engine._token("dŵr", "cy"))
+    assert dwr == [["D", "UW", "R"]]
+    assert engine._pronunciations(engine._token("iâr", "cy")) == [["Y", "AA", "R"]]
