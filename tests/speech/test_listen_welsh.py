@@ -140,6 +140,13 @@ def test_welsh_a_is_an_open_a_not_the_a_of_cat():
     assert pronounce("dau", "cy") == ["D", "AY"]  # the diphthong is still one vowel
 
 
+def test_welsh_long_e_is_the_e_of_they_not_of_bed():
+    # Welsh long e ("ie", "te", "pedwar") is a pure [eː]; "EY" is nearer to it than the short "EH" of "bed".
+    assert pronounce("ie", "cy") == ["Y", "EY"]
+    assert pronounce("te", "cy") == ["T", "EY"]
+    assert pronounce("pedwar", "cy")[:2] == ["P", "EY"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("voice, speed, text", [
     # Each of these was no choice before Welsh "a" was an open a: "nac" was lost ("not that", "na diolch
@@ -161,3 +168,10 @@ def test_a_word_with_a_welsh_circumflex_is_not_spelt_out_by_the_english_voices()
     dwr = engine._pronunciations(engine._token("dŵr", "cy"))
     assert dwr == [["D", "UW", "R"]]
     assert engine._pronunciations(engine._token("iâr", "cy")) == [["Y", "AA", "R"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice, speed", [("cy+f2", 120), ("cy+f5", 120), ("cy+f5", 140)])
+def test_a_welsh_yes_is_heard_as_ie(espeak_wav, voice, speed):
+    # Each was no choice with "ie" as "Y EH": the search ran on into "os gwelwch yn dda" ("ie os").
+    assert listen(espeak_wav("ie", voice, speed=speed), ["Ie", "Na"], engine="pocketsphinx")["choice"] == "Ie"
