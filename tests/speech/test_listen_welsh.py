@@ -2,7 +2,7 @@
 
 import pytest
 
-from accessible.speech.engines import pronounce
+from accessible.speech.engines import PocketSphinxEngine, pronounce
 from accessible.speech.grammar import build_grammar, language_of
 from accessible.speech.listen import listen
 
@@ -130,3 +130,48 @@ def test_a_welsh_answer_is_heard_and_other_welsh_speech_is_not_taken_as_one(espe
 ])
 def test_welsh_answers_with_welsh_vowels_are_heard(espeak_wav, voice, options, text, expect):
     assert listen(espeak_wav(text, voice), options, engine="pocketsphinx")["choice"] == expect
+
+
+def test_welsh_a_is_an_open_a_not_the_a_of_cat():
+    # Welsh "a" ("na", "nac", "pedwar") is an open [a]; the English model's "AE" is the raised vowel of
+    # "cat", and "nac" said by a Welsh voice fitted "not" or nothing better than it.
+    assert pronounce("nac", "cy") == ["N", "AA", "K"]
+    assert pronounce("na", "cy") == ["N", "AA"]
+    assert pronounce("dau", "cy") == ["D", "AY"]  # the diphthong is still one vowel
+
+
+def test_welsh_long_e_is_the_e_of_they_not_of_bed():
+    # Welsh long e ("ie", "te", "pedwar") is a pure [eː]; "EY" is nearer to it than the short "EH" of "bed".
+    assert pronounce("ie", "cy") == ["Y", "EY"]
+    assert pronounce("te", "cy") == ["T", "EY"]
+    assert pronounce("pedwar", "cy")[:2] == ["P", "EY"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice, speed, text", [
+    # Each of these was no choice before Welsh "a" was an open a: "nac" was lost ("not that", "na diolch
+    # diolch", "na plis" turned away), so a resident's "no" was asked again or, said faster, heard as "ydy".
+    ("cy+m3", 120, "nac ydy"),
+    ("cy+m5", 120, "nac ydy"),
+    ("cy+f5", 140, "nac ydy"),
+    ("cy+f5", 140, "nac oes"),
+])
+def test_nac_is_heard_so_a_welsh_no_chooses_no(espeak_wav, voice, speed, text):
+    heard = listen(espeak_wav(text, voice, speed=speed), ["Oes", "Nac oes"], engine="pocketsphinx")
+    assert heard["choice"] == "Nac oes"
+    assert heard["heard"].startswith("nac ")
+
+
+def test_a_word_with_a_welsh_circumflex_is_not_spelt_out_by_the_english_voices():
+    # English letter-to-sound rules said "dŵr" as "d double-u circumflex r": twenty phones, no pronunciation.
+    engine = PocketSphinxEngine()
+    dwr = engine._pronunciations(engine._token("dŵr", "cy"))
+    assert dwr == [["D", "UW", "R"]]
+    assert engine._pronunciations(engine._token("iâr", "cy")) == [["Y", "AA", "R"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("voice, speed", [("cy+f2", 120), ("cy+f5", 120), ("cy+f5", 140)])
+def test_a_welsh_yes_is_heard_as_ie(espeak_wav, voice, speed):
+    # Each was no choice with "ie" as "Y EH": the search ran on into "os gwelwch yn dda" ("ie os").
+    assert listen(espeak_wav("ie", voice, speed=speed), ["Ie", "Na"], engine="pocketsphinx")["choice"] == "Ie"
