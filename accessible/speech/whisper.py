@@ -205,7 +205,8 @@ class WhisperEngine:
         best = max(range(len(scores.options)), key=lambda i: scores.options[i][0], default=None)
         if (choice is None and best is not None and scores.options[best][0] > -math.inf
                 and scores.options[best][0] - scores.heard_fit >= -self.max_gap_for_second_opinion):
-            return Decoded(None, 0.0, scores.heard, best=best)
+            return Decoded(None, 0.0, scores.heard, best=best,
+                           by_number=scores.options[best][1] in number_phrasings(grammar, best))
         return Decoded(choice, confidence, scores.heard)
 
 
@@ -240,6 +241,11 @@ def decide(scores, max_gap, lead, max_gap_with_lead, min_fit, max_above_heard, g
         confidence = 1.0 / (1.0 + math.exp(-3.0 * (gap + max_gap)))
         return ranked[0], round(max(0.5, min(0.999, confidence)), 3)
     return None, 0.0
+
+
+def number_phrasings(grammar, index):
+    """Return the phrasings that choose option *index* by its ordinal or number, as scored ("The second one.")."""
+    return {written(spoken) + "." for i, spoken in grammar.spoken_numbers() if i == index}
 
 
 def once(text):

@@ -20,7 +20,7 @@ from accessible.speech.models import (
     install_model,
     list_models,
 )
-from accessible.speech.whisper import Turns, WhisperEngine, candidates, substitute
+from accessible.speech.whisper import Turns, WhisperEngine, candidates, number_phrasings, substitute
 from tests.helpers import wav_bytes
 
 MEALS = ["Fish pie", "Omelette", "Soup"]
@@ -248,3 +248,15 @@ def test_an_answer_whisper_turned_away_is_taken_when_pocketsphinx_hears_the_same
     second = espeak_wav("the second one", RP)
     assert listen(second, MEALS, engine="pocketsphinx")["choice"] == "Omelette"
     assert listening._second_opinion(Decoded(None, 0.0, "", best=1), listening.read_wav(second), grammar).choice is None
+    # ...unless Whisper's own best fit was that number too: then the two agree on the same words.
+    by_number = Decoded(None, 0.0, "I can go on.", best=1, by_number=True)
+    assert listening._second_opinion(by_number, listening.read_wav(second), grammar).choice == 1
+    # The number PocketSphinx heard must be the option Whisper fitted best.
+    by_number = Decoded(None, 0.0, "I can go on.", best=2, by_number=True)
+    assert listening._second_opinion(by_number, listening.read_wav(second), grammar).choice is None
+
+
+def test_a_turned_away_answer_says_whether_it_fitted_best_by_its_number():
+    grammar = build_grammar(MEALS)
+    assert {"The second one.", "Number two."} <= number_phrasings(grammar, 1)
+    assert "The last one." in number_phrasings(grammar, 2) and "Soup." not in number_phrasings(grammar, 2)
