@@ -69,6 +69,21 @@ TUNING_SETS = [
 TUNING_OUT_OF_GRAMMAR = ["where are my shoes", "when is my daughter coming", "I don't like it here",
                          "can you open the window", "it's very cold today", "I need the toilet",
                          "what day is it", "my back hurts", "put the telly on", "I had a lovely dream"]
+# More other speech for the tuning corpus, so rejection is chosen on enough negatives: what a resident might
+# say instead of an answer, some of it about food and drink or with a polite word, as a real answer would be.
+# None of it is in OUT_OF_GRAMMAR, the held-out corpora or the tests. Said after the sentences above, with
+# its own seed, so the tuning corpus's first 360 utterances stay as they were.
+TUNING_MORE_OUT_OF_GRAMMAR = [
+    "is there any cake", "can I have a biscuit please", "I don't want anything thank you", "what's for pudding",
+    "I'm not hungry", "could you pass me my cardigan", "when does the hairdresser come", "I've lost my purse",
+    "is it Tuesday today", "the nurse said I could go out", "I'd like to sit by the window",
+    "have you seen my husband", "that was lovely thank you", "I can't hear you dear", "turn the radio up please",
+    "my tablets are in the drawer", "what's your name", "I used to be a teacher", "is the post here yet",
+    "I'll have a little sleep now", "no one told me about it", "can we go outside", "I don't know love",
+    "say that again please", "the garden looks nice", "I want my mum", "are we going on the bus",
+    "my tea's gone cold", "which one was that", "I'm waiting for my son",
+]
+TUNING_MORE_PER_SPEAKER = 6
 
 
 def espeak(text, voice, speed, pitch, path):
@@ -142,45 +157,58 @@ def build(folder, seed=11, n_speakers=10, tuning=False):
         speed, pitch = pick.choice([110, 130, 150, 175]), pick.choice([30, 45, 60, 75])
         return voice, lambda text, path: espeak(text, voice, speed, pitch, path)
 
-    return _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, "u", tuning=tuning)
+    more = TUNING_MORE_OUT_OF_GRAMMAR if tuning else ()
+    return _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, "u", tuning=tuning, more=more)
 
 
-def _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, prefix, tuning=False):
+def _write_corpus(folder, seed, n_speakers, sets, negatives, speaker, prefix, tuning=False, more=()):
     """Write each speaker's sentences and five out-of-grammar ones, each degraded by the next condition in turn.
 
     *speaker(s, pick)* returns the speaker's name and a function that says a text into a WAV path and gives
-    back (samples, rate). Every speaker meets every condition. Return the path of the manifest.jsonl
-    written beside the WAVs.
+    back (samples, rate). Every speaker meets every condition. With *more*, each speaker then says
+    TUNING_MORE_PER_SPEAKER of those sentences too, drawn with a seed of their own. Return the path of the
+    manifest.jsonl written beside the WAVs.
     """
     rng, pick = np.random.default_rng(seed), random.Random(seed)
     tv, tv_rate = espeak("and now the weather for the rest of the week, turning colder", "en-us+f4", 170, 40,
                          folder / "tv.wav")
     voice, words = BEHIND[tuning]
     other, other_rate = espeak(words, voice, 150, 50, folder / "behind.wav")
-    lines = []
+    lines, speakers = [], []
     for s in range(n_speakers):
-        name_of_speaker, say = speaker(s, pick)
+        speakers.append(speaker(s, pick))
         items = [(opts, text, expect) for opts, pairs in sets for text, expect in pairs]
         items += [(pick.choice(sets)[0], text, None) for text in pick.sample(negatives, 5)]
-        for n, (opts, text, expect) in enumerate(items):
-            condition = CONDITIONS[(n + s) % len(CONDITIONS)]
-            name = f"{prefix}{len(lines):04d}.wav"
-            x, rate = say(text, folder / name)
-            if condition[1] is not None:
-                behind = None
-                if condition[0].startswith("tv"):
-                    behind = resample(tv, tv_rate, rate)  # at its own pitch
-                elif condition[0].startswith("voice"):
-                    # Somewhere in the middle of the other person's sentence, not always its start.
-                    start = pick.randrange(0, len(other) // 2)
-                    behind = resample(np.roll(other, -start), other_rate, rate)
-                x = degrade(x, rate, condition[1], rng, behind)
-            write(folder / name, x, rate)
-            lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "voice": name_of_speaker,
-                          "condition": condition[0]})
+        _say_items(folder, prefix, lines, s, speakers[-1], items, rng, pick, tv, tv_rate, other, other_rate)
+    if more:
+        rng, pick = np.random.default_rng(seed + 1), random.Random(seed + 1)
+        for s in range(n_speakers):
+            items = [(pick.choice(sets)[0], text, None) for text in pick.sample(more, TUNING_MORE_PER_SPEAKER)]
+            _say_items(folder, prefix, lines, s, speakers[s], items, rng, pick, tv, tv_rate, other, other_rate)
     manifest = folder / "manifest.jsonl"
     manifest.write_text("".join(json.dumps(line) + "\n" for line in lines))
     return manifest
+
+
+def _say_items(folder, prefix, lines, s, speaker, items, rng, pick, tv, tv_rate, other, other_rate):
+    """Say speaker *s*'s *items* into WAVs, each in the next condition in turn, and add them to *lines*."""
+    name_of_speaker, say = speaker
+    for n, (opts, text, expect) in enumerate(items):
+        condition = CONDITIONS[(n + s) % len(CONDITIONS)]
+        name = f"{prefix}{len(lines):04d}.wav"
+        x, rate = say(text, folder / name)
+        if condition[1] is not None:
+            behind = None
+            if condition[0].startswith("tv"):
+                behind = resample(tv, tv_rate, rate)  # at its own pitch
+            elif condition[0].startswith("voice"):
+                # Somewhere in the middle of the other person's sentence, not always its start.
+                start = pick.randrange(0, len(other) // 2)
+                behind = resample(np.roll(other, -start), other_rate, rate)
+            x = degrade(x, rate, condition[1], rng, behind)
+        write(folder / name, x, rate)
+        lines.append({"audio": name, "options": opts, "expect": expect, "text": text, "voice": name_of_speaker,
+                      "condition": condition[0]})
 
 
 TESTDATA = Path("/usr/share/pocketsphinx/test/data")

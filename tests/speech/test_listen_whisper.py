@@ -20,7 +20,7 @@ from accessible.speech.models import (
     install_model,
     list_models,
 )
-from accessible.speech.whisper import Turns, WhisperEngine, candidates, substitute
+from accessible.speech.whisper import Turns, WhisperEngine, candidates, number_phrasings, substitute
 from tests.helpers import wav_bytes
 
 MEALS = ["Fish pie", "Omelette", "Soup"]
@@ -61,6 +61,42 @@ def test_speech_that_fits_no_option_is_no_choice(espeak_wav, text):
     assert result["choice"] is None, result
     assert result["confidence"] == 0.0
     assert result["heard"]  # staff can see what was said instead
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, voice, options", [
+    # Both were taken before as "That water lovely thank you." and "Can you pass me my salad?": the one word
+    # left over ("lovely", "pass") was let through as a polite word misheard.
+    ("that was lovely thank you", RP, ["Orange juice", "Water", "Milk"]),
+    ("could you pass me my cardigan", RP, ["Roast chicken", "Salad", "Sausages", "Pasta"]),
+    ("could you pass me my cardigan", "en-us+m2", ["Roast chicken", "Salad", "Sausages", "Pasta"]),
+])
+def test_a_sentence_with_an_option_sounding_word_in_it_is_no_choice(espeak_wav, text, voice, options):
+    result = listen(espeak_wav(text, voice), options)
+    assert result["choice"] is None, result
+    assert result["heard"]
+
+
+def test_an_option_is_put_in_the_answer_place_only_among_polite_words():
+    salad = [t for _i, t in candidates(build_grammar(["Roast chicken", "Salad"]), "Can you pass me my car, Gigan?")]
+    assert "Can you pass me my salad?" not in salad and "The salad." in salad
+    water = [t for _i, t in candidates(build_grammar(["Orange juice", "Water"]), "That was lovely thank you.")]
+    assert not any("lovely" in t for t in water)
+    # A polite word misheard still is: "clean" for "can".
+    assert "Clean I have the soup?" in [t for _i, t in candidates(build_grammar(MEALS), "Clean I have the soap?")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, voice, options", [
+    ("have you seen my husband", "en-gb+m3", ["Yes", "No"]),  # "Have you seen my first word?"
+    ("I don't know love", RP, ["Quiz", "Painting", "Film"]),
+])
+def test_other_words_heard_clearly_get_no_second_opinion(espeak_wav, text, voice, options):
+    """Whisper heard another sentence clearly: its best option is not offered to PocketSphinx to take after all."""
+    engine = listening._engine("whisper", "en", None)
+    decoded = engine.decode(listening._trim(listening.read_wav(espeak_wav(text, voice))), build_grammar(options))
+    assert (decoded.choice, decoded.best) == (None, None), decoded
+    assert listen(espeak_wav(text, voice), options)["choice"] is None
 
 
 @pytest.mark.slow
@@ -212,3 +248,15 @@ def test_an_answer_whisper_turned_away_is_taken_when_pocketsphinx_hears_the_same
     second = espeak_wav("the second one", RP)
     assert listen(second, MEALS, engine="pocketsphinx")["choice"] == "Omelette"
     assert listening._second_opinion(Decoded(None, 0.0, "", best=1), listening.read_wav(second), grammar).choice is None
+    # ...unless Whisper's own best fit was that number too: then the two agree on the same words.
+    by_number = Decoded(None, 0.0, "I can go on.", best=1, by_number=True)
+    assert listening._second_opinion(by_number, listening.read_wav(second), grammar).choice == 1
+    # The number PocketSphinx heard must be the option Whisper fitted best.
+    by_number = Decoded(None, 0.0, "I can go on.", best=2, by_number=True)
+    assert listening._second_opinion(by_number, listening.read_wav(second), grammar).choice is None
+
+
+def test_a_turned_away_answer_says_whether_it_fitted_best_by_its_number():
+    grammar = build_grammar(MEALS)
+    assert {"The second one.", "Number two."} <= number_phrasings(grammar, 1)
+    assert "The last one." in number_phrasings(grammar, 2) and "Soup." not in number_phrasings(grammar, 2)
