@@ -146,6 +146,12 @@ def test_say_and_listen_answer_in_welsh(tmp_path):
     spoken = run("--language", "cy", "say", "coffee please", "-o", said)
     assert spoken.exit_code == 0 and f"Wedi ysgrifennu {said}." in spoken.output
     assert said.read_bytes().startswith(b"RIFF")  # real espeak-ng speech
+    empty = run("--language", "cy", "say", " ", "-o", tmp_path / "empty.wav")
+    assert empty.exit_code != 0 and "Does dim byd i'w ddweud: mae'r testun yn wag." in empty.output
+    marked = run("--language", "cy", "say", "<b>Te</b>", "-o", tmp_path / "marked.wav")
+    assert "Mae lleferydd yn cymryd geiriau plaen, nid marcio fel <b> neu &amp;." in marked.output
+    long = run("--language", "cy", "say", "te " * 300, "-o", tmp_path / "long.wav")
+    assert "Mae hynny'n rhy hir i'w ddarllen yn uchel ar unwaith (899 nod; 600 ar y mwyaf)." in long.output
     heard = run("--language", "cy", "listen", said, "--option", "Tea", "--option", "Coffee")
     assert heard.exit_code == 0
     assert re.fullmatch(rf"{re.escape(str(said))}: Coffee \(clywyd “[^”]*[Cc]offee[^”]*”, hyder [01]\.\d\d, "
@@ -217,7 +223,7 @@ def test_password_prompts_print_errors_and_paper_layout_in_welsh(tmp_path):
     form = tmp_path / "form.pdf"
     run("print", "form", menu["id"], "-o", form, "--data", tmp_path)
     layout = run("--language", "cy", "paper", "layout", form)
-    assert layout.exit_code == 0 and re.match(r"tudalen \w+: \d+ blwch\n", layout.output)
+    assert layout.exit_code == 0 and re.match(r"tudalen [\w-]+: \d+ blwch\n", layout.output)
     picture_menu = tmp_path / "menu.pdf"
     assert run("print", "menu", menu["id"], "-o", picture_menu, "--data", tmp_path).exit_code == 0
     not_form = run("--language", "cy", "paper", "layout", picture_menu)
