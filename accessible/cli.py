@@ -42,6 +42,19 @@ def _(message, **values):
     return text % values if values else text
 
 
+class PromptOption(click.Option):
+    """An option whose prompt (and its confirmation) is asked in the language of the command's messages."""
+
+    def prompt_for_value(self, ctx):
+        english, confirm = self.prompt, self.confirmation_prompt
+        self.prompt = _(english)
+        self.confirmation_prompt = _("Repeat for confirmation") if confirm is True else confirm
+        try:
+            return super().prompt_for_value(ctx)
+        finally:
+            self.prompt, self.confirmation_prompt = english, confirm
+
+
 def with_data(command):
     """Give *command* a ``--data DIR`` option and pass it the data folder and its database."""
 
@@ -70,8 +83,8 @@ def output_file(ctx, param, value):
 
     folder = Path(value).parent
     if not folder.is_dir():
-        raise click.BadParameter(f"there is no folder {folder} to put {Path(value).name} in: make it first "
-                                 f"(mkdir -p {folder}), or choose another place.")
+        raise click.BadParameter(_("there is no folder %(folder)s to put %(name)s in: make it first (mkdir -p "
+                                   "%(folder)s), or choose another place.", folder=folder, name=Path(value).name))
     return value
 
 
@@ -118,7 +131,7 @@ def demo(folder, db):
 
 @main.command("create-staff")
 @click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+@click.option("--password", cls=PromptOption, prompt="Password", hide_input=True, confirmation_prompt=True,
               help="At least 10 characters.")
 @click.option("--name", help="Full name (defaults to the username).")
 @click.option("--role", type=click.Choice(["staff", "manager"]), default="staff", show_default=True)
@@ -148,7 +161,7 @@ def _staff_account(s, username):
 
 @main.command("set-password")
 @click.argument("username")
-@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+@click.option("--password", cls=PromptOption, prompt="New password", hide_input=True, confirmation_prompt=True,
               help="At least 10 characters.")
 @with_data
 def set_password(username, password, folder, db):
@@ -223,14 +236,15 @@ def export_home(archive_file, home_id, folder, db):
     with db.read() as s:
         home_id = home_id or s.scalar(select(Home.id).order_by(Home.id))
         if home_id is None or s.get(Home, home_id) is None:
-            raise click.ClickException("There is no such home in this data folder.")
+            raise click.ClickException(_("There is no such home in this data folder."))
         text = archive.export_home_text(s, home_id, folder, for_moving=True)
     # Private from the first byte: it holds password and card-link hashes.
     with os.fdopen(os.open(archive_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
         os.fchmod(f.fileno(), 0o600)
         f.writelines(text)
-    click.echo(f"Home {home_id} written to {archive_file}. It holds the staff password hashes and card-link hashes "
-               "the new machine needs: keep it as safe as this machine, and delete it once the home has moved.")
+    click.echo(_("Home %(id)s written to %(file)s. It holds the staff password hashes and card-link hashes the new "
+                 "machine needs: keep it as safe as this machine, and delete it once the home has moved.",
+                 id=home_id, file=archive_file))
 
 
 @main.command("import-home")
@@ -247,17 +261,18 @@ def import_home(archive_file, folder, db):
         with open(archive_file, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError) as e:
-        raise click.ClickException(f"{archive_file} is not a readable home archive ({e}).") from None
+        raise click.ClickException(_("%(file)s is not a readable home archive (%(problem)s).", file=archive_file,
+                                     problem=e)) from None
     db.upgrade()
     try:
         with db.write() as s:
             home = archive.import_home(s, data, folder)
-            click.echo(f"Imported \u201c{home.name}\u201d as home {home.id}.")
+            click.echo(_("Imported \u201c%(home)s\u201d as home %(id)s.", home=home.name, id=home.id))
     except (ValueError, KeyError) as e:
-        raise click.ClickException(f"Nothing was imported: {e}") from None
+        raise click.ClickException(_("Nothing was imported: %(problem)s", problem=_(str(e)))) from None
     except IntegrityError:
-        raise click.ClickException("Nothing was imported: this database already holds records from that archive "
-                                   "(printed pages or family links). Import it on the new machine.") from None
+        raise click.ClickException(_("Nothing was imported: this database already holds records from that archive "
+                                     "(printed pages or family links). Import it on the new machine.")) from None
 
 
 def with_settings(command):
@@ -272,7 +287,7 @@ def with_settings(command):
         try:
             values = settings.load(settings_file, overrides=given)
         except settings.BadSetting as e:
-            raise click.UsageError(str(e)) from None
+            raise click.UsageError(_(str(e))) from None
         return command(*args, values=values, **kwargs)
 
     for s in reversed(settings.SETTINGS):
@@ -284,19 +299,21 @@ def with_settings(command):
 def _refuse_busy_port(host, port):
     """Stop with a plain message when the server could not listen at *host*:*port*, before it starts."""
     try:
-        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family, kind, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind) as probe:
             # As the server does: a port left in TIME_WAIT by a server just stopped is free to use again.
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
     except socket.gaierror:
-        raise click.ClickException(f"There is no address {host} to listen on; check --host.") from None
+        raise click.ClickException(_("There is no address %(host)s to listen on; check --host.", host=host)) from None
     except OSError as e:
-        reason = {errno.EADDRINUSE: f"port {port} is in use already (is accessible running?): stop that, or "
+        reason = {errno.EADDRINUSE: "port %(port)s is in use already (is accessible running?): stop that, or "
                                     "choose another port with --port",
-                  errno.EACCES: f"only the system may use port {port}: choose one above 1023 with --port",
-                  errno.EADDRNOTAVAIL: f"this machine has no address {host}: check --host"}.get(e.errno, e.strerror)
-        raise click.ClickException(f"The server cannot listen at {host}:{port}: {reason}.") from None
+                  errno.EACCES: "only the system may use port %(port)s: choose one above 1023 with --port",
+                  errno.EADDRNOTAVAIL: "this machine has no address %(host)s: check --host"}.get(e.errno)
+        reason = _(reason, host=host, port=port) if reason else e.strerror
+        raise click.ClickException(_("The server cannot listen at %(host)s:%(port)s: %(reason)s.", host=host,
+                                     port=port, reason=reason)) from None
 
 
 @main.command()
@@ -323,7 +340,7 @@ def serve(values, use_https, certificate, key, folder, db):
     from web import create_app  # the only place the command line reaches the web layer
 
     if bool(certificate) != bool(key):
-        raise click.UsageError("--certificate and --key go together.")
+        raise click.UsageError(_("--certificate and --key go together."))
     host, port, threads = values["host"], values["port"], values["threads"]
     _refuse_busy_port(host, port)
     app = create_app({"DATA_DIR": str(folder), **settings.app_config(values)})
@@ -338,9 +355,9 @@ def serve(values, use_https, certificate, key, folder, db):
         else:
             cert_path, key_path, authority = tls.ensure_certificate(folder, hosts=[host])
             names, addresses = tls.machine_names([host])
-            click.echo(f"The home's certificate covers {', '.join(names + addresses)}.")
-            click.echo(f"Tablets trust it once: open https://<this machine>:{port}/certificate and install it "
-                       f"(the file is also at {authority}).")
+            click.echo(_("The home's certificate covers %(names)s.", names=", ".join(names + addresses)))
+            click.echo(_("Tablets trust it once: open https://<this machine>:%(port)s/certificate and install it "
+                         "(the file is also at %(file)s).", port=port, file=authority))
     server = serving.make_server(app, host, port, threads=threads, certificate=cert_path, key=key_path)
     click.echo(_("Serving %(folder)s at %(address)s", folder=folder,
                  address=f"{'https' if cert_path else 'http'}://{shown}:{port}/"))
@@ -370,8 +387,8 @@ def say(text, out, voice, rate, lang):
     try:
         path = saying.say(text, out, voice=voice, rate=rate, lang=lang)
     except (saying.BadSpeechText, saying.SpeechUnavailable) as e:
-        raise click.ClickException(str(e)) from None
-    click.echo(f"Wrote {path}.")
+        raise click.ClickException(_(str(e))) from None
+    click.echo(_("Wrote %(file)s.", file=path))
 
 
 @main.command()
@@ -394,31 +411,33 @@ def listen(wav, options, manifest, engine, language, as_json):
     from accessible.speech.engines import EngineUnavailable
 
     if (wav is None) == (manifest is None):
-        raise click.UsageError("Give one WAV file with --option choices, or --manifest FILE.")
+        raise click.UsageError(_("Give one WAV file with --option choices, or --manifest FILE."))
     try:
         if manifest:
             results = listening.listen_manifest(manifest, engine=engine, language=language)
         else:
             if len(options) < 1:
-                raise click.UsageError("Give the options on screen with --option, once each.")
+                raise click.UsageError(_("Give the options on screen with --option, once each."))
             results = [listening.listen(wav, list(options), engine=engine, language=language)]
         for result in results:
             if as_json:
                 click.echo(json.dumps(result, ensure_ascii=False))
             elif "summary" in result:
                 s = result["summary"]
-                click.echo(f"{s['n']} recordings: {s['accuracy']:.1%} right, {s['false_accepts']:.1%} of speech "
-                           f"choosing nothing accepted, median {s['median_ms']} ms")
+                click.echo(_("%(n)s recordings: %(right)s right, %(accepted)s of speech choosing nothing accepted, "
+                             "median %(ms)s ms", n=s["n"], right=f"{s['accuracy']:.1%}",
+                             accepted=f"{s['false_accepts']:.1%}", ms=s["median_ms"]))
             else:
-                said = result["choice"] or "no choice"
-                click.echo(f"{result.get('audio', wav)}: {said} (heard \u201c{result['heard']}\u201d, "
-                           f"confidence {result['confidence']:.2f}, {result['engine']}, {result['ms']} ms)")
+                click.echo(_("%(audio)s: %(choice)s (heard \u201c%(heard)s\u201d, confidence %(confidence)s, "
+                             "%(engine)s, %(ms)s ms)", audio=result.get("audio", wav),
+                             choice=result["choice"] or _("no choice"), heard=result["heard"],
+                             confidence=f"{result['confidence']:.2f}", engine=result["engine"], ms=result["ms"]))
     except UnicodeDecodeError:
-        raise click.ClickException(f"{manifest} is not a manifest: that is a text file with one line per recording, "
-                                   'such as {"audio": "u0001.wav", "options": ["Tea", "Coffee"], "expect": "Tea"}.'
-                                   ) from None
+        raise click.ClickException(_('%(file)s is not a manifest: that is a text file with one line per recording, '
+                                     'such as {"audio": "u0001.wav", "options": ["Tea", "Coffee"], "expect": "Tea"}.',
+                                     file=manifest)) from None
     except (listening.BadAudio, ValueError, EngineUnavailable) as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_(str(e))) from None
 
 
 def _warm_up_speech():
@@ -427,9 +446,9 @@ def _warm_up_speech():
     from accessible.speech.engines import EngineUnavailable
 
     try:
-        click.echo(f"Voice answers: {listening.warm_up()} is loaded.")
+        click.echo(_("Voice answers: %(model)s is loaded.", model=listening.warm_up()))
     except EngineUnavailable as e:
-        click.echo(f"Voice answers will not work: {e}", err=True)
+        click.echo(_("Voice answers will not work: %(problem)s", problem=_(str(e))), err=True)
 
 
 @main.group()
@@ -454,7 +473,8 @@ def models_list(as_json):
         click.echo(json.dumps(found, indent=2, default=str))
         return
     for m in found:
-        state = f"installed at {m['path']}" if m["installed"] else f"not installed ({m['source']})"
+        state = (_("installed at %(path)s", path=m["path"]) if m["installed"] else
+                 _("not installed (%(source)s)", source=m["source"]))
         click.echo(f"{m['name']:<22} {m['engine']:<12} {m['language']:<4} {state}")
 
 
@@ -470,8 +490,8 @@ def models_install(name):
     try:
         folder = speech_models.install_model(name)
     except speech_models.ModelError as e:
-        raise click.ClickException(str(e)) from None
-    click.echo(f"{name} is installed in {folder}.")
+        raise click.ClickException(_(str(e))) from None
+    click.echo(_("%(name)s is installed in %(folder)s.", name=name, folder=folder))
 
 
 @main.group("pictures")
@@ -499,10 +519,10 @@ def pictures_search(words, lang, limit, as_json):
         click.echo(json.dumps([{"id": s.id, "name": s.name, "svg": str(s.svg_path)} for s in found]))
         return
     if not found:
-        click.echo("No symbols match; try other words, or upload a photo.")
+        click.echo(_("No symbols match; try other words, or upload a photo."))
     for s in found:
         click.echo(f"{s.id:<24} {s.name}")
-    click.echo(pictures.OPENMOJI_CREDIT)
+    click.echo(_(pictures.OPENMOJI_CREDIT))
 
 
 def _base_url(session, given, what):
@@ -513,14 +533,14 @@ def _base_url(session, given, what):
         try:
             return addresses.normalise(given)
         except Invalid as e:
-            raise click.BadParameter(e.problems["address"], param_hint="--base-url") from None
+            raise click.BadParameter(_(e.problems["address"]), param_hint="--base-url") from None
     address, confirmed = addresses.public_address(session)
     if confirmed:
         return address
     if what == "cards":
-        raise click.UsageError("Cards carry a link for phones to open, so they need this server's address: confirm it "
-                               "on the staff pages (This server's address) or give it, e.g. "
-                               "--base-url http://192.168.1.20:5000")
+        raise click.UsageError(_("Cards carry a link for phones to open, so they need this server's address: confirm "
+                                 "it on the staff pages (This server's address) or give it, e.g. "
+                                 "--base-url http://192.168.1.20:5000"))
     return ""
 
 
@@ -556,8 +576,8 @@ def print_command(what, topic_id, out, resident_id, each_resident, audience, cop
     from accessible import printouts
 
     if (audience or copies != 1) and (what != "form" or resident_id or each_resident):
-        raise click.UsageError("--for and --copies are for blank forms: print form without --resident or "
-                               "--each-resident.")
+        raise click.UsageError(_("--for and --copies are for blank forms: print form without --resident or "
+                                 "--each-resident."))
     db.upgrade()
     with db.write() as s:
         topic = s.get(Topic, topic_id)
@@ -600,14 +620,15 @@ def paper_layout(pdf, as_json):
     try:
         pages = printing.paper_layout(pdf)
     except ValueError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_(str(e))) from None
     if not pages:
-        raise click.ClickException(f"{pdf} is not a form printed by accessible (it has no answer boxes).")
+        raise click.ClickException(_("%(file)s is not a form printed by accessible (it has no answer boxes).",
+                                     file=pdf))
     if as_json:
         click.echo(json.dumps(pages, indent=2))
         return
     for page in pages:
-        click.echo(f"page {page['page']}: {len(page['boxes'])} boxes")
+        click.echo(_("page %(page)s: %(n)s boxes", page=page["page"], n=len(page["boxes"])))
 
 
 @paper.command("read")
@@ -671,7 +692,7 @@ def backup_command(backup_file, folder, db):
     try:
         path = backup.backup(db, backup_file)
     except backup.BackupError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_(str(e))) from None
     click.echo(_("Backed up to %(file)s.", file=path))
 
 
@@ -692,6 +713,6 @@ def restore_command(backup_file, folder, db):
     try:
         backup.restore(db, backup_file, aside=aside)
     except backup.BackupError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_(str(e))) from None
     db.upgrade()
     click.echo(_("Restored from %(file)s.", file=backup_file))

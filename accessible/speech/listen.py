@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from accessible.i18n import Message
 from accessible.speech.engines import Decoded, EngineUnavailable, PocketSphinxEngine, VoskEngine
 from accessible.speech.grammar import build_grammar, normalise
 from accessible.speech.models import find_vosk_model, find_whisper_model
@@ -40,7 +41,7 @@ def read_wav(audio):
     """
     data = _read_bytes(audio)
     if len(data) < 12 or data[:4] not in (b"RIFF", b"RIFX") or data[8:12] != b"WAVE":
-        raise BadAudio("this is not a WAV file (it has no RIFF/WAVE header); record or convert it to WAV")
+        raise BadAudio(Message("this is not a WAV file (it has no RIFF/WAVE header); record or convert it to WAV"))
     if data[:4] == b"RIFX":
         raise BadAudio("big-endian (RIFX) WAV files are not supported; convert it to an ordinary WAV")
     fmt, samples = None, None
@@ -103,13 +104,13 @@ def _read_bytes(audio):
     else:
         path = Path(audio)
         if not path.is_file():
-            raise BadAudio(f"no audio file at {path}")
+            raise BadAudio(Message("no audio file at %(path)s", path=path))
         if path.stat().st_size > MAX_BYTES:
             raise BadAudio(f"{path.name} is too big ({path.stat().st_size // 1_000_000} MB) "
                            f"to be a spoken answer under {MAX_SECONDS} s")
         data = path.read_bytes()
     if not data:
-        raise BadAudio("the audio is empty: nothing was recorded")
+        raise BadAudio(Message("the audio is empty: nothing was recorded"))
     if len(data) > MAX_BYTES:
         raise BadAudio(f"the upload is too big ({len(data) // 1_000_000} MB) "
                        f"to be a spoken answer under {MAX_SECONDS} s")

