@@ -1,6 +1,10 @@
 """The ``accessible`` command: each command parses its options, makes one library call and prints."""
 
+import contextlib
+import contextvars
 import errno
+import gettext as gettext_module
+import inspect
 import json
 import os
 import socket
@@ -18,14 +22,20 @@ from accessible.errors import Invalid
 from accessible.i18n import gettext
 from accessible.models import LANGUAGES, Home, Topic
 
+#: The language of this run of ``accessible``, known before Click parses (for --help and Click's own errors).
+_RUN_LANGUAGE = contextvars.ContextVar("accessible_cli_language", default=None)
+
 
 def _language():
     """Return the language of the command's messages: --language, else $ACCESSIBLE_LANGUAGE, else $LC_ALL,
     $LC_MESSAGES or $LANG ("cy_GB.UTF-8" is Welsh), else English."""
     ctx = click.get_current_context(silent=True)
-    chosen = ctx.find_root().params.get("language") if ctx else None
-    if chosen:
-        return chosen
+    chosen = (ctx.find_root().params.get("language") if ctx else None) or _RUN_LANGUAGE.get()
+    return chosen or _environment_language()
+
+
+def _environment_language():
+    """Return the language the environment asks for ($ACCESSIBLE_LANGUAGE, else the locale), else English."""
     for name in ("ACCESSIBLE_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         code = value.split(".")[0].split("_")[0].split("-")[0].lower()
@@ -36,10 +46,93 @@ def _language():
     return "en"
 
 
+def _given_language(args):
+    """Return the --language given to ``accessible`` itself in *args* (before the command's name), if any."""
+    for i, arg in enumerate(args):
+        if arg == "--language":
+            value = args[i + 1] if i + 1 < len(args) else None
+        elif arg.startswith("--language="):
+            value = arg.partition("=")[2]
+        elif arg == "--" or not arg.startswith("-"):
+            return None  # the command's name: what follows is the command's own (listen has its own --language)
+        else:
+            continue
+        return value if value in LANGUAGES else None
+    return None
+
+
 def _(message, **values):
     """Return *message* in the language of the command's messages (the screens' catalogue), *values* filled in."""
     text = gettext(_language(), "web", message)
     return text % values if values else text
+
+
+def _click_words(message):
+    """Return one of Click's own messages ("Usage:", "Missing argument") in this run's language."""
+    language = _RUN_LANGUAGE.get()
+    return gettext(language, "web", message) if language else gettext_module.gettext(message)
+
+
+def _click_words_counted(singular, plural, n):
+    """Return one of Click's messages that has a plural, chosen by *n* as in English, in this run's language."""
+    return _click_words(singular if n == 1 else plural)
+
+
+# Click asks ``gettext`` for every word it prints; its modules take their words from the catalogue instead (only
+# while ``accessible`` runs in a language other than English: any other Click program is left as it was).
+for _module in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types"):
+    _module = sys.modules.get(f"click.{_module}")
+    if _module is not None:
+        _module._ = _click_words
+        if hasattr(_module, "ngettext"):
+            _module.ngettext = _click_words_counted
+
+
+@contextlib.contextmanager
+def _help_translated(*things):
+    """Show the help of *things* (commands, options) in the reader's language while in the block; English stays."""
+    english = [(thing, thing.help) for thing in things if getattr(thing, "help", None)]
+    for thing, text in english:
+        thing.help = _(inspect.cleandoc(text))  # a command's help is its docstring, indented as in the code
+    try:
+        yield
+    finally:
+        for thing, text in english:
+            thing.help = text
+
+
+class Command(click.Command):
+    """A command whose help is shown in the language of the command's messages (written in English)."""
+
+    def format_help(self, ctx, formatter):
+        with _help_translated(self, *self.get_params(ctx)):
+            super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit=45):
+        with _help_translated(self):
+            return super().get_short_help_str(limit)
+
+    def get_help_option(self, ctx):
+        token = _RUN_LANGUAGE.set(None)  # made once and kept: its English help is translated when shown
+        try:
+            return super().get_help_option(ctx)
+        finally:
+            _RUN_LANGUAGE.reset(token)
+
+
+class Group(Command, click.Group):
+    """A group of commands, each of which (and each group in it) shows its help in the reader's language."""
+
+    command_class = Command
+    group_class = type  # its groups are of this class too
+
+    def main(self, args=None, **kwargs):
+        args = sys.argv[1:] if args is None else list(args)
+        token = _RUN_LANGUAGE.set(_given_language(args) or _environment_language())
+        try:
+            return super().main(args, **kwargs)
+        finally:
+            _RUN_LANGUAGE.reset(token)
 
 
 class PromptOption(click.Option):
@@ -88,7 +181,7 @@ def output_file(ctx, param, value):
     return value
 
 
-@click.group()
+@click.group(cls=Group)
 @click.version_option(package_name="accessible")
 @click.option("--language", type=click.Choice(LANGUAGES), help="The language of the messages (default: "
               "$ACCESSIBLE_LANGUAGE, else the locale, as in LANG=cy_GB.UTF-8, else English).")
@@ -291,9 +384,21 @@ def with_settings(command):
         return command(*args, values=values, **kwargs)
 
     for s in reversed(settings.SETTINGS):
-        wrapped = click.option(s.option, s.name, metavar=s.parse.metavar,
-                               help=f"{s.help} [default: {s.shown_default}; ${s.env}]")(wrapped)
+        wrapped = click.option(s.option, s.name, cls=SettingOption, setting=s, metavar=s.parse.metavar)(wrapped)
     return wrapped
+
+
+class SettingOption(click.Option):
+    """The option of one server setting: its help (the settings table's) ends with its default and variable."""
+
+    def __init__(self, *args, setting, **kwargs):
+        super().__init__(*args, help=setting.help, **kwargs)
+        self.setting = setting
+
+    def get_help_record(self, ctx):
+        names, text = super().get_help_record(ctx)
+        shown = _click_words("default: {default}").format(default=self.setting.shown_default)
+        return names, f"{text} [{shown}; ${self.setting.env}]"
 
 
 def _refuse_busy_port(host, port):
