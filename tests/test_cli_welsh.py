@@ -230,3 +230,88 @@ def test_password_prompts_print_errors_and_paper_layout_in_welsh(tmp_path):
     assert not_form.exit_code != 0
     assert f"Dydy {picture_menu} ddim yn ffurflen wedi'i hargraffu gan accessible (does dim blychau ateb arni)." in \
         not_form.output
+
+
+def _commands(command, path=()):
+    """Yield every command under *command* (itself first) with the words that call it."""
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _commands(sub, (*path, name))
+
+
+def test_help_is_welsh_when_asked_and_english_stays_as_written():
+    welsh = run("--language", "cy", "--help", terminal_width=400)
+    assert welsh.exit_code == 0
+    assert welsh.output.startswith("Defnydd: main [OPTIONS] COMMAND [ARGS]...\n")
+    assert ("Cydgynhyrchu mewn cartrefi gofal: mae preswylwyr, teuluoedd a staff yn penderfynu gyda'i gilydd, heb "
+            "y rhyngrwyd.") in welsh.output
+    assert "\nGorchmynion:\n" in welsh.output and "Dangos y neges hon a gorffen." in welsh.output
+    assert "  backup         Copïo cronfa ddata'r cartref i ffeil, yn ddiogel tra bo'r" in welsh.output
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Co-production"):
+        assert english not in welsh.output
+    # The locale asks for Welsh as well as --language does, and --help before --language is still Welsh.
+    assert run("--help", env={"LANG": "cy_GB.UTF-8"}, terminal_width=400).output == welsh.output
+    english = run("--help", terminal_width=400)
+    assert english.output.startswith("Usage: main [OPTIONS] COMMAND [ARGS]...\n")
+    assert "Co-production in care homes" in english.output and "Show this message and exit." in english.output
+
+
+def test_serve_help_and_its_settings_are_welsh():
+    shown = run("--language", "cy", "serve", "--help", terminal_width=400).output
+    assert shown.startswith("Defnydd: main serve [OPTIONS]\n")
+    assert ("--port N                     Y porth mae'r gweinydd yn gwrando arno. [rhagosodiad: 5000; "
+            "$ACCESSIBLE_PORT]") in shown
+    assert "Mae sesiwn staff sy'n segur cyhyd â hyn yn dod i ben. [rhagosodiad: 2; $ACCESSIBLE_SESSION_IDLE_HOURS]" in \
+        shown
+    assert "Enghraifft: accessible serve --host 0.0.0.0 --port 5000 --https" in shown
+    assert "--data DIRECTORY" in shown and "Ffolder data'r cartref (rhagosodiad: $ACCESSIBLE_DATA" in shown
+    staff = run("create-staff", "--help", env={"ACCESSIBLE_LANGUAGE": "cy"}, terminal_width=400).output
+    assert "--role [staff|manager]" in staff and "[rhagosodiad: staff]" in staff
+    assert "Enw'r cartref i'w greu pan nad oes cartref yn y gronfa ddata eto.  [rhagosodiad: Our care home]" in staff
+    # The English help is the one written in the code, unchanged.
+    english = run("serve", "--help", terminal_width=400).output
+    assert "Port the server listens on. [default: 5000; $ACCESSIBLE_PORT]" in english and "rhagosodiad" not in english
+
+
+def test_clicks_own_errors_are_welsh(tmp_path):
+    missing = run("--language", "cy", "export-home", "--data", tmp_path)
+    assert missing.exit_code == 2
+    assert missing.output == ("Defnydd: main export-home [OPTIONS] ARCHIVE_FILE\n"
+                              "Rhowch gynnig ar 'main export-home --help' i gael help.\n\n"
+                              "Gwall: Ar goll: y ddadl 'ARCHIVE_FILE'.\n")
+    bad = run("--language", "cy", "print", "poster", "un", "-o", tmp_path / "p.pdf", "--data", tmp_path)
+    assert "Gwall: Gwerth annilys ar gyfer 'TOPIC_ID': Dydy 'un' ddim yn rif dilys." in bad.output
+    slow = run("say", "te", "-o", tmp_path / "t.wav", "--rate", 20, env={"LANG": "cy_GB.UTF-8"})
+    assert "Gwall: Gwerth annilys ar gyfer '--rate': Dydy 20 ddim yn yr ystod 80<=x<=300." in slow.output
+    unknown = run("--language", "cy", "listen", "--lang", "cy")
+    assert "Gwall: Does dim dewis '--lang'. Oeddech chi'n golygu '--language'?" in unknown.output
+    gone = run("--language", "cy", "restore", tmp_path / "gone.sqlite", "--data", tmp_path)
+    assert f"Gwall: Gwerth annilys ar gyfer 'BACKUP_FILE': Does dim byd yn '{tmp_path / 'gone.sqlite'}'." in \
+        gone.output
+    wrong = run("--language", "cy", "print", "leaflet", 1, "-o", tmp_path / "p.pdf")
+    assert "Dydy 'leaflet' ddim yn un o 'cards', 'menu', 'form', 'poster'." in wrong.output
+    differ = run("--language", "cy", "create-staff", "gwen", "--data", tmp_path, input="bara-brith-a-the\nbara\n"
+                 "bara-brith-a-the\nbara-brith-a-the\n")
+    assert "Gwall: Dydy'r ddau werth a deipiwyd ddim yr un peth." in differ.output and differ.exit_code == 0
+    # The same mistakes in English keep Click's own words.
+    english = run("export-home", "--data", tmp_path)
+    assert "Error: Missing argument 'ARCHIVE_FILE'." in english.output and "Try 'main export-home --help'" in \
+        english.output
+
+
+def test_every_command_and_option_has_welsh_help():
+    """A new command or option whose help has no Welsh fails here: add it to accessible/locale/cy/web.po."""
+    import inspect
+
+    import click
+
+    without = []
+    for path, command in _commands(main):
+        ctx = click.Context(command, info_name=" ".join(("accessible", *path)))
+        texts = [("", command.help)] + [(p.name, p.help) for p in command.get_params(ctx) if getattr(p, "help", None)]
+        for where, text in texts:
+            if text and gettext("cy", "web", inspect.cleandoc(text)) == inspect.cleandoc(text):
+                without.append(f"{ctx.info_name} {where}: {text[:60]}")
+        shown = CliRunner().invoke(main, ["--language", "cy", *path, "--help"], terminal_width=400).output
+        assert "Defnydd:" in shown and "Usage:" not in shown and "Show this message" not in shown, path
+    assert not without, "help without Welsh:\n" + "\n".join(without)
