@@ -70,7 +70,7 @@ def _(message, **values):
 def _click_words(message):
     """Return one of Click's own messages ("Usage:", "Missing argument") in this run's language."""
     language = _RUN_LANGUAGE.get()
-    return gettext(language, "web", message) if language else gettext_module.gettext(message)
+    return gettext(language, "web", message) if language not in (None, "en") else gettext_module.gettext(message)
 
 
 def _click_words_counted(singular, plural, n):
@@ -127,8 +127,8 @@ class Group(Command, click.Group):
     group_class = type  # its groups are of this class too
 
     def main(self, args=None, **kwargs):
-        args = sys.argv[1:] if args is None else list(args)
-        token = _RUN_LANGUAGE.set(_given_language(args) or _environment_language())
+        given = _given_language(sys.argv[1:] if args is None else list(args))
+        token = _RUN_LANGUAGE.set(given or _environment_language())
         try:
             return super().main(args, **kwargs)
         finally:

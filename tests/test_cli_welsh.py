@@ -251,6 +251,9 @@ def test_help_is_welsh_when_asked_and_english_stays_as_written():
         assert english not in welsh.output
     # The locale asks for Welsh as well as --language does, and --help before --language is still Welsh.
     assert run("--help", env={"LANG": "cy_GB.UTF-8"}, terminal_width=400).output == welsh.output
+    assert run("--help", "--language", "cy", terminal_width=400).output == welsh.output
+    # listen's own --language (the screen's) is not the language of the messages.
+    assert run("listen", "--language", "cy", "--help").output.startswith("Usage: main listen")
     english = run("--help", terminal_width=400)
     assert english.output.startswith("Usage: main [OPTIONS] COMMAND [ARGS]...\n")
     assert "Co-production in care homes" in english.output and "Show this message and exit." in english.output
