@@ -78,14 +78,18 @@ def _click_words_counted(singular, plural, n):
     return _click_words(singular if n == 1 else plural)
 
 
-# Click asks ``gettext`` for every word it prints; its modules take their words from the catalogue instead (only
-# while ``accessible`` runs in a language other than English: any other Click program is left as it was).
-for _module in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types"):
-    _module = sys.modules.get(f"click.{_module}")
-    if _module is not None:
-        _module._ = _click_words
-        if hasattr(_module, "ngettext"):
-            _module.ngettext = _click_words_counted
+def _give_click_our_words():
+    """Have Click's modules, which ask ``gettext`` for every word they print, ask the catalogue instead: Welsh
+    only while ``accessible`` runs in Welsh; in English, and for any other Click program, as they were."""
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types"):
+        module = sys.modules.get(f"click.{name}")
+        if module is not None:
+            module._ = _click_words
+            if hasattr(module, "ngettext"):
+                module.ngettext = _click_words_counted
+
+
+_give_click_our_words()
 
 
 @contextlib.contextmanager
