@@ -171,6 +171,72 @@ def test_a_kiosk_left_alone_with_scripts_off_rests_on_its_residents_screen(staff
     assert "What would you like" in text(kiosk.get(f"/kiosk/topics/{open_topics['menu']}"))
 
 
+def _confirm_form(kiosk, topic_id):
+    """Open a question, touch its first option and return the "Yes, that's right" form as the page sends it."""
+    page = kiosk.get(f"/kiosk/topics/{topic_id}").get_data(as_text=True)
+    href = re.search(r'href="(/kiosk/topics/\d+/confirm\?choice=\d+)"', page).group(1)
+    confirm = kiosk.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm))
+
+
+def _let_the_session_end(kiosk):
+    """Age the kiosk's session past its idle time, as a tablet asleep with its scripts paused does."""
+    with kiosk.session_transaction() as state:
+        state["kiosk"] = dict(state["kiosk"], seen=0)
+
+
+@pytest.mark.parametrize("who, heading, advice", [
+    (2, "Your last answer was not saved.",
+     "The kiosk had stopped before you answered. Please ask a member of staff to start it again."),
+    (1, "Chafodd eich ateb olaf mo'i gadw.",
+     "Roedd y ciosg wedi stopio cyn i chi ateb. Gofynnwch i aelod o staff ei ddechrau eto."),
+])
+def test_an_answer_after_the_kiosk_ended_is_not_saved_and_says_so(staff_client, home, open_topics, db, who,
+                                                                   heading, advice):
+    kiosk = kiosk_for(staff_client, home["residents"][who])
+    menu = open_topics["menu"]
+    form = _confirm_form(kiosk, menu)
+    _let_the_session_end(kiosk)
+    response = kiosk.post(f"/kiosk/topics/{menu}/answer", data=form)
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []  # recorded for nobody
+    landed = kiosk.get(response.headers["Location"])
+    page = landed.get_data(as_text=True)
+    assert heading in text(landed) and advice in text(landed)
+    assert 'class="text-32"' in page and f'lang="{"en" if who == 2 else "cy"}"' in page
+    # Spoken like other kiosk screens, with no kiosk session to ask for it.
+    spoken = re.search(r'data-screen-speech src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    with kiosk.get(spoken) as audio:
+        assert audio.status_code == 200 and audio.mimetype == "audio/wav" and audio.data[:4] == b"RIFF"
+    # The kiosk has ended: its start screen asks for staff, and the same answer sent again is still not saved.
+    assert "Hello" in text(kiosk.get("/kiosk/")) and "Fish pie" not in text(kiosk.get("/kiosk/"))
+    again = kiosk.post(f"/kiosk/topics/{menu}/answer", data=form)
+    assert heading in text(kiosk.get(again.headers["Location"]))
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_an_answer_from_a_browser_that_lost_its_session_says_it_was_not_saved(app, staff_client, home, open_topics,
+                                                                              db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    form = _confirm_form(kiosk, open_topics["menu"])
+    restarted = app.test_client()  # the same page, its cookie gone (the browser was closed and opened again)
+    response = restarted.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form)
+    assert "Your last answer was not saved." in text(restarted.get(response.headers["Location"]))
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_a_kiosk_in_use_still_records_and_looking_at_the_message_changes_nothing(staff_client, home, open_topics,
+                                                                                  db):
+    kiosk = kiosk_for(staff_client, home["residents"][0])
+    assert "Your last answer was not saved." in text(kiosk.get("/kiosk/not-saved?lang=en&contrast=high"))
+    form = _confirm_form(kiosk, open_topics["menu"])
+    assert kiosk.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form).headers["Location"] == "/kiosk/thanks"
+    with db.read() as s:
+        assert s.scalars(select(Response)).one().person_id == home["residents"][0]
+
+
 def test_answers_to_topics_not_open_are_refused(staff_client, home, db):
     with db.write() as s:
         draft = topics.create_topic(s, s.get(Home, home["home"]), "Later", "Later?", options=["A", "B"])
