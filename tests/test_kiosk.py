@@ -227,6 +227,27 @@ def test_an_answer_from_a_browser_that_lost_its_session_says_it_was_not_saved(ap
         assert s.scalars(select(Response)).all() == []
 
 
+def test_speaking_to_a_kiosk_that_ended_goes_to_the_not_saved_screen(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    page = kiosk.get(f"/kiosk/topics/{open_topics['pets']}").get_data(as_text=True)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    _let_the_session_end(kiosk)
+    response = kiosk.post(f"/kiosk/topics/{open_topics['pets']}/listen", headers={"X-CSRFToken": token},
+                          data={"audio": (io.BytesIO(_espeak_wav("Ie", "cy")), "speech.wav")})
+    assert response.json["error"] == "Chafodd eich ateb olaf mo'i gadw."
+    assert "Chafodd eich ateb olaf mo'i gadw." in text(kiosk.get(response.json["next_url"]))
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_a_stale_form_on_a_kiosk_still_in_use_gets_the_usual_form_expired_page(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][0])
+    form = dict(_confirm_form(kiosk, open_topics["menu"]), csrf_token="not-this-sessions-token")
+    response = kiosk.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form)
+    assert response.status_code == 400 and "That form could not be sent" in text(response)
+    assert "We would like to know what you think." in text(kiosk.get("/kiosk/"))  # the kiosk goes on
+
+
 def test_a_kiosk_in_use_still_records_and_looking_at_the_message_changes_nothing(staff_client, home, open_topics,
                                                                                   db):
     kiosk = kiosk_for(staff_client, home["residents"][0])

@@ -658,7 +658,7 @@ def _unsent(error):
     """A form sent after the browser lost its session (and its form token) with it: with no kiosk session left,
     the person hears that their answer was not saved, not a staff page's words."""
     if session.get("kiosk"):  # the kiosk goes on: the app's own answer (web/__init__.py)
-        return current_app.error_handler_spec[None][None][CSRFError](error)
+        return current_app.error_handler_spec[None][400][CSRFError](error)
     with db().read() as s:
         first_home = s.scalar(select(Home).order_by(Home.id))
         g.lang = first_home.language if first_home else "en"
