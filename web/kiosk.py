@@ -106,7 +106,7 @@ def _load():
         g.lang = (resident.needs.language if resident.needs else None) or home.language
         contrast = resident.needs.contrast if resident.needs else "standard"
     # The browser goes to the resting screen by itself; this catches a kiosk left alone with scripts off.
-    # The kiosk stays this resident's until staff sign in on it: nobody else's screen, nobody's data lost.
+    # Looking (a GET) keeps the kiosk this resident's until staff sign in on it: nobody else's screen.
     left_alone = _left_alone()
     if left_alone and request.method == "POST":
         # Its scripts were paused (a tablet asleep) or off past the idle time: the session has ended on the
@@ -127,6 +127,7 @@ def _ended(contrast):
     """Answer a POST that came after the kiosk's session ended: record nothing, then say so on the next screen
     (in the ended kiosk's language and colours when known): JSON for the kiosk's listening scripts."""
     looked = session.get("ended") or {"lang": g.lang, "contrast": contrast or "standard"}
+    g.lang = looked["lang"]
     target = url_for("kiosk.not_saved", lang=looked["lang"], contrast=looked["contrast"])
     if request.endpoint in ("kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen"):
         return jsonify(error=_not_saved_words()[0], next_url=target), 409
