@@ -60,8 +60,9 @@ def rest():
     """The resident's own resting screen, in their size and colours: touch to carry on; only staff end the kiosk."""
     with db().read() as s:
         resident, home_, settings = _context(s)
+        # An answer that came after the idle time was not saved: the resting screen says so, once.
         return render_template("kiosk/rest.html", resident=resident, settings=dict(settings, idle_seconds=0),
-                               speech_url=speech_url)
+                               speech_url=speech_url, not_saved=session.pop("not_saved", False))
 
 
 def _kiosk_resident(s):
@@ -104,32 +105,31 @@ def _load():
             return None if request.endpoint in NO_SESSION_SCREENS else redirect(url_for("kiosk.home"))
         home = s.get(Home, resident.home_id)
         g.lang = (resident.needs.language if resident.needs else None) or home.language
-        contrast = resident.needs.contrast if resident.needs else "standard"
     # The browser goes to the resting screen by itself; this catches a kiosk left alone with scripts off.
     # Looking (a GET) keeps the kiosk this resident's until staff sign in on it: nobody else's screen.
     left_alone = _left_alone()
     if left_alone and request.method == "POST":
-        # Its scripts were paused (a tablet asleep) or off past the idle time: the session has ended on the
-        # server (web/sessions.py), so whoever tapped may not be this resident. Nothing is recorded for anyone.
-        token = session.get("csrf_token")  # kept, so a page still open on the ended kiosk gets this answer too
-        session.clear()
-        if token:
-            session["csrf_token"] = token
-        # What the kiosk looked like, not whose it was: a page still open on it says "not saved" the same way.
-        session["ended"] = {"lang": g.lang, "contrast": contrast}
-        return _ended(contrast)
+        # Its scripts were paused (a tablet asleep) or off past the idle time, so whoever tapped may not be this
+        # resident: nothing is recorded. The kiosk rests on this resident's screen, as it would have, and says the
+        # answer was not saved; one touch carries on and the answer can be given again. Only staff end the kiosk.
+        session["not_saved"] = True
+        if request.endpoint in LISTENING:
+            return jsonify(error=_("Your last answer was not saved."), next_url=url_for("kiosk.rest")), 409
+        return redirect(url_for("kiosk.rest"))
     if left_alone and request.method == "GET" and request.endpoint != "kiosk.rest":
         return redirect(url_for("kiosk.rest"))
     return None
 
 
+#: The kiosk's listening addresses, which its scripts call and which answer in JSON.
+LISTENING = ("kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen")
+
+
 def _ended(contrast):
-    """Answer a POST that came after the kiosk's session ended: record nothing, then say so on the next screen
-    (in the ended kiosk's language and colours when known): JSON for the kiosk's listening scripts."""
-    looked = session.get("ended") or {"lang": g.lang, "contrast": contrast or "standard"}
-    g.lang = looked["lang"]
-    target = url_for("kiosk.not_saved", lang=looked["lang"], contrast=looked["contrast"])
-    if request.endpoint in ("kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen"):
+    """Answer a POST that came with no kiosk session (the browser lost it, or the resident has left): record
+    nothing, then say so on the next screen, in the home's language (JSON for the kiosk's listening scripts)."""
+    target = url_for("kiosk.not_saved", lang=g.lang, contrast=contrast or "standard")
+    if request.endpoint in LISTENING:
         return jsonify(error=_not_saved_words()[0], next_url=target), 409
     return redirect(target)
 
