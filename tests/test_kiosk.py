@@ -171,6 +171,90 @@ def test_a_kiosk_left_alone_with_scripts_off_rests_on_its_residents_screen(staff
     assert "What would you like" in text(kiosk.get(f"/kiosk/topics/{open_topics['menu']}"))
 
 
+def _confirm_form(kiosk, topic_id):
+    """Open a question, touch its first option and return the "Yes, that's right" form as the page sends it."""
+    page = kiosk.get(f"/kiosk/topics/{topic_id}").get_data(as_text=True)
+    href = re.search(r'href="(/kiosk/topics/\d+/confirm\?choice=\d+)"', page).group(1)
+    confirm = kiosk.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm))
+
+
+def _let_the_session_end(kiosk):
+    """Age the kiosk's session past its idle time, as a tablet asleep with its scripts paused does."""
+    with kiosk.session_transaction() as state:
+        state["kiosk"] = dict(state["kiosk"], seen=0)
+
+
+@pytest.mark.parametrize("who, said", [
+    (2, "Your last answer was not saved. Please give your answer again."),
+    (1, "Chafodd eich ateb olaf mo'i gadw. Rhowch eich ateb eto, os gwelwch yn dda."),
+])
+def test_an_answer_tapped_after_the_idle_time_is_not_saved_says_so_and_can_be_given_again(
+        staff_client, home, open_topics, db, who, said):
+    kiosk = kiosk_for(staff_client, home["residents"][who])
+    menu = open_topics["menu"]
+    form = _confirm_form(kiosk, menu)
+    _let_the_session_end(kiosk)
+    response = kiosk.post(f"/kiosk/topics/{menu}/answer", data=form)
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []  # whoever tapped may not be the resident
+    assert response.headers["Location"] == "/kiosk/rest"
+    landed = kiosk.get("/kiosk/rest")
+    page = landed.get_data(as_text=True)
+    assert said in text(landed) and f'lang="{"en" if who == 2 else "cy"}"' in page
+    spoken = re.search(r'data-screen-speech src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    with kiosk.get(spoken) as audio:  # said aloud too
+        assert audio.status_code == 200 and audio.mimetype == "audio/wav" and audio.data[:4] == b"RIFF"
+    assert said not in text(kiosk.get("/kiosk/rest"))  # said once
+    # One touch carries on, the kiosk still the resident's; the answer given again is saved for them.
+    assert kiosk.post(f"/kiosk/topics/{menu}/answer", data=form).headers["Location"] == "/kiosk/thanks"
+    with db.read() as s:
+        assert s.scalars(select(Response)).one().person_id == home["residents"][who]
+
+
+def test_an_answer_from_a_browser_that_lost_its_session_says_it_was_not_saved(app, staff_client, home, open_topics,
+                                                                              db):
+    kiosk = kiosk_for(staff_client, home["residents"][2])
+    form = _confirm_form(kiosk, open_topics["menu"])
+    restarted = app.test_client()  # the same page, its cookie gone (the browser was closed and opened again)
+    response = restarted.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form)
+    assert "Your last answer was not saved." in text(restarted.get(response.headers["Location"]))
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_speaking_to_a_kiosk_left_past_its_idle_time_is_not_saved_and_says_so(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][1])
+    page = kiosk.get(f"/kiosk/topics/{open_topics['pets']}").get_data(as_text=True)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    _let_the_session_end(kiosk)
+    response = kiosk.post(f"/kiosk/topics/{open_topics['pets']}/listen", headers={"X-CSRFToken": token},
+                          data={"audio": (io.BytesIO(_espeak_wav("Ie", "cy")), "speech.wav")})
+    assert response.json["error"] == "Chafodd eich ateb olaf mo'i gadw."
+    assert response.json["next_url"] == "/kiosk/rest"
+    assert "Chafodd eich ateb olaf mo'i gadw." in text(kiosk.get(response.json["next_url"]))
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+
+
+def test_a_stale_form_on_a_kiosk_still_in_use_gets_the_usual_form_expired_page(staff_client, home, open_topics, db):
+    kiosk = kiosk_for(staff_client, home["residents"][0])
+    form = dict(_confirm_form(kiosk, open_topics["menu"]), csrf_token="not-this-sessions-token")
+    response = kiosk.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form)
+    assert response.status_code == 400 and "That form could not be sent" in text(response)
+    assert "We would like to know what you think." in text(kiosk.get("/kiosk/"))  # the kiosk goes on
+
+
+def test_a_kiosk_in_use_still_records_and_looking_at_the_message_changes_nothing(staff_client, home, open_topics,
+                                                                                  db):
+    kiosk = kiosk_for(staff_client, home["residents"][0])
+    assert "Your last answer was not saved." in text(kiosk.get("/kiosk/not-saved?lang=en&contrast=high"))
+    form = _confirm_form(kiosk, open_topics["menu"])
+    assert kiosk.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form).headers["Location"] == "/kiosk/thanks"
+    with db.read() as s:
+        assert s.scalars(select(Response)).one().person_id == home["residents"][0]
+
+
 def test_answers_to_topics_not_open_are_refused(staff_client, home, db):
     with db.write() as s:
         draft = topics.create_topic(s, s.get(Home, home["home"]), "Later", "Later?", options=["A", "B"])

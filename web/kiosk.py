@@ -4,11 +4,12 @@ import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from accessible import asking, outcomes, people, responses, topics
 from accessible.errors import Invalid
-from accessible.models import Home, Option, Topic
+from accessible.models import CONTRASTS, LANGUAGES, Home, Option, Topic
 from accessible.scales import RATING_SYMBOLS, RATING_WORDS, RATINGS, SPOKEN_SYNONYMS, YESNO_SYMBOLS, YESNO_WORDS
 from web import i18n
 from web.auth import db, staff_required
@@ -59,8 +60,9 @@ def rest():
     """The resident's own resting screen, in their size and colours: touch to carry on; only staff end the kiosk."""
     with db().read() as s:
         resident, home_, settings = _context(s)
+        # An answer that came after the idle time was not saved: the resting screen says so, once.
         return render_template("kiosk/rest.html", resident=resident, settings=dict(settings, idle_seconds=0),
-                               speech_url=speech_url)
+                               speech_url=speech_url, not_saved=session.pop("not_saved", False))
 
 
 def _kiosk_resident(s):
@@ -83,6 +85,10 @@ def _left_alone():
     return idle
 
 
+#: Screens anyone may see without a kiosk session: the neutral start, and "your last answer was not saved".
+NO_SESSION_SCREENS = ("kiosk.home", "kiosk.not_saved", "kiosk.not_saved_speech")
+
+
 @bp.before_request
 def _load():
     if request.endpoint == "kiosk.start":
@@ -94,14 +100,79 @@ def _load():
             # The neutral start screen shows nobody's data; anything else waits for a kiosk session.
             first_home = s.scalar(select(Home).order_by(Home.id))
             g.lang = first_home.language if first_home else "en"
-            return None if request.endpoint == "kiosk.home" else redirect(url_for("kiosk.home"))
+            if request.method == "POST":
+                return _ended(None)  # an answer to a kiosk that had already ended: say it was not saved
+            return None if request.endpoint in NO_SESSION_SCREENS else redirect(url_for("kiosk.home"))
         home = s.get(Home, resident.home_id)
         g.lang = (resident.needs.language if resident.needs else None) or home.language
     # The browser goes to the resting screen by itself; this catches a kiosk left alone with scripts off.
-    # The kiosk stays this resident's until staff sign in on it: nobody else's screen, nobody's data lost.
-    if _left_alone() and request.method == "GET" and request.endpoint != "kiosk.rest":
+    # Looking (a GET) keeps the kiosk this resident's until staff sign in on it: nobody else's screen.
+    left_alone = _left_alone()
+    if left_alone and request.method == "POST":
+        # Its scripts were paused (a tablet asleep) or off past the idle time, so whoever tapped may not be this
+        # resident: nothing is recorded. The kiosk rests on this resident's screen, as it would have, and says the
+        # answer was not saved; one touch carries on and the answer can be given again. Only staff end the kiosk.
+        session["not_saved"] = True
+        if request.endpoint in LISTENING:
+            return jsonify(error=_("Your last answer was not saved."), next_url=url_for("kiosk.rest")), 409
+        return redirect(url_for("kiosk.rest"))
+    if left_alone and request.method == "GET" and request.endpoint != "kiosk.rest":
         return redirect(url_for("kiosk.rest"))
     return None
+
+
+#: The kiosk's listening addresses, which its scripts call and which answer in JSON.
+LISTENING = ("kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen")
+
+
+def _ended(contrast):
+    """Answer a POST that came with no kiosk session (the browser lost it, or the resident has left): record
+    nothing, then say so on the next screen, in the home's language (JSON for the kiosk's listening scripts)."""
+    target = url_for("kiosk.not_saved", lang=g.lang, contrast=contrast or "standard")
+    if request.endpoint in LISTENING:
+        return jsonify(error=_not_saved_words()[0], next_url=target), 409
+    return redirect(target)
+
+
+def _not_saved_words():
+    return (_("Your last answer was not saved."),
+            _("The kiosk had stopped before you answered. Please ask a member of staff to start it again."))
+
+
+@bp.get("/not-saved")
+def not_saved():
+    """Tell the person, in plain words and aloud, that their last answer was not saved and staff must start the
+    kiosk again. Shows nobody's data, so anyone may see it; it changes nothing."""
+    _screen_language()
+    contrast = request.args.get("contrast")
+    settings = dict(_settings(None, None), text_size=32, idle_seconds=0,
+                    contrast=contrast if contrast in CONTRASTS else "standard")
+    heading, advice = _not_saved_words()
+    return render_template("kiosk/calm.html", resident=None, settings=settings, heading=heading, advice=advice,
+                           speech_url=lambda text, settings, lang=None: url_for("kiosk.not_saved_speech",
+                                                                                lang=settings["lang"]))
+
+
+@bp.get("/not-saved/speech")
+def not_saved_speech():
+    """The not-saved screen's own words spoken (only these words: no kiosk session is needed to hear them)."""
+    from flask import send_file
+
+    from web.speech import saying, speaker
+
+    _screen_language()
+    heading, advice = _not_saved_words()
+    try:
+        path = speaker().render(f"{heading} {advice}", lang=g.lang)
+    except saying.SpeechUnavailable:
+        return "", 503  # the words stay on the screen
+    return send_file(path, mimetype="audio/wav", conditional=True)
+
+
+def _screen_language():
+    """The not-saved screen is in the language the ended kiosk was in (its address says which)."""
+    if request.args.get("lang") in LANGUAGES:
+        g.lang = request.args["lang"]
 
 
 def _settings(resident, home):
@@ -581,6 +652,18 @@ def _calm_page(heading, advice, code):
     except Exception:  # noqa: BLE001 - the database itself may be what failed: the plain look still says it
         return render_template("kiosk/calm.html", resident=None, settings=_settings(None, None), heading=heading,
                                advice=advice, speech_url=speech_url), code
+
+
+@bp.errorhandler(CSRFError)
+def _unsent(error):
+    """A form sent after the browser lost its session (and its form token) with it: with no kiosk session left,
+    the person hears that their answer was not saved, not a staff page's words."""
+    if session.get("kiosk"):  # the kiosk goes on: the app's own answer (web/__init__.py)
+        return current_app.error_handler_spec[None][400][CSRFError](error)
+    with db().read() as s:
+        first_home = s.scalar(select(Home).order_by(Home.id))
+        g.lang = first_home.language if first_home else "en"
+    return _ended(None)
 
 
 @bp.errorhandler(404)

@@ -228,3 +228,29 @@ def test_a_switch_press_that_answers_are_you_still_there_chooses_nothing(browser
     with db.read() as s:
         assert s.scalars(select(Response.id).where(Response.person_id == resident)).all() == before
     page.close()
+
+
+def test_a_tap_after_the_kiosk_ended_says_it_was_not_saved(browser, demo_server):
+    base, db = demo_server
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    resident = start_kiosk(page, base, db, "Frank Hughes")
+    go_to_topic(page, base, db, "Next week's menu")
+    page.tap(".choice-card:has-text('Roast chicken')")
+    page.wait_for_url("**/confirm**")
+    with db.read() as s:
+        before = len(s.scalars(select(Response).where(Response.person_id == resident)).all())
+    page.context.clear_cookies()  # the kiosk's session is gone while "Is that right?" is still on the screen
+    page.tap("text=Yes, that's right")
+    page.wait_for_url("**/kiosk/not-saved**")
+    url = page.url
+    assert page.locator("h1").inner_text() == "Your last answer was not saved."
+    assert "Please ask a member of staff to start it again." in page.locator("main").inner_text()
+    with db.read() as s:
+        assert len(s.scalars(select(Response).where(Response.person_id == resident)).all()) == before
+    for width in (1024, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        open_screen(page, url)
+        assert axe_violations(page) == [], width
+        assert small_targets(page) == [], width
+        assert not horizontal_scroll(page), width
+    page.close()
