@@ -101,7 +101,7 @@ def _load():
             first_home = s.scalar(select(Home).order_by(Home.id))
             g.lang = first_home.language if first_home else "en"
             if request.method == "POST":
-                return _ended(None)  # an answer to a kiosk that had already ended: say it was not saved
+                return _ended()  # an answer to a kiosk that had already ended: say it was not saved
             return None if request.endpoint in NO_SESSION_SCREENS else redirect(url_for("kiosk.home"))
         home = s.get(Home, resident.home_id)
         g.lang = (resident.needs.language if resident.needs else None) or home.language
@@ -125,10 +125,10 @@ def _load():
 LISTENING = ("kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen")
 
 
-def _ended(contrast):
+def _ended():
     """Answer a POST that came with no kiosk session (the browser lost it, or the resident has left): record
     nothing, then say so on the next screen, in the home's language (JSON for the kiosk's listening scripts)."""
-    target = url_for("kiosk.not_saved", lang=g.lang, contrast=contrast or "standard")
+    target = url_for("kiosk.not_saved", lang=g.lang)
     if request.endpoint in LISTENING:
         return jsonify(error=_not_saved_words()[0], next_url=target), 409
     return redirect(target)
@@ -663,7 +663,7 @@ def _unsent(error):
     with db().read() as s:
         first_home = s.scalar(select(Home).order_by(Home.id))
         g.lang = first_home.language if first_home else "en"
-    return _ended(None)
+    return _ended()
 
 
 @bp.errorhandler(404)
