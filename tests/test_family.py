@@ -219,6 +219,10 @@ def test_a_family_session_reaches_only_its_own_pages(app, family_client, db, hom
     # The kiosk's neutral start screen is all a family session gets there: no resident's data.
     assert "A member of staff will help you start." in text(family_client.get("/kiosk/"))
     allowed.add("kiosk.home")
+    # So is the kiosk's "Your last answer was not saved" screen, the same for everyone, and its words spoken.
+    said = text(family_client.get("/kiosk/not-saved"))
+    assert "Your last answer was not saved." in said and "Dafydd" not in said and "Carys" not in said
+    allowed.update({"kiosk.not_saved", "kiosk.not_saved_speech"})
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in allowed:
             continue

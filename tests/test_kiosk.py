@@ -218,7 +218,16 @@ def test_an_answer_from_a_browser_that_lost_its_session_says_it_was_not_saved(ap
     form = _confirm_form(kiosk, open_topics["menu"])
     restarted = app.test_client()  # the same page, its cookie gone (the browser was closed and opened again)
     response = restarted.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form)
-    assert "Your last answer was not saved." in text(restarted.get(response.headers["Location"]))
+    assert response.status_code == 400  # refused, and said so in the person's words, not a staff page's
+    assert "Your last answer was not saved." in text(response)
+    assert "Please ask a member of staff to start it again." in text(response)
+    with db.read() as s:
+        assert s.scalars(select(Response)).all() == []
+    # A kiosk whose resident has left (its form still good) moves on to the same words.
+    with kiosk.session_transaction() as state:
+        state["kiosk"] = dict(state["kiosk"], resident=10_000)
+    moved = kiosk.post(f"/kiosk/topics/{open_topics['menu']}/answer", data=form)
+    assert "Your last answer was not saved." in text(kiosk.get(moved.headers["Location"]))
     with db.read() as s:
         assert s.scalars(select(Response)).all() == []
 

@@ -125,13 +125,14 @@ def _load():
 LISTENING = ("kiosk.listen", "kiosk.listen_yes_no", "kiosk.idea_listen")
 
 
-def _ended():
+def _ended(refused=False):
     """Answer a POST that came with no kiosk session (the browser lost it, or the resident has left): record
-    nothing, then say so on the next screen, in the home's language (JSON for the kiosk's listening scripts)."""
+    nothing and say so, in the home's language (JSON for the kiosk's listening scripts). *refused*: the form
+    itself was refused (its token went with the session), so the answer is a 400 with the words, not a move on."""
     target = url_for("kiosk.not_saved", lang=g.lang)
     if request.endpoint in LISTENING:
-        return jsonify(error=_not_saved_words()[0], next_url=target), 409
-    return redirect(target)
+        return jsonify(error=_not_saved_words()[0], next_url=target), 400 if refused else 409
+    return (not_saved(), 400) if refused else redirect(target)
 
 
 def _not_saved_words():
@@ -658,12 +659,12 @@ def _calm_page(heading, advice, code):
 def _unsent(error):
     """A form sent after the browser lost its session (and its form token) with it: with no kiosk session left,
     the person hears that their answer was not saved, not a staff page's words."""
-    if session.get("kiosk"):  # the kiosk goes on: the app's own answer (web/__init__.py)
-        return current_app.error_handler_spec[None][400][CSRFError](error)
+    if session.get("kiosk") or request.endpoint == "kiosk.start":  # a kiosk in use, or staff starting one:
+        return current_app.error_handler_spec[None][400][CSRFError](error)  # the app's own answer (web/__init__.py)
     with db().read() as s:
         first_home = s.scalar(select(Home).order_by(Home.id))
         g.lang = first_home.language if first_home else "en"
-    return _ended()
+    return _ended(refused=True)
 
 
 @bp.errorhandler(404)

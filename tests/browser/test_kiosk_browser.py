@@ -241,8 +241,8 @@ def test_a_tap_after_the_kiosk_ended_says_it_was_not_saved(browser, demo_server)
         before = len(s.scalars(select(Response).where(Response.person_id == resident)).all())
     page.context.clear_cookies()  # the kiosk's session is gone while "Is that right?" is still on the screen
     page.tap("text=Yes, that's right")
-    page.wait_for_url("**/kiosk/not-saved**")
-    url = page.url
+    page.wait_for_selector("h1:has-text('Your last answer was not saved.')")
+    url = f"{base}/kiosk/not-saved?lang=en"
     assert page.locator("h1").inner_text() == "Your last answer was not saved."
     assert "Please ask a member of staff to start it again." in page.locator("main").inner_text()
     with db.read() as s:
