@@ -103,7 +103,7 @@ SETTINGS = (
     Setting("threads", 16, _integer(1, 64), "Requests the server answers at the same time; one client address "
                                              "may use half of them."),
     Setting("kiosk_idle_seconds", 300, _integer(30, 86400),
-            "A kiosk left alone this long asks \"Are you still there?\", then returns to its start screen.",
+            "A kiosk left alone this long asks \"Are you still there?\", then rests on its resident's own screen.",
             config="KIOSK_IDLE_SECONDS"),
     Setting("session_idle_hours", 2, _integer(1, 24), "A staff session left idle this long ends.",
             config="PERMANENT_SESSION_LIFETIME", to_config=_hours),
