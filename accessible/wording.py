@@ -263,11 +263,11 @@ def translate(record, lang, fits=False, **texts):
     if lang == _own_language(record):
         raise Invalid(Message("This is already written in %(language)s; edit it where it is written.",
                               language=Message(LANGUAGE_NAMES[lang])))
-    given = (record.translations or {}).get(lang)
+    previous = (record.translations or {}).get(lang) or {}
     if not texts:  # no words sent (only "still fits"): the words stay as they are
-        if not (fits and given):
+        if not (fits and previous):
             return
-        texts = {field: given.get(field) for field in FIELDS[kind]}
+        texts = {field: previous.get(field) for field in FIELDS[kind]}
     unknown = set(texts) - set(FIELDS[kind])
     if unknown:
         raise ValueError(f"{kind} has no words called {', '.join(sorted(unknown))}")
@@ -281,11 +281,10 @@ def translate(record, lang, fits=False, **texts):
         if text:
             cleaned[field] = text
     everything = dict(record.translations or {})
-    before = (everything.get(lang) or {}).get(FIELDS[kind][0])
+    before = previous.get(FIELDS[kind][0])
     if kind == "DecisionProposal" and before and before != cleaned.get(FIELDS[kind][0]):
         record.answers = []  # the co-owners agreed to other words: asked again (written the first time: the same)
     if cleaned.get(FIELDS[kind][0]):
-        previous = everything.get(lang) or {}
         marks = previous.get(SOURCE) if isinstance(previous.get(SOURCE), dict) else {}
         # Each translated word keeps its mark while it is saved unchanged; written anew (or staff say it still
         # fits), it is marked as written for its own word as it is now.
