@@ -3,7 +3,19 @@
 import time
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
@@ -14,6 +26,7 @@ from accessible.scales import RATING_SYMBOLS, RATING_WORDS, RATINGS, SPOKEN_SYNO
 from web import i18n
 from web.auth import db, staff_required
 from web.i18n import _, with_words, words
+from web.speech import saying, speaker
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -157,10 +170,6 @@ def not_saved():
 @bp.get("/not-saved/speech")
 def not_saved_speech():
     """The not-saved screen's own words spoken (only these words: no kiosk session is needed to hear them)."""
-    from flask import send_file
-
-    from web.speech import saying, speaker
-
     _screen_language()
     heading, advice = _not_saved_words()
     try:
